@@ -1,0 +1,74 @@
+"""Set up and run turkestan-kg with nothing but Python 3.11+.
+
+    python3 tasks.py build   # create .venv, install pinned deps, run `tkg build`
+    python3 tasks.py test    # same set-up, then ruff, mypy and pytest
+    python3 tasks.py lock    # refresh requirements.lock from the current .venv
+
+Each step prints what it runs and stops at the first failure with its exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    code = subprocess.call([str(a) for a in args], cwd=ROOT)
+    if code != 0:
+        sys.exit(code)
+
+
+def setup() -> None:
+    """Create .venv and install the pinned dependencies plus the project (editable)."""
+    if sys.version_info < (3, 11):
+        sys.exit("turkestan-kg needs Python 3.11 or newer; this is " + sys.version.split()[0])
+    if not (BIN / "python").exists():
+        print("+ creating", VENV, flush=True)
+        venv.create(VENV, with_pip=True)
+    wanted = (ROOT / "requirements.lock").read_text() + (ROOT / "pyproject.toml").read_text()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    pip = (BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+    run(*pip, "-r", ROOT / "requirements.lock")
+    run(*pip, "--no-deps", "-e", ROOT)
+    STAMP.write_text(wanted)
+
+
+def build() -> None:
+    setup()
+    run(BIN / "tkg", "build")
+
+
+def test() -> None:
+    setup()
+    run(BIN / "ruff", "check", "src", "tests", "tasks.py")
+    run(BIN / "ruff", "format", "--check", "src", "tests", "tasks.py")
+    run(BIN / "mypy")
+    run(BIN / "python", "-m", "pytest", *sys.argv[2:])
+
+
+def lock() -> None:
+    setup()
+    frozen = subprocess.check_output([str(BIN / "python"), "-m", "pip", "freeze"], text=True)
+    keep = [line for line in frozen.splitlines() if line and not line.startswith("-e ")]
+    keep = [line for line in keep if not line.lower().startswith("turkestan-kg")]
+    header = "# Pinned versions for reproducible installs (runtime + dev). Regenerate: python3 tasks.py lock"
+    (ROOT / "requirements.lock").write_text("\n".join([header, *keep]) + "\n")
+
+
+COMMANDS = {"build": build, "test": test, "lock": lock, "setup": setup}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit("usage: python3 tasks.py {" + ",".join(COMMANDS) + "} [pytest args]")
+    COMMANDS[sys.argv[1]]()
