@@ -1,0 +1,108 @@
+"""Every vocabulary namespace the code uses, in one place.
+
+>>> str(TKG.Tenure)
+'https://w3id.org/turkestan-kg/ontology#Tenure'
+>>> str(entity_ns("person").pyotr_kobozev).startswith(BASE)
+True
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
+
+BASE = "https://w3id.org/turkestan-kg/"
+TKG = Namespace(BASE + "ontology#")
+TKGSH = Namespace(BASE + "shapes#")
+GRAPH = Namespace(BASE + "graph/")
+SCHEMA = Namespace("http://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+CC = Namespace("http://creativecommons.org/ns#")
+
+ONTOLOGY_IRI = BASE + "ontology"
+SHAPES_IRI = BASE + "shapes"
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+ENTITY_TYPES = (
+    "organization",
+    "person",
+    "tenure",
+    "membership",
+    "event",
+    "place",
+    "group",
+    "policy",
+    "proposal",
+    "statement",
+    "dataset",
+    "observation",
+    "scheme",
+    "note",
+    "agent",
+    "source",
+)
+
+
+def entity_ns(kind: str) -> Namespace:
+    """The namespace of one kind of entity, e.g. ``entity_ns("person")``."""
+    if kind not in ENTITY_TYPES:
+        raise ValueError(f"unknown entity kind {kind!r}; expected one of {', '.join(ENTITY_TYPES)}")
+    return Namespace(f"{BASE}{kind}/")
+
+
+PREFIXES: dict[str, str] = {
+    "tkg": str(TKG),
+    "tkgsh": str(TKGSH),
+    "graph": str(GRAPH),
+    **{kind: f"{BASE}{kind}/" for kind in ENTITY_TYPES},
+    "concept": BASE + "concept/",
+    "org": str(ORG),
+    "prov": str(PROV),
+    "time": str(TIME),
+    "qb": str(QB),
+    "skos": str(SKOS),
+    "schema": str(SCHEMA),
+    "foaf": str(FOAF),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "wd": str(WD),
+    "wdt": str(WDT),
+    "cc": str(CC),
+}
+
+__all__ = [
+    "BASE",
+    "CC",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "GRAPH",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SHAPES_IRI",
+    "SKOS",
+    "TIME",
+    "TKG",
+    "TKGSH",
+    "VOID",
+    "WD",
+    "WDT",
+    "XSD",
+    "entity_ns",
+]
