@@ -30,7 +30,7 @@ def run(*args: str | Path) -> None:
 
 def setup() -> None:
     """Create .venv and install the pinned dependencies plus the project (editable)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file also runs on older Pythons
         sys.exit("turkestan-kg needs Python 3.11 or newer; this is " + sys.version.split()[0])
     if not (BIN / "python").exists():
         print("+ creating", VENV, flush=True)

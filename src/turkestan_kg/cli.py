@@ -14,10 +14,12 @@ import click
 
 from . import __version__
 from .build import build as build_dist
+from .docs import write_reference
 from .errors import TkgError
 from .export import FORMATS, serialize, write_atomic
 from .load import load
-from .validate import REPORT_FORMATS, validate as validate_graph
+from .validate import REPORT_FORMATS
+from .validate import validate as validate_graph
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +72,9 @@ def main() -> None:
     show_default=True,
     help="text: one line per problem; turtle: the SHACL report; json: for scripts.",
 )
-def validate(data_dir: Path | None, ontology_dir: Path | None, shapes: Path | None, fmt: str) -> None:
+def validate(
+    data_dir: Path | None, ontology_dir: Path | None, shapes: Path | None, fmt: str
+) -> None:
     """Check the graph against the SHACL shapes.
 
     Exits 0 when the graph conforms, 1 when it does not. Each problem names the data file,
@@ -96,7 +100,9 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, shapes: Path | No
     help="Output folder; replaced whole, only once everything is written.",
 )
 @click.option("--allow-invalid", is_flag=True, help="Write the output even if validation fails.")
-def build(data_dir: Path | None, ontology_dir: Path | None, out_dir: Path, allow_invalid: bool) -> None:
+def build(
+    data_dir: Path | None, ontology_dir: Path | None, out_dir: Path, allow_invalid: bool
+) -> None:
     """Load, validate and write the graph to dist/ in every RDF format.
 
     Refuses to write data that does not validate, unless --allow-invalid.
@@ -137,3 +143,21 @@ def export(data_dir: Path | None, ontology_dir: Path | None, fmt: str, out: Path
         click.echo(data.decode("utf-8"), nl=False)
     else:
         write_atomic(out, data)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/reference"),
+    show_default=True,
+    help="Folder to write the reference pages to.",
+)
+def docs(out_dir: Path) -> None:
+    """Regenerate the reference pages (CLI, shapes, stored queries) from the code.
+
+    Example: tkg docs --out docs/reference
+    """
+    for path in write_reference(out_dir):
+        click.echo(f"wrote {path}")

@@ -44,7 +44,13 @@ class KnowledgeGraph(Dataset):
     def files_stating(self, triple: tuple[Node | None, Node | None, Node | None]) -> list[Path]:
         """The files whose graphs contain a triple (``None`` is a wildcard), in name order."""
         names = {getattr(c, "identifier", c) for *_, c in self.quads((*triple, None))}
-        return sorted({self.source_files[n] for n in names if n in self.source_files})
+        return sorted(
+            {
+                self.source_files[n]
+                for n in names
+                if isinstance(n, URIRef) and n in self.source_files
+            }
+        )
 
     def data_graph(self) -> Graph:
         """The union of every data graph (ontology excluded) as a plain Graph."""

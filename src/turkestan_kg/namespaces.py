@@ -9,7 +9,22 @@ True
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+)
 
 BASE = "https://w3id.org/turkestan-kg/"
 TKG = Namespace(BASE + "ontology#")

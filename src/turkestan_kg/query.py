@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 from rdflib import Literal, URIRef
-from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier, Node
 
 from .errors import QueryError
 from .load import KnowledgeGraph, display_path, project_root
@@ -30,29 +30,29 @@ from .namespaces import XSD
 IRI_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 
 
-def _integer(value: str) -> Node:
+def _integer(value: str) -> Identifier:
     if not re.fullmatch(r"[+-]?[0-9]+", value):
         raise ValueError("expected a whole number, e.g. 1921")
     return Literal(int(value), datatype=XSD.integer)
 
 
-def _year(value: str) -> Node:
+def _year(value: str) -> Identifier:
     if not re.fullmatch(r"-?[0-9]{4}", value):
         raise ValueError("expected a four-digit year, e.g. 1921")
     return Literal(value, datatype=XSD.gYear)
 
 
-def _iri(value: str) -> Node:
+def _iri(value: str) -> Identifier:
     if not IRI_PATTERN.fullmatch(value):
         raise ValueError("expected an absolute IRI, e.g. https://w3id.org/turkestan-kg/person/x")
     return URIRef(value)
 
 
-def _string(value: str) -> Node:
+def _string(value: str) -> Identifier:
     return Literal(value)
 
 
-PARAM_TYPES: dict[str, Callable[[str], Node]] = {
+PARAM_TYPES: dict[str, Callable[[str], Identifier]] = {
     "xsd:integer": _integer,
     "xsd:gYear": _year,
     "iri": _iri,
@@ -69,7 +69,7 @@ class Param:
     default: str | None
     description: str
 
-    def to_term(self, value: object) -> Node:
+    def to_term(self, value: object) -> Identifier:
         """The RDF term for ``value``, or QueryError saying what was expected."""
         try:
             return PARAM_TYPES[self.type](str(value))
@@ -103,7 +103,7 @@ class StoredQuery:
             text=text,
         )
 
-    def bindings(self, values: Mapping[str, object]) -> dict[str, Node]:
+    def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
         """Typed RDF terms for every parameter, from ``values`` or the defaults."""
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
@@ -126,7 +126,9 @@ def _header(text: str, path: Path) -> dict[str, Any]:
     try:
         header = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as err:
-        raise QueryError(f"the #+ header is not valid YAML: {err}", file=display_path(path)) from None
+        raise QueryError(
+            f"the #+ header is not valid YAML: {err}", file=display_path(path)
+        ) from None
     if not isinstance(header, dict) or "summary" not in header:
         raise QueryError("the #+ header needs at least a summary", file=display_path(path))
     return header
@@ -141,7 +143,9 @@ def _param(path: Path, name: str, spec: Mapping[str, Any]) -> Param:
             hint=f"use one of {', '.join(PARAM_TYPES)}",
         )
     default = spec.get("default")
-    return Param(name, kind, None if default is None else str(default), str(spec.get("description", "")))
+    return Param(
+        name, kind, None if default is None else str(default), str(spec.get("description", ""))
+    )
 
 
 def queries_dir() -> Path:
@@ -176,7 +180,8 @@ def execute(kg: KnowledgeGraph, query: StoredQuery, **params: object) -> Result:
 def run_query(kg: KnowledgeGraph, name: str, **params: object) -> list[dict[str, Any]]:
     """Run a stored SELECT query by name; rows as dicts of Python values (IRIs as str)."""
     result = execute(kg, get_query(name), **params)
-    return [{str(k): _python(v) for k, v in row.asdict().items()} for row in result]
+    rows = [row for row in result if isinstance(row, ResultRow)]
+    return [{str(k): _python(v) for k, v in row.asdict().items()} for row in rows]
 
 
 def _python(node: Node) -> Any:

@@ -104,7 +104,9 @@ def _problem(kg: KnowledgeGraph, shapes: Graph, report: Graph, result: Node) -> 
     )
 
 
-def _files(kg: KnowledgeGraph, focus: Node | None, path: Node | None, value: Node | None) -> list[Path]:
+def _files(
+    kg: KnowledgeGraph, focus: Node | None, path: Node | None, value: Node | None
+) -> list[Path]:
     """The files stating the offending triple, else any triple about the focus node."""
     if isinstance(path, URIRef):
         for obj in (value, None):
