@@ -120,3 +120,16 @@ def test_export_to_stdout_and_file(tmp_path: Path) -> None:
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and "tkg, version 0.1.0" in result.output
+
+
+def test_malformed_ontology_names_the_file(tmp_path: Path, root: Path) -> None:
+    ontology = tmp_path / "ontology"
+    ontology.mkdir()
+    text = (root / "ontology" / "turkestan-kg.ttl").read_text(encoding="utf-8")
+    (ontology / "turkestan-kg.ttl").write_text(text.replace("owl:Class ;", "owl:Class ; rdfs:label ] ;", 1))
+    (ontology / "shapes.ttl").write_bytes((root / "ontology" / "shapes.ttl").read_bytes())
+    out = tmp_path / "dist"
+    result = invoke("build", "--ontology", ontology, "--out", out)
+    assert result.exit_code == 1
+    assert "turkestan-kg.ttl:" in result.output and result.output.startswith("Error: ")
+    assert not out.exists()
