@@ -50,7 +50,7 @@ FACTS = {
     "jadids-joined": """event:jadids-join-1918 tkg:agent group:jadids ;
         tkg:concerns organization:communist-party-of-turkestan ; tkg:extent "a large section"@en ;
         time:hasTime/time:inXSDgYearMonth "1918-06"^^xsd:gYearMonth""",
-    "congress-1920": """event:fifth-territorial-congress-1920 a tkg:Congress ; tkg:ordinal "5"^^xsd:positiveInteger ;
+    "congress-1920": """event:fifth-territorial-congress-1920 a tkg:Congress ; tkg:ordinal 5 ;
         time:hasTime/time:inXSDgYear "1920"^^xsd:gYear""",
     "congress-proposal": """event:fifth-territorial-congress-1920 tkg:proposal ?p .
         ?p skos:prefLabel ?l ; tkg:outcome concept-outcome:ignored ; tkg:respondent organization:rcpb .
@@ -60,11 +60,11 @@ FACTS = {
     "purge-grounds": 'event:purge-1922 tkg:grounds "religious prejudice"@en ; tkg:appliedPolicy policy:religious-criteria',
     "purge-orthodox-1500": """?o qb:dataSet dataset:purge-1922 ;
         tkg:religiousCategory concept-religion:russian-orthodox ;
-        tkg:purgedCount "1500"^^xsd:nonNegativeInteger""",
+        tkg:purgedCount 1500""",
     "purge-muslim-zero": """?o qb:dataSet dataset:purge-1922 ; tkg:religiousCategory concept-religion:muslim ;
-        tkg:purgedCount "0"^^xsd:nonNegativeInteger""",
+        tkg:purgedCount 0""",
     "composition-total": """?o qb:dataSet dataset:composition-1922 ; tkg:isTotal true ;
-        tkg:memberCount "18945"^^xsd:nonNegativeInteger""",
+        tkg:memberCount 18945""",
     "see-also": "organization:communist-party-of-turkestan rdfs:seeAlso <https://en.wikipedia.org/wiki/Ush_Zhuz>",
     "license": "dataset:turkestan-kg dcterms:license <https://creativecommons.org/licenses/by-sa/4.0/> ; dcterms:rights ?r",
     "curated-modern-name": 'GRAPH graph:curation { place:awliya-ata tkg:modernName "Taraz"@en }',

@@ -55,6 +55,14 @@ def serialize(kg: KnowledgeGraph, fmt: RdfFormat) -> bytes:
     return target.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
+def store_payload(kg: KnowledgeGraph) -> bytes:
+    """N-Quads for a SPARQL store: every graph (ontology included) plus their merge as the
+    default graph, so queries without GRAPH see each triple once."""
+    named = kg.serialize(format="nquads", encoding="utf-8")
+    merged = kg.merged().serialize(format="nt", encoding="utf-8")
+    return merged + named
+
+
 def _data_dataset(kg: KnowledgeGraph) -> Dataset:
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
