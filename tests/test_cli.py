@@ -126,10 +126,74 @@ def test_malformed_ontology_names_the_file(tmp_path: Path, root: Path) -> None:
     ontology = tmp_path / "ontology"
     ontology.mkdir()
     text = (root / "ontology" / "turkestan-kg.ttl").read_text(encoding="utf-8")
-    (ontology / "turkestan-kg.ttl").write_text(text.replace("owl:Class ;", "owl:Class ; rdfs:label ] ;", 1))
+    (ontology / "turkestan-kg.ttl").write_text(
+        text.replace("owl:Class ;", "owl:Class ; rdfs:label ] ;", 1)
+    )
     (ontology / "shapes.ttl").write_bytes((root / "ontology" / "shapes.ttl").read_bytes())
     out = tmp_path / "dist"
     result = invoke("build", "--ontology", ontology, "--out", out)
     assert result.exit_code == 1
     assert "turkestan-kg.ttl:" in result.output and result.output.startswith("Error: ")
     assert not out.exists()
+
+
+def test_queries_lists_names_summaries_and_parameters() -> None:
+    result = invoke("queries")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    [leaders] = [line for line in lines if line.startswith("leaders-in-year ")]
+    assert "Who led the party in a given year" in leaders and "[year=1921]" in leaders
+    listed = json.loads(invoke("queries", "--format", "json").output)
+    assert {q["name"] for q in listed} >= {"leaders-in-year", "tenures", "timeline"}
+
+
+def test_query_by_name_with_a_parameter() -> None:
+    result = invoke("query", "leaders-in-year", "--param", "year=1923")
+    assert result.exit_code == 0, result.output
+    assert "Ferdinand Svetlov" in result.output and result.output.endswith("(1 row)\n")
+
+
+def test_query_formats(tmp_path: Path) -> None:
+    out = tmp_path / "purge.json"
+    assert invoke("query", "purge-1922", "--format", "json", "--out", out).exit_code == 0
+    assert json.loads(out.read_text())["results"]["bindings"][1]["purged"]["value"] == "0"
+    tsv = invoke("query", "non-russian-share-1922", "--format", "tsv").output
+    assert tsv.splitlines()[0] == "?nonRussian\t?total\t?share"
+    xml = invoke("query", "hierarchy", "--format", "xml").output
+    assert 'xmlns="http://www.w3.org/2005/sparql-results#"' in xml
+    graph = invoke("query", "describe-entity", "--format", "ntriples").output
+    assert len(Graph().parse(data=graph, format="nt")) > 10
+
+
+def test_adhoc_query_from_text_and_file(tmp_path: Path) -> None:
+    result = invoke(
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }",
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0 and result.stdout_bytes == b"n\r\n5\r\n"
+    path = tmp_path / "my.rq"
+    path.write_text(
+        'ASK { ?s <http://schema.org/foundingDate> "1918-06"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> }'
+    )
+    assert (
+        invoke("query", "--file", path, "--format", "json").output.strip()
+        == '{"head": {}, "boolean": true}'
+    )
+
+
+def test_query_usage_errors_exit_2() -> None:
+    assert invoke("query").exit_code == 2
+    assert invoke("query", "tenures", "-e", "ASK {}").exit_code == 2
+    assert invoke("query", "tenures", "--format", "turtle").exit_code == 2
+    assert invoke("query", "leaders-in-year", "--param", "1921").exit_code == 2
+
+
+def test_query_errors_exit_1_with_one_line() -> None:
+    result = invoke("query", "leaders-in-year", "--param", "year=1921 } ; DROP ALL #")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: bad value '1921 } ; DROP ALL #' for parameter 'year'")
+    missing = invoke("query", "no-such-query")
+    assert missing.exit_code == 1 and "stored queries: " in missing.output

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import urllib.error
 from collections.abc import Mapping
 from typing import Protocol
@@ -125,7 +124,9 @@ def from_oxigraph_term(term: object) -> Identifier:
         if term.language:
             return Literal(term.value, lang=canonical_language(term.language))
         datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+        return Literal(
+            term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype)
+        )
     raise QueryError(f"unsupported RDF term in a result: {term!r}")
 
 
@@ -140,9 +141,7 @@ def from_oxigraph(answer: object) -> QueryResult:
         return QueryResult.of_graph(graph)
     assert isinstance(answer, ox.QuerySolutions)
     variables = [v.value for v in answer.variables]
-    rows = [
-        {v: from_oxigraph_term(s[v]) for v in variables if s[v] is not None} for s in answer
-    ]
+    rows = [{v: from_oxigraph_term(s[v]) for v in variables if s[v] is not None} for s in answer]
     return QueryResult.select(variables, rows)
 
 
@@ -171,8 +170,9 @@ class RemoteEngine:
         form = query_form(query)
         client = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         client.setQuery(query)
+        client.queryType = form  # SPARQLWrapper guesses from keywords, comments included
         client.setMethod(POST)
-        client.setTimeout(int(max(1, self.timeout)))
+        client.setTimeout(max(1, round(self.timeout)))
         client.setReturnFormat(N3 if form in ("CONSTRUCT", "DESCRIBE") else JSON)
         body = self._fetch(client)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -182,7 +182,7 @@ class RemoteEngine:
     def _fetch(self, client: SPARQLWrapper) -> bytes:
         try:
             raw = client.query().response.read()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise QueryError(
                 f"no answer from {self.endpoint} within {self.timeout:g} s",
                 hint="try again later or raise --timeout",
@@ -196,6 +196,12 @@ class RemoteEngine:
             first = str(err).strip().splitlines()[0]
             raise QueryError(f"the endpoint {self.endpoint} refused the query: {first}") from None
         return bytes(raw)
+
+    def _timed_out(self) -> QueryError:
+        return QueryError(
+            f"no answer from {self.endpoint} within {self.timeout:g} s",
+            hint="try again later or raise --timeout",
+        )
 
     def _results(self, body: bytes) -> QueryResult:
         try:
@@ -234,7 +240,9 @@ def from_json_term(term: Mapping[str, str]) -> Identifier:
         if "xml:lang" in term:
             return Literal(value, lang=canonical_language(term["xml:lang"]))
         datatype = term.get("datatype")
-        return Literal(value, datatype=None if datatype in (None, str(XSD.string)) else URIRef(datatype))
+        return Literal(
+            value, datatype=None if datatype in (None, str(XSD.string)) else URIRef(datatype)
+        )
     if kind == "triple":
         raise ValueError("quoted triples are not supported")
     raise ValueError(f"unknown term type {kind!r}")
@@ -263,7 +271,9 @@ def with_values(text: str, bindings: Bindings) -> str:
     return text[: match.end()] + values + text[match.end() :]
 
 
-def engine_for(kg: KnowledgeGraph | None, name: str = "oxigraph", endpoint: str | None = None) -> Engine:
+def engine_for(
+    kg: KnowledgeGraph | None, name: str = "oxigraph", endpoint: str | None = None
+) -> Engine:
     """An engine by name, or a RemoteEngine when ``endpoint`` is given."""
     if endpoint:
         return RemoteEngine(endpoint)
@@ -276,4 +286,12 @@ def engine_for(kg: KnowledgeGraph | None, name: str = "oxigraph", endpoint: str 
     raise QueryError(f"unknown engine {name!r}", hint=f"use one of {', '.join(ENGINES)}")
 
 
-__all__ = ["ENGINES", "RDF", "Engine", "OxigraphEngine", "RdflibEngine", "RemoteEngine", "engine_for"]
+__all__ = [
+    "ENGINES",
+    "RDF",
+    "Engine",
+    "OxigraphEngine",
+    "RdflibEngine",
+    "RemoteEngine",
+    "engine_for",
+]

@@ -13,8 +13,10 @@ True
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
@@ -26,6 +28,7 @@ from .namespaces import GRAPH, ONTOLOGY_GRAPH, PREFIXES
 RDF_SUFFIXES = {".ttl": "turtle"}
 ONTOLOGY_FILE = "turkestan-kg.ttl"
 SHAPES_FILE = "shapes.ttl"
+STORED_QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 class KnowledgeGraph(Dataset):
@@ -36,6 +39,21 @@ class KnowledgeGraph(Dataset):
         self.source_files: dict[URIRef, Path] = {}
         for prefix, namespace in PREFIXES.items():
             self.bind(prefix, namespace, override=True)
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        """SPARQL as in rdflib; or, given a stored query's name, its rows as typed Python values.
+
+        >>> kg = load()
+        >>> [row["leaderLabel"] for row in kg.query("leaders-in-year", year=1921)]
+        ['Abdullo Rakhimbayev', 'Nazir Turiakylov']
+        >>> len(kg.query("SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }"))
+        5
+        """
+        if isinstance(query_object, str) and STORED_QUERY_NAME.fullmatch(query_object):
+            from .query import run_query
+
+            return run_query(self, query_object, **kwargs)
+        return super().query(query_object, *args, **kwargs)
 
     def source_file(self, graph: URIRef) -> Path | None:
         """The file a named graph was read from, or None."""

@@ -58,6 +58,8 @@ ENTITY_TYPES = (
     "source",
 )
 
+CONCEPT_SCHEMES = ("ideology", "ethnic", "religion", "role", "outcome", "selection")
+
 
 def entity_ns(kind: str) -> Namespace:
     """The namespace of one kind of entity, e.g. ``entity_ns("person")``."""
@@ -72,6 +74,8 @@ PREFIXES: dict[str, str] = {
     "graph": str(GRAPH),
     **{kind: f"{BASE}{kind}/" for kind in ENTITY_TYPES},
     "concept": BASE + "concept/",
+    **{scheme: f"{BASE}concept/{scheme}/" for scheme in CONCEPT_SCHEMES},
+    "section": BASE + "source/enwiki-cpt/",
     "org": str(ORG),
     "prov": str(PROV),
     "time": str(TIME),

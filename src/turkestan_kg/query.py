@@ -8,6 +8,8 @@ such, never pasted into the query text.
 >>> rows = run_query(load(), "leaders-in-year", year=1921)
 >>> sorted(r["leaderLabel"] for r in rows)
 ['Abdullo Rakhimbayev', 'Nazir Turiakylov']
+>>> execute(get_query("tenures"), kg=load(), engine="rdflib").kind
+'select'
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from typing import Any
 
 import yaml
 from rdflib import Literal, URIRef
-from rdflib.query import Result, ResultRow
-from rdflib.term import Identifier, Node
+from rdflib.term import Identifier
 
+from .engine import RemoteEngine, engine_for
 from .errors import QueryError
 from .load import KnowledgeGraph, display_path, project_root
 from .namespaces import XSD
+from .results import QueryResult
 
 IRI_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 
@@ -168,23 +171,33 @@ def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     return StoredQuery.from_file(path)
 
 
-def execute(kg: KnowledgeGraph, query: StoredQuery, **params: object) -> Result:
-    """Run a stored query on ``kg`` with typed parameters; the raw rdflib result."""
-    bindings = query.bindings(params)
+def execute(
+    query: StoredQuery | str,
+    params: Mapping[str, object] | None = None,
+    *,
+    kg: KnowledgeGraph | None = None,
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+) -> QueryResult:
+    """Run a stored query (with typed parameters) or SPARQL text on an engine or an endpoint."""
+    if isinstance(query, str):
+        if params:
+            raise QueryError(
+                "ad-hoc queries take no parameters", hint="store the query with a #+ header"
+            )
+        text, bindings = query, {}
+    else:
+        text, bindings = query.text, query.bindings(params or {})
+    runner = RemoteEngine(endpoint, timeout=timeout) if endpoint else engine_for(kg, engine)
     try:
-        return kg.query(query.text, initBindings=bindings)
-    except Exception as err:  # rdflib's parser raises pyparsing errors
-        raise QueryError(f"query failed: {err}", file=display_path(query.path)) from None
+        return runner.run(text, bindings)
+    except QueryError as err:
+        if isinstance(query, StoredQuery) and err.file is None:
+            err.file = display_path(query.path)
+        raise
 
 
 def run_query(kg: KnowledgeGraph, name: str, **params: object) -> list[dict[str, Any]]:
-    """Run a stored SELECT query by name; rows as dicts of Python values (IRIs as str)."""
-    result = execute(kg, get_query(name), **params)
-    rows = [row for row in result if isinstance(row, ResultRow)]
-    return [{str(k): _python(v) for k, v in row.asdict().items()} for row in rows]
-
-
-def _python(node: Node) -> Any:
-    """A Python value: int, Decimal, str...; literals Python has no type for become str."""
-    value = node.toPython() if isinstance(node, Literal) else node
-    return str(value) if isinstance(value, Node) else value
+    """Run a stored query by name on the embedded engine; rows as dicts of Python values."""
+    return execute(get_query(name), params, kg=kg).python_rows()

@@ -1,13 +1,12 @@
-"""Query results, engine-independent, and their serializations.
+r"""Query results, engine-independent, and their serializations.
 
 SELECT and ASK results can be written as the W3C SPARQL 1.1 results formats (JSON, XML, CSV,
 TSV) or as a readable table or Markdown; CONSTRUCT and DESCRIBE results are RDF graphs.
 
 >>> from rdflib import Literal
 >>> r = QueryResult.select(("n",), [{"n": Literal(18945)}])
->>> print(render(r, "csv"), end="")
-n
-18945
+>>> render(r, "csv")
+'n\r\n18945\r\n'
 >>> r.python_rows()
 [{'n': 18945}]
 """
@@ -30,6 +29,7 @@ from rdflib.term import Identifier, Node
 from .namespaces import PREFIXES, XSD
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 Row = Mapping[str, Identifier]
 
 
@@ -155,9 +155,10 @@ def to_csv(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results CSV Format: plain values, CRLF line ends."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    if result.kind == "ask":
-        writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
-        return out.getvalue()
+    if (
+        result.kind == "ask"
+    ):  # the CSV/TSV spec covers SELECT only; a bare value, as Oxigraph writes
+        return ("true" if result.boolean else "false") + "\r\n"
     writer.writerow(result.variables)
     for row in result.rows:
         writer.writerow([_csv_term(row.get(v)) for v in result.variables])
@@ -173,7 +174,7 @@ def _csv_term(term: Identifier | None) -> str:
 def to_tsv(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results TSV Format: terms in Turtle/N-Triples syntax."""
     if result.kind == "ask":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+        return ("true" if result.boolean else "false") + "\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
         lines.append("\t".join(_tsv_term(row.get(v)) for v in result.variables))
@@ -181,11 +182,17 @@ def to_tsv(result: QueryResult) -> str:
 
 
 def _tsv_term(term: Identifier | None) -> str:
+    """N-Triples syntax, so tabs and line breaks inside literals are escaped."""
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        term = Literal(str(term))
-    return term.n3()
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = str(term).translate(NT_ESCAPES)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
 
 
 # ----------------------------------------------------------------------- for people

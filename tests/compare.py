@@ -1,0 +1,20 @@
+"""Comparing query results the way the specs mean them, not as serialized text."""
+
+from __future__ import annotations
+
+from rdflib.compare import isomorphic
+
+from turkestan_kg.results import QueryResult
+
+
+def assert_same(actual: QueryResult, expected: QueryResult) -> None:
+    """SELECT results as multisets, ASK by value, graphs by isomorphism."""
+    assert actual.kind == expected.kind
+    if actual.kind == "graph":
+        assert actual.graph is not None and expected.graph is not None
+        assert isomorphic(actual.graph, expected.graph)
+    elif actual.kind == "ask":
+        assert actual.boolean == expected.boolean
+    else:
+        assert set(actual.variables) == set(expected.variables)
+        assert actual.multiset() == expected.multiset()
