@@ -86,14 +86,14 @@ def test_build_writes_dist(tmp_path: Path) -> None:
 def test_build_refuses_invalid_data_and_keeps_old_output(tmp_path: Path, data_copy: Path) -> None:
     out = tmp_path / "dist"
     assert invoke("build", "--out", out).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     path = data_copy / "ethnic-composition.ttl"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("tkg:percentage 9.5", "tkg:percentage 9.6"), encoding="utf-8")
     result = invoke("build", "--out", out, "--data", data_copy)
     assert result.exit_code == 1
     assert "validation problem" in result.output and "tkg validate" in result.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_build_with_malformed_data_writes_nothing(tmp_path: Path, data_copy: Path) -> None:

@@ -52,5 +52,5 @@ def test_docstring_examples_run(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TKG_HOME", str(ROOT))
     mod = importlib.import_module(module)
-    result = doctest.testmod(mod, globs={**vars(mod), **vars(turkestan_kg)}, report=True)
+    result = doctest.testmod(mod, globs={**vars(turkestan_kg), **vars(mod)}, report=True)
     assert result.failed == 0

@@ -1,26 +1,36 @@
-"""Build ``dist/``: load, validate, and write every format, replacing the old output whole.
+"""Build ``dist/``: load, validate, and publish every file, replacing the old output whole.
+
+``dist/`` holds the data in six RDF formats, the JSON-LD context and framed views, the
+ontology and shapes with their HTML documentation, the VoID/DCAT description, the SHACL
+validation report, and ``SHA256SUMS``. Two builds of the same sources are byte-identical.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "dist"
 >>> result = build(out)
->>> sorted(p.name for p in result.files)[:2]
-['ontology.ttl', 'shapes.ttl']
+>>> [str(p.relative_to(out)) for p in result.files][:3]
+['SHA256SUMS', 'context.jsonld', 'docs/index.html']
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
+from .compact import build_context, dumps, framed_views
+from .describe import Distribution, describe
 from .errors import BuildError, InvalidData
-from .export import FORMATS, serialize, write_atomic
-from .load import ONTOLOGY_FILE, SHAPES_FILE, KnowledgeGraph, load, project_root
+from .export import FORMATS, canonical_nquads, from_canonical, serialize, write_atomic
+from .htmldoc import ontology_page, shapes_page
+from .load import ONTOLOGY_FILE, SHAPES_FILE, KnowledgeGraph, load, parse_file, project_root
+from .namespaces import PREFIXES
 from .validate import ValidationReport, validate
 
 DIST_NAME = "turkestan-kg"
-DEFAULT_FORMATS = ("turtle", "jsonld", "ntriples", "nquads", "trig", "rdfxml")
 
 
 @dataclass(frozen=True)
@@ -38,12 +48,13 @@ def build(
     data_dir: Path | str | None = None,
     ontology_dir: Path | str | None = None,
     allow_invalid: bool = False,
+    sparql_endpoint: str | None = None,
 ) -> BuildResult:
-    """Load and validate the graph, then write it to ``out_dir`` in every format.
+    """Load and validate the graph, then write every published file to ``out_dir``.
 
-    Invalid data is refused with :class:`InvalidData` unless ``allow_invalid``. The output is
-    built in a temporary folder and swapped in at the end, so a failure leaves ``out_dir`` as
-    it was.
+    Invalid data is refused with :class:`InvalidData` unless ``allow_invalid``, which the
+    dataset description then records. Everything is written to a temporary folder that
+    replaces ``out_dir`` only at the end, so a failure leaves the previous output as it was.
     """
     kg = load(data_dir, ontology_dir)
     ontology = Path(ontology_dir) if ontology_dir else project_root() / "ontology"
@@ -54,34 +65,84 @@ def build(
             f"the graph has {n} validation problem{'s' * (n != 1)}; nothing was written",
             hint="run `tkg validate` to see them, or pass --allow-invalid",
         )
+    files = publication(kg, ontology, report, sparql_endpoint)
     out = Path(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=_parent(out)))
     staging.chmod(0o755)
     try:
-        names = _write_all(kg, ontology, report, staging)
+        for name, data in files.items():
+            write_atomic(staging / name, data)
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, tuple(out / n for n in names), report)
+    return BuildResult(out, tuple(out / n for n in sorted(files)), report)
+
+
+def publication(
+    kg: KnowledgeGraph, ontology: Path, report: ValidationReport, sparql_endpoint: str | None = None
+) -> dict[str, bytes]:
+    """Every published file, by its path inside ``dist/``."""
+    dists = {
+        f"{DIST_NAME}{fmt.file_extension}": Distribution(
+            f"{DIST_NAME}{fmt.file_extension}", fmt.media_type, serialize(kg, fmt)
+        )
+        for fmt in FORMATS.values()
+    }
+    files = {name: d.data for name, d in dists.items()}
+    files.update(_jsonld_extras(kg))
+    files["ontology.ttl"] = (ontology / ONTOLOGY_FILE).read_bytes()
+    files["shapes.ttl"] = (ontology / SHAPES_FILE).read_bytes()
+    files["docs/index.html"] = ontology_page(parse_file(ontology / ONTOLOGY_FILE)).encode("utf-8")
+    files["docs/shapes.html"] = shapes_page(parse_file(ontology / SHAPES_FILE)).encode("utf-8")
+    files["validation-report.ttl"] = canonical_turtle(report.graph)
+    description = describe(
+        kg,
+        files=dists,
+        conforms=report.conforms,
+        problems=len(report.problems),
+        sparql_endpoint=sparql_endpoint,
+    )
+    files["void.ttl"] = canonical_turtle(description)
+    files["SHA256SUMS"] = checksums(files)
+    return files
+
+
+def _jsonld_extras(kg: KnowledgeGraph) -> dict[str, bytes]:
+    merged = kg.data_graph()
+    context = build_context(merged)
+    text = canonical_nquads(merged)
+    extras = {"context.jsonld": dumps(context)}
+    extras.update(
+        {f"frames/{name}.jsonld": data for name, data in framed_views(text, context).items()}
+    )
+    return extras
+
+
+def canonical_turtle(graph: Graph) -> bytes:
+    """Turtle of any rdflib graph with canonical blank node labels, so it is byte-stable."""
+    canonical = Graph()
+    for prefix, namespace in [*graph.namespaces(), *PREFIXES.items()]:
+        canonical.bind(prefix, namespace, override=True, replace=True)
+    for triple in from_canonical(canonical_nquads(graph)).triples((None, None, None)):
+        canonical.add(triple)
+    return canonical.serialize(format="turtle", encoding="utf-8")
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    """``sha256sum`` format: one ``<hex>  <path>`` line per file, sorted by path."""
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
+    ]
+    return "".join(lines).encode("utf-8")
 
 
 def _parent(out: Path) -> Path:
     parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BuildError(f"cannot create {parent}: {err.strerror}", file=str(parent)) from None
     return parent
-
-
-def _write_all(kg: KnowledgeGraph, ontology: Path, report: ValidationReport, to: Path) -> list[str]:
-    names = []
-    for name in DEFAULT_FORMATS:
-        fmt = FORMATS[name]
-        names.append(DIST_NAME + fmt.file_extension)
-        write_atomic(to / names[-1], serialize(kg, fmt))
-    for source, name in ((ONTOLOGY_FILE, "ontology.ttl"), (SHAPES_FILE, "shapes.ttl")):
-        write_atomic(to / name, (ontology / source).read_bytes())
-        names.append(name)
-    write_atomic(to / "validation-report.ttl", report.to_turtle().encode())
-    return sorted([*names, "validation-report.ttl"])
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -105,18 +105,39 @@ def validate(
     show_default=True,
     help="Output folder; replaced whole, only once everything is written.",
 )
-@click.option("--allow-invalid", is_flag=True, help="Write the output even if validation fails.")
+@click.option(
+    "--allow-invalid",
+    is_flag=True,
+    help="Write the output even if validation fails; the dataset description records it.",
+)
+@click.option(
+    "--sparql-endpoint",
+    metavar="URL",
+    help="The public SPARQL endpoint serving this data, for the dataset description.",
+)
 def build(
-    data_dir: Path | None, ontology_dir: Path | None, out_dir: Path, allow_invalid: bool
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    out_dir: Path,
+    allow_invalid: bool,
+    sparql_endpoint: str | None,
 ) -> None:
     """Load, validate and write the graph to dist/ in every RDF format.
 
-    Refuses to write data that does not validate, unless --allow-invalid.
+    Writes Turtle, JSON-LD (with context.jsonld and framed views in frames/), N-Triples,
+    N-Quads, TriG and RDF/XML, the ontology and shapes with HTML docs in docs/, a VoID/DCAT
+    description (void.ttl), the validation report and SHA256SUMS. Two builds of the same
+    sources are byte-identical. Refuses to write data that does not validate, unless
+    --allow-invalid.
 
     Example: tkg build --out dist
     """
     result = build_dist(
-        out_dir, data_dir=data_dir, ontology_dir=ontology_dir, allow_invalid=allow_invalid
+        out_dir,
+        data_dir=data_dir,
+        ontology_dir=ontology_dir,
+        allow_invalid=allow_invalid,
+        sparql_endpoint=sparql_endpoint,
     )
     for path in result.files:
         click.echo(f"wrote {path}")
@@ -361,3 +382,7 @@ def load_command(
     """
     result = publish(load(data_dir, ontology_dir), endpoint, graph=graph, timeout=timeout)
     click.echo(f"loaded {result.statements} statements into {result.url} (HTTP {result.status})")
+
+
+if __name__ == "__main__":
+    main()

@@ -38,7 +38,7 @@ class KnowledgeGraph(Dataset):
         super().__init__(default_union=True)
         self.source_files: dict[URIRef, Path] = {}
         for prefix, namespace in PREFIXES.items():
-            self.bind(prefix, namespace, override=True)
+            self.bind(prefix, namespace, override=True, replace=True)
 
     def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
         """SPARQL as in rdflib; or, given a stored query's name, its rows as typed Python values.
