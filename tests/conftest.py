@@ -32,6 +32,6 @@ def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ for tests that break it."""
     target = tmp_path / "data"
     target.mkdir()
-    for path in (ROOT / "data").glob("*.ttl"):
+    for path in [*(ROOT / "data").glob("*.ttl"), *(ROOT / "data").glob("*.sssom.tsv")]:
         (target / path.name).write_bytes(path.read_bytes())
     return target

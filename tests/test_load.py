@@ -13,7 +13,9 @@ from turkestan_kg.namespaces import GRAPH, ONTOLOGY_GRAPH, SKOS, entity_ns
 
 def test_load_returns_a_dataset_with_a_graph_per_file(kg: KnowledgeGraph, root: Path) -> None:
     assert isinstance(kg, Dataset)
-    files = sorted(p.stem for p in (root / "data").glob("*.ttl"))
+    files = [p.stem for p in (root / "data").glob("*.ttl")]
+    files += [p.name.removesuffix(".sssom.tsv") for p in (root / "data").glob("*.sssom.tsv")]
+    assert "wikidata-links" in files
     named = {g.identifier for g in kg.graphs() if len(g)}
     assert {GRAPH[f] for f in files} | {ONTOLOGY_GRAPH} == named
     assert kg.source_file(GRAPH["infobox"]) == root / "data" / "infobox.ttl"

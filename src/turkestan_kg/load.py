@@ -28,6 +28,7 @@ from .namespaces import GRAPH, ONTOLOGY_GRAPH, PREFIXES
 RDF_SUFFIXES = {".ttl": "turtle"}
 ONTOLOGY_FILE = "turkestan-kg.ttl"
 SHAPES_FILE = "shapes.ttl"
+SSSOM_SUFFIX = ".sssom.tsv"
 STORED_QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -110,15 +111,24 @@ def display_path(path: Path) -> str:
 
 
 def rdf_files(folder: Path) -> list[Path]:
-    """The RDF files of a folder, sorted by name; an error if there is none."""
+    """The data files of a folder (Turtle and SSSOM/TSV), sorted by name; an error if none."""
     if not folder.is_dir():
         raise SourceNotFound(f"folder not found: {display_path(folder)}", hint="check the path")
-    files = sorted(p for p in folder.iterdir() if p.suffix in RDF_SUFFIXES and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.is_file() and _is_data_file(p))
     if not files:
         raise SourceNotFound(
             f"no .ttl files in {display_path(folder)}", hint="add data files or fix the path"
         )
     return files
+
+
+def _is_data_file(path: Path) -> bool:
+    return path.suffix in RDF_SUFFIXES or path.name.endswith(SSSOM_SUFFIX)
+
+
+def graph_name(path: Path) -> URIRef:
+    """The named graph of a data file: ``graph:`` and the file name without its extension."""
+    return GRAPH[path.name.removesuffix(SSSOM_SUFFIX).removesuffix(path.suffix)]
 
 
 def check_syntax(path: Path) -> None:
@@ -165,7 +175,7 @@ def load(
     kg = KnowledgeGraph()
     _add(kg, ONTOLOGY_GRAPH, existing(ontology / ONTOLOGY_FILE))
     for path in [*rdf_files(data), *extra_files]:
-        _add(kg, GRAPH[path.stem], path)
+        _add(kg, graph_name(path), path)
     return kg
 
 
@@ -178,6 +188,12 @@ def existing(path: Path) -> Path:
 
 def _add(kg: KnowledgeGraph, name: URIRef, path: Path) -> None:
     graph = kg.graph(name)
-    for triple in parse_file(path):
+    if path.name.endswith(SSSOM_SUFFIX):
+        from .sssom import mapping_graph
+
+        parsed = mapping_graph(path)
+    else:
+        parsed = parse_file(path)
+    for triple in parsed:
         graph.add(triple)
     kg.source_files.setdefault(name, path)
