@@ -92,3 +92,48 @@ def fake_endpoint(
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def scripted_endpoint(
+    script: list[tuple[int, dict[str, str], bytes, float]],
+) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A loopback server that answers requests with ``script`` in order (the last answer
+    repeats): (status, headers, body, delay). Yields its URL and the headers it received."""
+    received: list[dict[str, str]] = []
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with lock:
+                received.append(dict(self.headers))
+                status, headers, body, delay = script[min(len(received), len(script)) - 1]
+            time.sleep(delay)
+            try:
+                self.send_response(status)
+                for key, value in {
+                    "Content-Type": "application/sparql-results+json",
+                    **headers,
+                }.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", received
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -66,3 +66,15 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SourceNotFound, match=r"no \.ttl files"):
         load(tmp_path)
+
+
+def test_a_bad_sssom_row_names_file_and_line(data_copy: Path) -> None:
+    path = data_copy / "wikidata-links.sssom.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    lines[header + 2] = lines[header + 2].replace("skos:exactMatch", "skos:sameThing")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="not a SKOS mapping predicate") as info:
+        load(data_copy)
+    assert info.value.file is not None and info.value.file.endswith("wikidata-links.sssom.tsv")
+    assert info.value.line == header + 3

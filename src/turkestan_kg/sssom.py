@@ -23,7 +23,7 @@ import yaml
 from rdflib import Graph, URIRef
 
 from .errors import ParseError
-from .load import SSSOM_SUFFIX, display_path, project_root
+from .load import display_path, project_root
 from .namespaces import PREFIXES
 
 PREDICATES = {
