@@ -66,32 +66,8 @@ def fake_endpoint(
     status: int, body: bytes, *, delay: float = 0.0, content_type: str = "text/html"
 ) -> Iterator[str]:
     """A loopback HTTP server that answers every request the same way, after ``delay`` s."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            time.sleep(delay)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_PUT = _answer
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with scripted_endpoint([(status, {"Content-Type": content_type}, body, delay)]) as (url, _):
+        yield url
 
 
 @contextmanager
@@ -123,7 +99,7 @@ def scripted_endpoint(
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-        do_GET = do_POST
+        do_GET = do_PUT = do_POST
 
         def log_message(self, format: str, *args: object) -> None:
             pass

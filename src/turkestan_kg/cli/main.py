@@ -1,0 +1,182 @@
+"""The ``tkg`` group, shared options, and the commands for the graph itself:
+validate, build, export, docs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+from ..build import build as build_dist
+from ..docs import write_reference
+from ..errors import TkgError
+from ..export import FORMATS, serialize, write_atomic
+from ..load import load
+from ..validate import REPORT_FORMATS
+from ..validate import validate as validate_graph
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def source_options(func: F) -> F:
+    """--data and --ontology, shared by every command that reads the graph."""
+    func = click.option(
+        "--ontology",
+        "ontology_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder with turkestan-kg.ttl and shapes.ttl [default: ./ontology].",
+    )(func)
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of data .ttl files [default: ./data].",
+    )(func)
+
+
+class TkgGroup(click.Group):
+    """Turns every TkgError into one clear line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TkgError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=TkgGroup)
+@click.version_option(__version__, prog_name="tkg")
+def main() -> None:
+    """turkestan-kg: the Communist Party of Turkestan (1918-1924) as a knowledge graph."""
+
+
+@main.command()
+@source_options
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SHACL shapes file [default: ontology/shapes.ttl].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; turtle: the SHACL report; json: for scripts.",
+)
+def validate(
+    data_dir: Path | None, ontology_dir: Path | None, shapes: Path | None, fmt: str
+) -> None:
+    """Check the graph against the SHACL shapes.
+
+    Exits 0 when the graph conforms, 1 when it does not. Each problem names the data file,
+    the entity (label and IRI), the property, the shape's message and the shape.
+
+    Example: tkg validate --format json
+    """
+    kg = load(data_dir, ontology_dir)
+    default_shapes = ontology_dir / "shapes.ttl" if ontology_dir else None
+    report = validate_graph(kg, shapes=shapes or default_shapes)
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@source_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Output folder; replaced whole, only once everything is written.",
+)
+@click.option(
+    "--allow-invalid",
+    is_flag=True,
+    help="Write the output even if validation fails; the dataset description records it.",
+)
+@click.option(
+    "--sparql-endpoint",
+    metavar="URL",
+    help="The public SPARQL endpoint serving this data, for the dataset description.",
+)
+def build(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    out_dir: Path,
+    allow_invalid: bool,
+    sparql_endpoint: str | None,
+) -> None:
+    """Load, validate and write the graph to dist/ in every RDF format.
+
+    Writes Turtle, JSON-LD (with context.jsonld and framed views in frames/), N-Triples,
+    N-Quads, TriG and RDF/XML, the ontology and shapes with HTML docs in docs/, a VoID/DCAT
+    description (void.ttl), the validation report and SHA256SUMS. Two builds of the same
+    sources are byte-identical. Refuses to write data that does not validate, unless
+    --allow-invalid.
+
+    Example: tkg build --out dist
+    """
+    result = build_dist(
+        out_dir,
+        data_dir=data_dir,
+        ontology_dir=ontology_dir,
+        allow_invalid=allow_invalid,
+        sparql_endpoint=sparql_endpoint,
+    )
+    for path in result.files:
+        click.echo(f"wrote {path}")
+    if not result.report.conforms:
+        click.echo(f"warning: {len(result.report.problems)} validation problems", err=True)
+
+
+@main.command()
+@source_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="turtle",
+    show_default=True,
+    help="RDF format; nquads and trig keep the named graphs.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+def export(data_dir: Path | None, ontology_dir: Path | None, fmt: str, out: Path | None) -> None:
+    """Write the graph in one RDF format.
+
+    Example: tkg export --format jsonld --out party.jsonld
+    """
+    data = serialize(load(data_dir, ontology_dir), FORMATS[fmt])
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(out, data)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/reference"),
+    show_default=True,
+    help="Folder to write the reference pages to.",
+)
+def docs(out_dir: Path) -> None:
+    """Regenerate the reference pages (CLI, shapes, stored queries) from the code.
+
+    Example: tkg docs --out docs/reference
+    """
+    for path in write_reference(out_dir):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,251 @@
+"""Commands that link the graph to Wikidata and compare it with Wikidata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..export import write_atomic
+from ..link import accept, check, reconcile, write_review
+from ..load import load
+from ..quickstatements import quickstatements, unlinked_for_creation
+from ..sssom import curated_path, read_mappings
+from ..wikidata import WDQS, WikidataClient, default_cache_dir
+from ..wikidiff import diff
+from .main import F, main, source_options
+
+
+def client_options(func: F) -> F:
+    """--endpoint, --contact, --timeout, --retries and the cache; passes ``client``."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        endpoint: str,
+        contact: str | None,
+        timeout: float,
+        retries: int,
+        cache_dir: Path | None,
+        no_cache: bool,
+        **kwargs: Any,
+    ) -> Any:
+        cache = None if no_cache else (cache_dir or default_cache_dir())
+        client = WikidataClient(
+            endpoint, contact=contact, timeout=timeout, retries=retries, cache_dir=cache
+        )
+        return func(*args, client=client, **kwargs)
+
+    options = [
+        click.option(
+            "--endpoint", default=WDQS, show_default=True, help="A Wikidata-shaped SPARQL endpoint."
+        ),
+        click.option(
+            "--contact",
+            envvar="TKG_CONTACT",
+            help="Your e-mail or URL for the User-Agent (or $TKG_CONTACT).",
+        ),
+        click.option(
+            "--timeout", type=float, default=60.0, show_default=True, help="Seconds per request."
+        ),
+        click.option(
+            "--retries",
+            type=int,
+            default=4,
+            show_default=True,
+            help="Retries after 429/5xx or a cut-off answer.",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Answer cache [default: ~/.cache/turkestan-kg/wikidata].",
+        ),
+        click.option(
+            "--no-cache", is_flag=True, help="Ask the endpoint even if the answer is cached."
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+@main.group()
+def link() -> None:
+    """Link entities to Wikidata: reconcile, accept reviewed candidates, check curated links.
+
+    Example: tkg link wikidata --contact you@example.org
+    """
+
+
+@link.command(name="wikidata")
+@client_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("wikidata-candidates.sssom.tsv"),
+    show_default=True,
+    help="The SSSOM review file to write.",
+)
+@click.option("--limit", type=int, default=5, show_default=True, help="Candidates per entity.")
+@source_options
+def link_wikidata(
+    client: WikidataClient,
+    out: Path,
+    limit: int,
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+) -> None:
+    """Find ranked Wikidata candidates for every linkable entity and write them for review.
+
+    Names in every language we hold are matched against labels and aliases; the type (P31)
+    and dates (birth/death, inception/dissolution) raise or lower each score. Nothing is
+    written unless the whole run succeeds.
+
+    Example: tkg link wikidata --contact you@example.org
+    """
+    candidates = reconcile(load(data_dir, ontology_dir), client, limit=limit)
+    write_review(candidates, out)
+    click.echo(
+        f"wrote {len(candidates)} candidates for review to {out} ({client.requests} requests)"
+    )
+
+
+@link.command(name="accept")
+@click.argument("ids", nargs=-1, required=True)
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=Path("wikidata-candidates.sssom.tsv"),
+    show_default=True,
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace an existing curated link of the same entity."
+)
+@click.option("--reviewer", default="turkestan-kg curators", show_default=True)
+@click.option(
+    "--curated",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The curated mapping file [default: data/wikidata-links.sssom.tsv].",
+)
+def link_accept(
+    ids: tuple[str, ...], review: Path, replace: bool, reviewer: str, curated: Path | None
+) -> None:
+    """Promote reviewed candidates (QID, or SUBJECT=QID) into data/wikidata-links.sssom.tsv.
+
+    Example: tkg link accept Q12345 person:turar-risqulov=Q67890
+    """
+    target = curated or curated_path()
+    for m in accept(review, target, list(ids), replace=replace, reviewer=reviewer):
+        click.echo(f"accepted {m.subject_id} skos:exactMatch {m.object_id} ({m.object_label})")
+
+
+@link.command(name="check")
+@client_options
+@source_options
+def link_check(
+    client: WikidataClient,
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+) -> None:
+    """Check every curated link: the item exists, is no redirect, and its type and label fit.
+
+    Exits 1 when any link needs attention.
+
+    Example: tkg link check --contact you@example.org
+    """
+    data = data_dir or curated_path().parent
+    results = check(
+        load(data_dir, ontology_dir), read_mappings(data / "wikidata-links.sssom.tsv"), client
+    )
+    for result in results:
+        click.echo(str(result))
+    sys.exit(0 if all(r.status == "ok" for r in results) else 1)
+
+
+@main.group()
+def wikidata() -> None:
+    """Compare the graph with Wikidata and prepare edits.
+
+    Example: tkg wikidata diff --contact you@example.org
+    """
+
+
+@wikidata.command(name="diff")
+@client_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@source_options
+def wikidata_diff(
+    client: WikidataClient,
+    fmt: str,
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+) -> None:
+    """For linked items, compare our facts with Wikidata: agree, missing, conflict, unlinked.
+
+    Example: tkg wikidata diff --contact you@example.org
+    """
+    results = diff(load(data_dir, ontology_dir), client)
+    if fmt == "json":
+        rows = [
+            {
+                "status": r.status,
+                "entity": r.fact.subject.curie,
+                "property": r.fact.pid,
+                "ours": str(r.fact.value),
+                "qualifiers": {p: str(v) for p, v in r.fact.qualifiers},
+                "wikidata": r.wikidata,
+                "note": r.note,
+            }
+            for r in results
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for result in results:
+        click.echo(str(result))
+
+
+@wikidata.command(name="quickstatements")
+@client_options
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Also write CREATE blocks for people and organizations with no Wikidata item.",
+)
+@click.option(
+    "--retrieved",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Retrieval date for S813 [default: today].",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically).",
+)
+@source_options
+def wikidata_quickstatements(
+    client: WikidataClient,
+    create: bool,
+    retrieved: dt.datetime | None,
+    out: Path | None,
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+) -> None:
+    """QuickStatements for the sourced facts Wikidata lacks, each with its reference.
+
+    Example: tkg wikidata quickstatements --contact you@example.org --out edits.qs
+    """
+    kg = load(data_dir, ontology_dir)
+    day = (retrieved or dt.datetime.now()).date()
+    blocks = unlinked_for_creation(kg) if create else []
+    text = quickstatements(diff(kg, client), retrieved=day, create=blocks)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text.encode("utf-8"))
