@@ -180,3 +180,41 @@ def docs(out_dir: Path) -> None:
     """
     for path in write_reference(out_dir):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@source_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Seconds a SPARQL query may run."
+)
+@click.option(
+    "--max-results",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Rows or triples a SPARQL query may return.",
+)
+def serve(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    host: str,
+    port: int,
+    timeout: float,
+    max_results: int,
+) -> None:
+    """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
+
+    Every IRI https://w3id.org/turkestan-kg/PATH is answered at http://HOST:PORT/PATH in
+    HTML, Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation.
+
+    Example: tkg serve --port 8000
+    """
+    from ..sandbox import Limits
+    from ..serve import serve as run_server
+
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    run_server(
+        load(data_dir, ontology_dir), host=host, port=port, limits=Limits(timeout, max_results)
+    )
