@@ -1,8 +1,12 @@
 """Set up and run turkestan-kg with nothing but Python 3.11+.
 
     python3 tasks.py build   # create .venv, install pinned deps, run `tkg build`
-    python3 tasks.py test    # same set-up, then ruff, mypy and pytest
+    python3 tasks.py test    # same set-up (plus Chromium for browser tests), then ruff, mypy, pytest
     python3 tasks.py lock    # refresh requirements.lock from the current .venv
+
+Set-up also installs the SPARQL editor's browser assets with npm when npm is there (the
+server falls back to a plain form without them). The test command installs Debian's
+chromium and chromium-driver when they are missing and it runs as root with apt-get.
 
 Each step prints what it runs and stops at the first failure with its exit code.
 """
@@ -10,6 +14,7 @@ Each step prints what it runs and stops at the first failure with its exit code.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -44,15 +49,52 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
+def web_assets() -> None:
+    """node_modules/ from package-lock.json (the YASGUI editor), if npm is available."""
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the SPARQL editor will be a plain form", flush=True)
+        return
+    stamp = ROOT / "node_modules" / ".tkg-installed"
+    wanted = (ROOT / "package-lock.json").read_text()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_text(wanted)
+
+
+BROWSER = (Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"))
+
+
+def browsers() -> None:
+    """Debian's chromium and chromium-driver, for the browser tests."""
+    if all(p.exists() for p in BROWSER):
+        return
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        print("chromium and chromedriver are missing; browser tests will be skipped", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for args in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],
+    ):
+        print("+", " ".join(args), flush=True)
+        if subprocess.call(args, env=env, stdout=subprocess.DEVNULL) != 0:
+            sys.exit("installing chromium failed; see the apt-get output above")
+
+
 def build() -> None:
     setup()
+    web_assets()
     run(BIN / "tkg", "build")
 
 
 def test() -> None:
     setup()
-    run(BIN / "ruff", "check", "src", "tests", "tasks.py")
-    run(BIN / "ruff", "format", "--check", "src", "tests", "tasks.py")
+    web_assets()
+    browsers()
+    run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
+    run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy")
     run(BIN / "python", "-m", "pytest", *sys.argv[2:])
 
@@ -66,7 +108,7 @@ def lock() -> None:
     (ROOT / "requirements.lock").write_text("\n".join([header, *keep]) + "\n")
 
 
-COMMANDS = {"build": build, "test": test, "lock": lock, "setup": setup}
+COMMANDS = {"build": build, "test": test, "lock": lock, "setup": setup, "web": web_assets}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
