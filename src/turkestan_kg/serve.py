@@ -91,7 +91,15 @@ class LinkedDataApp:
         self.limits = limits
         self.max_query_bytes = max_query_bytes
         self.pool = QueryPool(store_payload(kg), workers=workers, limits=limits)
-        self.context = build_context(kg.data_graph())
+        self.data_only = kg.data_graph()
+        self.context = build_context(self.data_only)
+        # The data does not change while serving: compute what every page needs once.
+        self.tenures = self._tenure_rows()
+        self.charts = {
+            "composition": self.composition_svg(),
+            "leaders": self.timeline_svg(),
+            "hierarchy": self.hierarchy_svg(),
+        }
         self.static = project_root() / STATIC_ROOT
 
     # ------------------------------------------------------------------ WSGI
@@ -197,7 +205,7 @@ class LinkedDataApp:
     def entity_html(self, node: URIRef, description: Graph, environ: dict[str, Any]) -> str:
         labeller = self._labeller(environ)
         sources = {}
-        for s, p, o in self.kg.data_graph().triples((node, None, None)):
+        for s, p, o in self.data_only.triples((node, None, None)):
             graphs = [getattr(c, "identifier", c) for *_, c in self.kg.quads((s, p, o, None))]
             sections = [
                 self.kg.value(g, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
@@ -220,7 +228,7 @@ class LinkedDataApp:
 
     def entity_chart(self, node: URIRef) -> str:
         """A tenure timeline on the pages of the party and of its leaders."""
-        rows = self._tenure_rows()
+        rows = self.tenures
         organization = URIRef("http://www.w3.org/ns/org#organization")
         mine = [
             r for r in rows if r[3] == str(node) or (URIRef(r[4]), organization, node) in self.data
@@ -265,11 +273,11 @@ class LinkedDataApp:
             f"<p>{escape(str(self.data.value(dataset, URIRef('http://purl.org/dc/terms/description')) or ''))}</p>",
             f'<p class="src">{escape(str(self.data.value(dataset, URIRef("http://purl.org/dc/terms/rights")) or ""))}</p>',
             "<h2>Membership in 1922</h2>",
-            f'<figure class="chart" id="composition">{self.composition_svg()}</figure>',
+            f'<figure class="chart" id="composition">{self.charts["composition"]}</figure>',
             "<h2>Leaders</h2>",
-            f'<figure class="chart" id="leaders">{self.timeline_svg()}</figure>',
+            f'<figure class="chart" id="leaders">{self.charts["leaders"]}</figure>',
             "<h2>Hierarchy</h2>",
-            f'<figure class="chart" id="hierarchy">{self.hierarchy_svg()}</figure>',
+            f'<figure class="chart" id="hierarchy">{self.charts["hierarchy"]}</figure>',
             "<h2>Entities</h2>",
             self.entity_lists(labeller),
             "<h2>Stored queries</h2>",
