@@ -27,11 +27,21 @@ from turkestan_kg.sandbox import Limits
 from turkestan_kg.serve import LinkedDataApp, ThreadingServer, _QuietHandler
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+RDFS_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # keeps graph names in view
 
 
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    app = LinkedDataApp(load(), limits=Limits(timeout=2, max_results=500))
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from turkestan_kg import build
+
+    out = tmp_path_factory.mktemp("served") / "dist"
+    build(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def base(dist: Path) -> Iterator[str]:
+    app = LinkedDataApp(load(), limits=Limits(timeout=2, max_results=500), dist_dir=dist)
     server = make_server(
         "127.0.0.1", free_port(), app, server_class=ThreadingServer, handler_class=_QuietHandler
     )

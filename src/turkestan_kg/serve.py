@@ -84,6 +84,7 @@ class LinkedDataApp:
         limits: Limits = DEFAULT_LIMITS,
         max_query_bytes: int = 64_000,
         workers: int = 2,
+        dist_dir: Path | None = None,
     ) -> None:
         self.kg = kg
         self.data = kg.merged()
@@ -101,6 +102,7 @@ class LinkedDataApp:
             "hierarchy": self.hierarchy_svg(),
         }
         self.static = project_root() / STATIC_ROOT
+        self.dist = dist_dir or project_root() / "dist"
 
     # ------------------------------------------------------------------ WSGI
 
@@ -143,7 +145,11 @@ class LinkedDataApp:
             return self.static_file(path)
         if path.startswith("/queries/"):
             return self.stored_query(path.removeprefix("/queries/"), environ)
-        if path in ("/ontology", "/ontology.ttl", "/ontology.html"):
+        if path.startswith("/dist/"):
+            return self.dist_file(path.removeprefix("/dist/"))
+        if path in ("/ontology", "/ontology.ttl", "/ontology.html") or re.fullmatch(
+            r"/ontology/[0-9.]+", path
+        ):
             return self.vocabulary(environ, path, "turkestan-kg.ttl", ontology_page)
         if path in ("/shapes", "/shapes.ttl", "/shapes.html"):
             return self.vocabulary(environ, path, SHAPES_FILE, shapes_page)
@@ -569,6 +575,26 @@ class LinkedDataApp:
             (("Cache-Control", "max-age=3600"),),
         )
 
+    def dist_file(self, name: str) -> Response:
+        """A file of the last ``tkg build`` (the dataset description's download URLs)."""
+        types = {
+            ".ttl": "text/turtle",
+            ".nt": "application/n-triples",
+            ".nq": "application/n-quads",
+            ".trig": "application/trig",
+            ".rdf": "application/rdf+xml",
+            ".jsonld": "application/ld+json",
+            ".html": "text/html",
+            "": "text/plain",
+        }
+        root = self.dist.resolve()
+        target = (root / name).resolve()
+        if not target.is_file() or root not in target.parents or target.suffix not in types:
+            raise HttpError(
+                "404 Not Found", f"no file {name} in the published data (run `tkg build`)"
+            )
+        return Response("200 OK", target.read_bytes(), f"{types[target.suffix]}; charset=utf-8")
+
     def close(self) -> None:
         self.pool.close()
 
@@ -643,6 +669,7 @@ class ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
 def serve(
     kg: KnowledgeGraph,
     *,
+    dist_dir: Path | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     limits: Limits = DEFAULT_LIMITS,
@@ -650,7 +677,7 @@ def serve(
     ready: threading.Event | None = None,
 ) -> None:
     """Serve until interrupted."""
-    app = LinkedDataApp(kg, limits=limits)
+    app = LinkedDataApp(kg, limits=limits, dist_dir=dist_dir)
     server = make_server(
         host,
         port,
