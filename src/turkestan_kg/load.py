@@ -25,7 +25,7 @@ from rdflib.term import Node
 from .errors import ParseError, SourceNotFound
 from .namespaces import GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
-RDF_SUFFIXES = {".ttl": "turtle"}
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 ONTOLOGY_FILE = "turkestan-kg.ttl"
 SHAPES_FILE = "shapes.ttl"
 SSSOM_SUFFIX = ".sssom.tsv"
