@@ -15,6 +15,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .fastshacl import validate_graph
 from .load import SHAPES_FILE, KnowledgeGraph, display_path, existing, parse_file, project_root
 from .namespaces import SH, SKOS
 
@@ -75,12 +76,27 @@ def default_shapes() -> Path:
     return project_root() / "ontology" / SHAPES_FILE
 
 
-def validate(kg: KnowledgeGraph, *, shapes: Path | str | None = None) -> ValidationReport:
-    """Validate ``kg`` (ontology and data together) against the shapes with pySHACL."""
+ENGINES = ("fast", "pyshacl")
+
+
+def validate(
+    kg: KnowledgeGraph, *, shapes: Path | str | None = None, engine: str = "fast"
+) -> ValidationReport:
+    """Validate ``kg`` (ontology and data together) against the shapes.
+
+    ``engine="fast"`` compiles the shapes to whole-graph SPARQL on Oxigraph
+    (:mod:`turkestan_kg.fastshacl`); ``engine="pyshacl"`` is the reference implementation.
+    Both give the same report.
+    """
     shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
-    conforms, report, _ = pyshacl.validate(
-        kg.merged(), shacl_graph=shapes_graph, inference="none", advanced=True
-    )
+    if engine == "pyshacl":
+        conforms, report, _ = pyshacl.validate(
+            kg.merged(), shacl_graph=shapes_graph, inference="none", advanced=True
+        )
+    elif engine == "fast":
+        conforms, report = validate_graph(kg.merged(), shapes_graph)
+    else:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
     problems = tuple(
         sorted(_problem(kg, shapes_graph, report, r) for r in report.subjects(SH.focusNode, None))
     )

@@ -70,8 +70,15 @@ def main() -> None:
     show_default=True,
     help="text: one line per problem; turtle: the SHACL report; json: for scripts.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
+)
 def validate(
-    data_dir: Path | None, ontology_dir: Path | None, shapes: Path | None, fmt: str
+    data_dir: Path | None, ontology_dir: Path | None, shapes: Path | None, fmt: str, engine: str
 ) -> None:
     """Check the graph against the SHACL shapes.
 
@@ -82,7 +89,7 @@ def validate(
     """
     kg = load(data_dir, ontology_dir)
     default_shapes = ontology_dir / "shapes.ttl" if ontology_dir else None
-    report = validate_graph(kg, shapes=shapes or default_shapes)
+    report = validate_graph(kg, shapes=shapes or default_shapes, engine=engine)
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else 1)
 
