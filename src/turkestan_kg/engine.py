@@ -89,7 +89,11 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph | None = None, *, store: ox.Store | None = None) -> None:
+        if store is not None:
+            self.store = store
+            return
+        assert kg is not None, "give a KnowledgeGraph or an existing store"
         self.store = ox.Store()
         self.store.load(store_payload(kg), format=ox.RdfFormat.N_QUADS)
 

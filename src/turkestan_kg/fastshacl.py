@@ -350,7 +350,17 @@ def run_checks(data: Graph, checks: list[Check]) -> tuple[bool, Graph]:
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
-    originals = original_literals(data)
+    return run_on_store(store, checks, original_literals(data))
+
+
+def run_on_store(
+    store: ox.Store, checks: list[Check], originals: dict[Node, Literal] | None = None
+) -> tuple[bool, Graph]:
+    """Run every check on a store whose default graph holds the data (ontology included).
+
+    Without ``originals`` literals are reported in Oxigraph's canonical form.
+    """
+    originals = originals or {}
     report = Graph()
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))

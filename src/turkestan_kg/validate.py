@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .fastshacl import validate_graph
+from .fastshacl import compile_shapes, run_on_store, validate_graph
 from .load import SHAPES_FILE, KnowledgeGraph, display_path, existing, parse_file, project_root
 from .namespaces import SH, SKOS
 
@@ -168,3 +169,32 @@ def _show(kg: KnowledgeGraph, node: Node | None) -> str:
     if node is None:
         return ""
     return _curie(kg, node) if isinstance(node, URIRef) else node.n3()
+
+
+def validate_store(
+    store: Any, *, shapes: Path | str | None = None, name: str = "store"
+) -> ValidationReport:
+    """Validate an on-disk Oxigraph store (its default graph) with the fast engine.
+
+    For graphs too big for rdflib: problems name the store instead of a data file, and
+    literals appear in Oxigraph's canonical form.
+    """
+    shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
+    conforms, report = run_on_store(store, compile_shapes(shapes_graph))
+    problems = []
+    for result in report.subjects(SH.focusNode, None):
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        problems.append(
+            Problem(
+                file=name,
+                entity=str(report.value(result, SH.focusNode)),
+                label="",
+                path=path.n3() if isinstance(path, URIRef) else "",
+                message=str(report.value(result, SH.resultMessage) or "violates the shape"),
+                shape=str(node_shape(shapes_graph, report.value(result, SH.sourceShape))),
+                severity=str(report.value(result, SH.resultSeverity)),
+                value=value.n3() if value is not None else "",
+            )
+        )
+    return ValidationReport(conforms, tuple(sorted(problems)), report)

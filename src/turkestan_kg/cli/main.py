@@ -77,8 +77,19 @@ def main() -> None:
     show_default=True,
     help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).",
+)
 def validate(
-    data_dir: Path | None, ontology_dir: Path | None, shapes: Path | None, fmt: str, engine: str
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    shapes: Path | None,
+    fmt: str,
+    engine: str,
+    store_dir: Path | None,
 ) -> None:
     """Check the graph against the SHACL shapes.
 
@@ -87,9 +98,17 @@ def validate(
 
     Example: tkg validate --format json
     """
-    kg = load(data_dir, ontology_dir)
     default_shapes = ontology_dir / "shapes.ttl" if ontology_dir else None
-    report = validate_graph(kg, shapes=shapes or default_shapes, engine=engine)
+    if store_dir is not None:
+        from ..store import open_store
+        from ..validate import validate_store
+
+        report = validate_store(
+            open_store(store_dir), shapes=shapes or default_shapes, name=str(store_dir)
+        )
+    else:
+        kg = load(data_dir, ontology_dir)
+        report = validate_graph(kg, shapes=shapes or default_shapes, engine=engine)
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else 1)
 

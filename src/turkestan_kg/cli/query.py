@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -99,6 +100,12 @@ QUERY_FORMATS = sorted(SELECT_FORMATS) + sorted(FORMATS)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically).",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run on an on-disk Oxigraph store made by `tkg load --store`.",
+)
 @source_options
 def query(
     name: str | None,
@@ -110,6 +117,7 @@ def query(
     endpoint: str | None,
     timeout: float,
     out: Path | None,
+    store_dir: Path | None,
     data_dir: Path | None,
     ontology_dir: Path | None,
 ) -> None:
@@ -123,10 +131,18 @@ def query(
     text = target if isinstance(target, str) else target.text
     form = query_form(text)
     fmt = _check_format(fmt, form)
-    kg = None if endpoint else load(data_dir, ontology_dir)
-    result = execute(
-        target, _parse_params(params), kg=kg, engine=engine, endpoint=endpoint, timeout=timeout
-    )
+    if store_dir is not None:
+        from ..engine import OxigraphEngine
+        from ..store import open_store
+
+        stored = OxigraphEngine(store=open_store(store_dir))
+        bindings = {} if isinstance(target, str) else target.bindings(_parse_params(params))
+        result = stored.run(text, bindings)
+    else:
+        kg = None if endpoint else load(data_dir, ontology_dir)
+        result = execute(
+            target, _parse_params(params), kg=kg, engine=engine, endpoint=endpoint, timeout=timeout
+        )
     output = _render(result, fmt)
     if out is None:
         click.echo(output, nl=False)
@@ -180,9 +196,21 @@ def _render(result: QueryResult, fmt: str) -> str:
 @main.command(name="load")
 @click.option(
     "--endpoint",
-    required=True,
     metavar="URL",
     help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Or an on-disk Oxigraph store (created if missing), for graphs too big for memory.",
+)
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="With --store: also load this N-Triples/N-Quads file (e.g. a synthetic roll).",
 )
 @click.option(
     "--graph",
@@ -194,7 +222,9 @@ def _render(result: QueryResult, fmt: str) -> str:
 )
 @source_options
 def load_command(
-    endpoint: str,
+    endpoint: str | None,
+    store_dir: Path | None,
+    files: tuple[Path, ...],
     graph: str | None,
     timeout: float,
     data_dir: Path | None,
@@ -205,7 +235,23 @@ def load_command(
     Without --graph the whole dataset is replaced: every named graph, with their merge as
     the default graph. A store that refuses the data keeps what it had.
 
+    With --store, the graph (and any --file) goes into an on-disk Oxigraph store instead,
+    with a progress bar; `tkg query --store` and `tkg validate --store` then use it.
+
     Example: tkg load --endpoint http://localhost:7878/store
     """
-    result = publish(load(data_dir, ontology_dir), endpoint, graph=graph, timeout=timeout)
+    if (endpoint is None) == (store_dir is None):
+        raise click.UsageError("give exactly one of --endpoint or --store")
+    kg = load(data_dir, ontology_dir)
+    if store_dir is not None:
+        from ..store import load_store, payload_size
+
+        with click.progressbar(
+            length=payload_size(kg, files), label="loading", file=sys.stderr
+        ) as bar:
+            store = load_store(store_dir, kg, extra=files, progress=bar.update)
+        click.echo(f"loaded {len(store)} quads into {store_dir}")
+        return
+    assert endpoint is not None
+    result = publish(kg, endpoint, graph=graph, timeout=timeout)
     click.echo(f"loaded {result.statements} statements into {result.url} (HTTP {result.status})")
