@@ -26,6 +26,7 @@ def test_distribution_and_purge_follow_1922() -> None:
     assert counts["russians"] == 9424
     assert len(set(roll.graph.subjects(TKG.endedBy, PURGE))) == 1500
     assert len(set(roll.graph.subjects(ORG.member, None))) == 18945
+    assert len(set(roll.graph.subjects(ORG.heldBy, None))) == 95  # posts: one member in 200
 
 
 def test_scale_multiplies_members() -> None:

@@ -5,7 +5,8 @@ in the graph's own ontology, passing the same shapes: names in the scripts their
 category used (Cyrillic Russian, Latin Uzbek, Cyrillic Tajik and Kyrgyz), the 1922 ethnic
 distribution, membership periods inside the party's lifetime, attendance at the 1920
 congress for a few, and the 1922 purge (1,500 Russian Orthodox members per 18,945, whose
-memberships end in 1922). Everything lives under ``https://w3id.org/turkestan-kg/synthetic/``
+memberships end in 1922), and one member in 200 holding a post in the Territorial
+Committee. Everything lives under ``https://w3id.org/turkestan-kg/synthetic/``
 in the named graph ``graph:synthetic-roll``, is attributed to the generator, and is marked
 synthetic: it is never part of the published data set.
 
@@ -53,6 +54,7 @@ PURGE = entity_ns("event")["purge-1922"]
 ETHNIC = Namespace(BASE + "concept/ethnic/")
 GENERATOR = SYN["agent/tkg-synth"]
 ROLE = SYN["role/member"]
+SECRETARY = SYN["role/secretary"]
 DISTRIBUTION = (  # the 1922 table; the total is 18,945
     ("russians", 9424),
     ("kazakh-kyrgyz", 4409),
@@ -233,6 +235,9 @@ def _metadata(graph: Graph, total: int, seed: int) -> None:
     graph.add((ROLE, RDF.type, ORG.Role))
     graph.add((ROLE, SKOS.prefLabel, Literal("party member", lang="en")))
     graph.add((ROLE, PROV.wasAttributedTo, GENERATOR))
+    graph.add((SECRETARY, RDF.type, ORG.Role))
+    graph.add((SECRETARY, SKOS.prefLabel, Literal("secretary", lang="en")))
+    graph.add((SECRETARY, PROV.wasAttributedTo, GENERATOR))
 
 
 def _member(graph: Graph, rng: random.Random, i: int, category: str, purged: bool) -> URIRef:
@@ -258,7 +263,26 @@ def _member(graph: Graph, rng: random.Random, i: int, category: str, purged: boo
         graph.add((membership, TKG.endedBy, PURGE))
     if begin <= 1920 and rng.random() < 0.01:
         graph.add((CONGRESS, SCHEMA.attendee, person))
+    if i % 200 == 0:
+        _post(graph, i, person, name)
     return person
+
+
+def _post(graph: Graph, i: int, person: URIRef, name: str) -> None:
+    """One member in 200 holds a post in the Territorial Committee."""
+    post = SYN[f"post/{i:08d}"]
+    graph.add((post, RDF.type, ORG.Post))
+    graph.add(
+        (
+            post,
+            SKOS.prefLabel,
+            Literal(f"Secretary {i // 200 + 1} of the Territorial Committee", lang="en"),
+        )
+    )
+    graph.add((post, ORG.postIn, entity_ns("organization")["territorial-committee"]))
+    graph.add((post, ORG.role, SECRETARY))
+    graph.add((post, ORG.heldBy, person))
+    graph.add((post, PROV.wasAttributedTo, GENERATOR))
 
 
 def _interval(graph: Graph, membership: URIRef, begin: int, end: int) -> BNode:
