@@ -20,7 +20,7 @@ paths; ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:class``, ``sh:nod
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -350,17 +350,20 @@ def run_checks(data: Graph, checks: list[Check]) -> tuple[bool, Graph]:
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
-    return run_on_store(store, checks, original_literals(data))
+    return run_on_store(store, checks, lambda: original_literals(data))
 
 
 def run_on_store(
-    store: ox.Store, checks: list[Check], originals: dict[Node, Literal] | None = None
+    store: ox.Store,
+    checks: list[Check],
+    originals_of: Callable[[], dict[Node, Literal]] = dict,
 ) -> tuple[bool, Graph]:
     """Run every check on a store whose default graph holds the data (ontology included).
 
-    Without ``originals`` literals are reported in Oxigraph's canonical form.
+    ``originals_of`` maps Oxigraph's canonical literals back to the data's own forms; it is
+    only called once there is a result to report. By default literals stay canonical.
     """
-    originals = originals or {}
+    originals: dict[Node, Literal] | None = None
     report = Graph()
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
@@ -370,6 +373,8 @@ def run_on_store(
         assert isinstance(answer, ox.QuerySolutions)
         names = [v.value for v in answer.variables]
         for solution in answer:
+            if originals is None:
+                originals = originals_of()
             row: dict[str, Node] = {
                 str(n): originals.get(t, t)
                 for n in names
