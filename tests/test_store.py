@@ -59,6 +59,21 @@ def test_load_query_and_validate_a_store(tmp_path: Path) -> None:
         "S14-Provenance": 3,
     }
     assert runner.invoke(main, ["validate", "--store", str(store_dir)]).exit_code == 1
+    out = tmp_path / "dump.nt"
+    result = runner.invoke(
+        main, ["export", "--store", str(store_dir), "--format", "ntriples", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    from rdflib import Graph
+
+    [row] = open_store(store_dir).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert len(Graph().parse(out, format="nt")) == int(row["n"].value)
+    assert (
+        runner.invoke(
+            main, ["export", "--store", str(store_dir), "--format", "turtle", "--out", str(out)]
+        ).exit_code
+        == 1
+    )
 
 
 def test_load_needs_exactly_one_target() -> None:

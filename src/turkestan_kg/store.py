@@ -13,20 +13,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import SourceNotFound
-from .export import store_payload
+from .errors import BuildError, SourceNotFound
+from .export import RdfFormat, store_payload
 from .load import KnowledgeGraph, display_path, graph_name
 
 CHUNK = 8 * 1024 * 1024
 
 
 def open_store(directory: Path) -> ox.Store:
-    """An existing on-disk store."""
+    """An existing on-disk store, opened read-only (readers do not lock it)."""
     if not directory.is_dir():
         raise SourceNotFound(
             f"no store at {display_path(directory)}", hint="create it with `tkg load --store DIR`"
         )
-    return ox.Store(str(directory))
+    return ox.Store.read_only(str(directory))
 
 
 def chunks(data: bytes, size: int = CHUNK) -> Iterator[bytes]:
@@ -78,3 +78,25 @@ def _bulk(
 def payload_size(kg: KnowledgeGraph, extra: Iterable[Path]) -> int:
     """How many bytes ``load_store`` will report, for a progress bar."""
     return len(store_payload(kg)) + sum(p.stat().st_size for p in extra)
+
+
+def dump_store(directory: Path, fmt: RdfFormat, out: Path) -> None:
+    """Stream a store to ``out`` (via a temporary file): N-Triples gives the default graph
+    (the merge), N-Quads every graph. Other formats are refused: they would need the whole
+    graph in memory."""
+    store = open_store(directory)
+    formats = {"ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
+    if fmt.name not in formats:
+        raise BuildError(
+            f"a store exports as ntriples or nquads, not {fmt.name}", hint="use --format ntriples"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        if fmt.name == "ntriples":
+            store.dump(str(tmp), format=formats[fmt.name], from_graph=ox.DefaultGraph())
+        else:
+            store.dump(str(tmp), format=formats[fmt.name])
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)

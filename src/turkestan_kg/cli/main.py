@@ -178,11 +178,33 @@ def build(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.",
 )
-def export(data_dir: Path | None, ontology_dir: Path | None, fmt: str, out: Path | None) -> None:
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Export an on-disk store made by `tkg load --store` (ntriples: its default graph; nquads: every graph).",
+)
+def export(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    fmt: str,
+    out: Path | None,
+    store_dir: Path | None,
+) -> None:
     """Write the graph in one RDF format.
+
+    From the project's files the output is canonical and byte-stable; from a --store it is
+    streamed as the store holds it (for graphs too big to canonicalize in memory).
 
     Example: tkg export --format jsonld --out party.jsonld
     """
+    if store_dir is not None:
+        from ..store import dump_store
+
+        if out is None:
+            raise click.UsageError("--store needs --out (the export can be large)")
+        dump_store(store_dir, FORMATS[fmt], out)
+        return
     data = serialize(load(data_dir, ontology_dir), FORMATS[fmt])
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
