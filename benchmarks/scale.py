@@ -84,7 +84,7 @@ def main() -> None:
     if args.one is not None:
         print(json.dumps(measure(args.one, args.seed, args.one <= args.pyshacl_up_to)))
         return
-    rows = {}
+    print_header()
     for scale in args.scales:
         done = subprocess.run(
             [
@@ -101,8 +101,8 @@ def main() -> None:
             capture_output=True,
             text=True,
         )
-        rows[scale] = json.loads(done.stdout.strip().splitlines()[-1])
-    print_table(rows)
+        # one row as soon as each scale is done, so a later failure loses nothing
+        print_row(scale, json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def ratio(base: float | None, ours: float) -> str:
@@ -113,40 +113,44 @@ def seconds(value: float | None) -> str:
     return f"{value:.1f}" if value else "-"
 
 
-def print_table(rows: dict[int, dict[str, float]]) -> None:
-    header = (
-        "scale",
-        "members",
-        "triples",
-        "load ox s",
-        "valid. fast s",
-        "pySHACL s",
-        "ratio",
-        "queries ox s",
-        "rdflib s",
-        "ratio",
-        "export s",
-        "peak MB",
+HEADER = (
+    "scale",
+    "members",
+    "triples",
+    "load ox s",
+    "valid. fast s",
+    "pySHACL s",
+    "ratio",
+    "queries ox s",
+    "rdflib s",
+    "ratio",
+    "export s",
+    "peak MB",
+)
+WIDTHS = (5, 9, 10, 9, 13, 10, 7, 12, 9, 7, 9, 8)
+
+
+def print_header() -> None:
+    print(" ".join(h.rjust(w) for h, w in zip(HEADER, WIDTHS, strict=True)), flush=True)
+
+
+def print_row(scale: int, r: dict[str, float]) -> None:
+    base_v, base_q = r.get("validate pyshacl"), r.get("queries rdflib")
+    cells = (
+        str(scale),
+        str(18945 * scale),
+        str(int(r["triples"])),
+        f"{r['load oxigraph']:.1f}",
+        f"{r['validate fast']:.2f}",
+        seconds(base_v),
+        ratio(base_v, r["validate fast"]),
+        f"{r['queries oxigraph']:.2f}",
+        seconds(base_q),
+        ratio(base_q, r["queries oxigraph"]),
+        f"{r['export nt']:.1f}",
+        f"{r['peak MB']:.0f}",
     )
-    widths = (5, 9, 10, 9, 13, 10, 7, 12, 9, 7, 9, 8)
-    print(" ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
-    for scale, r in rows.items():
-        base_v, base_q = r.get("validate pyshacl"), r.get("queries rdflib")
-        cells = (
-            str(scale),
-            str(18945 * scale),
-            str(int(r["triples"])),
-            f"{r['load oxigraph']:.1f}",
-            f"{r['validate fast']:.2f}",
-            seconds(base_v),
-            ratio(base_v, r["validate fast"]),
-            f"{r['queries oxigraph']:.2f}",
-            seconds(base_q),
-            ratio(base_q, r["queries oxigraph"]),
-            f"{r['export nt']:.1f}",
-            f"{r['peak MB']:.0f}",
-        )
-        print(" ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+    print(" ".join(c.rjust(w) for c, w in zip(cells, WIDTHS, strict=True)), flush=True)
 
 
 if __name__ == "__main__":
