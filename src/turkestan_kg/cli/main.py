@@ -38,6 +38,16 @@ def source_options(func: F) -> F:
     )(func)
 
 
+def store_option(help_text: str) -> Callable[[F], F]:
+    """--store DIR (an on-disk Oxigraph store made by `tkg load --store`), as ``store_dir``."""
+    return click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 class TkgGroup(click.Group):
     """Turns every TkgError into one clear line on stderr and exit code 1."""
 
@@ -77,12 +87,7 @@ def main() -> None:
     show_default=True,
     help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).",
-)
+@store_option("Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).")
 def validate(
     data_dir: Path | None,
     ontology_dir: Path | None,
@@ -178,11 +183,8 @@ def build(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Export an on-disk store made by `tkg load --store` (ntriples: its default graph; nquads: every graph).",
+@store_option(
+    "Export an on-disk store made by `tkg load --store` (ntriples: its default graph; nquads: every graph)."
 )
 def export(
     data_dir: Path | None,

@@ -15,7 +15,7 @@ from ..namespaces import PREFIXES
 from ..publish import publish
 from ..query import StoredQuery, execute, get_query, stored_queries
 from ..results import SELECT_FORMATS, QueryResult, render
-from .main import main, source_options
+from .main import main, source_options, store_option
 
 
 @main.command(name="queries")
@@ -100,12 +100,7 @@ QUERY_FORMATS = sorted(SELECT_FORMATS) + sorted(FORMATS)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Run on an on-disk Oxigraph store made by `tkg load --store`.",
-)
+@store_option("Run on an on-disk Oxigraph store made by `tkg load --store`.")
 @source_options
 def query(
     name: str | None,
@@ -199,12 +194,7 @@ def _render(result: QueryResult, fmt: str) -> str:
     metavar="URL",
     help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Or an on-disk Oxigraph store (created if missing), for graphs too big for memory.",
-)
+@store_option("Or an on-disk Oxigraph store (created if missing), for graphs too big for memory.")
 @click.option(
     "--file",
     "files",
