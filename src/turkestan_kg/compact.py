@@ -28,7 +28,7 @@ from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import split_uri
 
-from .namespaces import BASE, PREFIXES, RDF, TKG, TKGSH, XSD
+from .namespaces import BASE, PREFIXES, RDF, TKG, TKGSH, XSD, curie
 from .results import canonical_language
 
 JsonObject = dict[str, Any]
@@ -75,7 +75,7 @@ def _term_names(predicates: Iterable[URIRef]) -> dict[URIRef, str]:
 
 
 def _definition(graph: Graph, predicate: URIRef, prefixes: dict[str, str]) -> JsonObject:
-    definition: JsonObject = {"@id": _compact_iri(predicate, prefixes)}
+    definition: JsonObject = {"@id": curie(predicate, prefixes)}
     objects = set(graph.objects(None, predicate))
     if all(isinstance(o, URIRef | BNode) for o in objects):
         definition["@type"] = "@id"
@@ -86,15 +86,8 @@ def _definition(graph: Graph, predicate: URIRef, prefixes: dict[str, str]) -> Js
         uniform = len(datatypes) == 1 and all(isinstance(o, Literal) for o in objects)
         datatype = datatypes.pop() if uniform else None
         if datatype is not None and datatype not in NATIVE_JSON:
-            definition["@type"] = _compact_iri(URIRef(str(datatype)), prefixes)
+            definition["@type"] = curie(URIRef(str(datatype)), prefixes)
     return definition
-
-
-def _compact_iri(iri: URIRef, prefixes: dict[str, str]) -> str:
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return str(iri)
 
 
 def compact(canonical_nquads: str, context: JsonObject) -> JsonObject:

@@ -22,7 +22,7 @@ from rdflib.namespace import split_uri
 from rdflib.term import Node
 
 from .load import KnowledgeGraph
-from .namespaces import BASE, DCAT, DCTERMS, PREFIXES, RDF, SKOS, TKG, VOID, WD, XSD
+from .namespaces import BASE, DCAT, DCTERMS, PREFIXES, RDF, SKOS, TKG, VOID, WD, XSD, bind_prefixes
 
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
 PART = Namespace(str(DATASET) + "#")
@@ -50,7 +50,7 @@ def describe(
 ) -> Graph:
     """The VoID/DCAT description of the data in ``kg`` and of the built ``files``."""
     data = kg.data_graph()
-    out = _bound(Graph())
+    out = bind_prefixes(Graph(), {"spdx": str(SPDX), "media": str(MEDIA)})
     _copy_with_blank_nodes(data, DATASET, out)
     _statistics(out, data)
     _partitions(out, data)
@@ -161,9 +161,3 @@ def _slug(term: Node) -> str:
             text = f"{prefix}-{text[len(namespace) :]}"
             break
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
-
-
-def _bound(graph: Graph) -> Graph:
-    for prefix, namespace in {**PREFIXES, "spdx": str(SPDX), "media": str(MEDIA)}.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph

@@ -29,7 +29,7 @@ from rdflib.term import Node
 from .compact import build_context, compact, dumps
 from .errors import BuildError
 from .load import KnowledgeGraph
-from .namespaces import ONTOLOGY_GRAPH, PREFIXES
+from .namespaces import ONTOLOGY_GRAPH, bind_prefixes
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def serialize(kg: KnowledgeGraph, fmt: RdfFormat) -> bytes:
         return text.encode("utf-8")
     if fmt.name == "jsonld":
         return dumps(compact(text, build_context(merged)))
-    graph = _bound(SortedGraph())
+    graph = bind_prefixes(SortedGraph())
     for triple in from_canonical(text).triples((None, None, None)):
         graph.add(triple)
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
@@ -138,7 +138,7 @@ def trig(dataset: Dataset) -> bytes:
     prefixes: set[str] = set()
     blocks = []
     for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        turtle = _bound(Graph()).__iadd__(graph).serialize(format="turtle")
+        turtle = bind_prefixes(Graph()).__iadd__(graph).serialize(format="turtle")
         lines = turtle.splitlines()
         prefixes |= {line for line in lines if line.startswith("@prefix")}
         # Not indented: indenting would change multi-line string literals.
@@ -157,14 +157,8 @@ def store_payload(kg: KnowledgeGraph) -> bytes:
 
 def _bound_dataset() -> Dataset:
     dataset = Dataset()
-    _bound(dataset)
+    bind_prefixes(dataset)
     return dataset
-
-
-def _bound(graph: Graph) -> Graph:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from html import escape
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .namespaces import DCTERMS, OWL, PREFIXES, QB, RDF, RDFS, SH, SKOS, TKG
+from .namespaces import DCTERMS, OWL, QB, RDF, RDFS, SH, SKOS, TKG, curie
 
 STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.8rem}h2{margin-top:2.5rem;border-bottom:1px solid #ccc}h3{margin:1.5rem 0 .3rem}
@@ -131,14 +131,7 @@ def _link(graph: Graph, value: Node) -> str:
     if text.startswith(WIKIDATA):
         qid = text[len(WIKIDATA) :]
         return f'<a href="https://www.wikidata.org/wiki/{escape(qid)}">wd:{escape(qid)}</a>'
-    return f'<a href="{escape(text)}">{escape(_curie(text))}</a>'
-
-
-def _curie(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace) and iri != namespace:
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+    return f'<a href="{escape(text)}">{escape(curie(text))}</a>'
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:

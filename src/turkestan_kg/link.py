@@ -22,7 +22,7 @@ from rdflib.term import Identifier, Node
 from .errors import TkgError
 from .export import write_atomic
 from .load import KnowledgeGraph
-from .namespaces import FOAF, ORG, PREFIXES, RDF, SCHEMA, SKOS, TIME, TKG, WD
+from .namespaces import FOAF, ORG, PREFIXES, RDF, SCHEMA, SKOS, TIME, TKG, WD, curie
 from .sssom import Mapping, metadata, read_mappings, render
 from .wikidata import WikidataClient
 
@@ -165,16 +165,6 @@ def _tenure_years(kg: KnowledgeGraph, person: URIRef) -> Iterable[int]:
 def _year(value: Node | None) -> int | None:
     text = str(value) if value is not None else ""
     return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
-
-
-def curie(iri: URIRef) -> str:
-    """The shortest CURIE for an IRI with the project's prefixes."""
-    best = max(
-        ((p, ns) for p, ns in PREFIXES.items() if str(iri).startswith(ns)),
-        key=lambda x: len(x[1]),
-        default=None,
-    )
-    return f"{best[0]}:{str(iri)[len(best[1]) :]}" if best else str(iri)
 
 
 # ------------------------------------------------------------------ reconciliation

@@ -8,7 +8,10 @@ True
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from collections.abc import Mapping
+from typing import TypeVar
+
+from rdflib import Graph, Namespace
 from rdflib.namespace import (
     DCAT,
     DCTERMS,
@@ -96,6 +99,30 @@ PREFIXES: dict[str, str] = {
     "cc": str(CC),
 }
 
+
+def curie(iri: object, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The shortest prefixed name for an IRI, else the IRI itself.
+
+    >>> curie("https://w3id.org/turkestan-kg/concept/role/leader")
+    'role:leader'
+    """
+    text = str(iri)
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        if text.startswith(namespace) and text != namespace:
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
+
+
+G = TypeVar("G", bound=Graph)
+
+
+def bind_prefixes(graph: G, extra: Mapping[str, str] | None = None) -> G:
+    """Bind the project's prefixes (and ``extra``) on a graph, replacing rdflib's defaults."""
+    for prefix, namespace in {**PREFIXES, **(extra or {})}.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
 __all__ = [
     "BASE",
     "CC",
@@ -123,5 +150,7 @@ __all__ = [
     "WD",
     "WDT",
     "XSD",
+    "bind_prefixes",
+    "curie",
     "entity_ns",
 ]

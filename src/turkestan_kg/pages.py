@@ -13,7 +13,7 @@ from html import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, WD
+from .namespaces import BASE, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, WD, curie
 from .results import QueryResult, to_python
 
 STYLE = """body{font:16px/1.55 system-ui,sans-serif;max-width:64rem;margin:1.5rem auto;padding:0 1rem;color:#222}
@@ -113,14 +113,6 @@ TERM_LABELS = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": "statement value",
     "http://rdfs.org/ns/void#exampleResource": "example resource",
 }
-
-
-def curie(node: Node) -> str:
-    text = str(node)
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        if text.startswith(namespace) and text != namespace:
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
 
 
 def local_path(iri: str) -> str | None:

@@ -31,7 +31,7 @@ from .errors import QueryError
 from .export import store_payload
 from .htmldoc import ontology_page, shapes_page
 from .load import SHAPES_FILE, KnowledgeGraph, parse_file, project_root
-from .namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, TKG, VOID
+from .namespaces import BASE, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, TKG, VOID, bind_prefixes
 from .pages import Labeller, entity_page, language_preference, page, results_table
 from .query import get_query, stored_queries
 from .results import MEDIA_TYPES, SELECT_FORMATS, QueryResult, render
@@ -191,7 +191,7 @@ class LinkedDataApp:
 
     def describe(self, node: URIRef) -> Graph:
         """The node's statements, the blank nodes below them, and the labels of what it links."""
-        graph = _bound(Graph())
+        graph = bind_prefixes(Graph())
         todo: list[Any] = [node]
         seen = set()
         while todo:
@@ -438,7 +438,7 @@ class LinkedDataApp:
             assert result.graph is not None
             return Response(
                 "200 OK",
-                _serialize(_bound(result.graph), media, self.context),
+                _serialize(bind_prefixes(result.graph), media, self.context),
                 f"{media}; charset=utf-8",
                 (("Vary", "Accept"),),
             )
@@ -493,7 +493,7 @@ class LinkedDataApp:
             return Response("303 See Other", b"", "text/plain", (("Location", "/editor"),))
         if media is None:
             raise HttpError("406 Not Acceptable", "the service description is RDF")
-        graph = _bound(Graph())
+        graph = bind_prefixes(Graph())
         sd = URIRef("http://www.w3.org/ns/sparql-service-description#")
         endpoint = URIRef(_origin(environ) + "/sparql")
         service = URIRef(_origin(environ) + "/sparql#service")
@@ -613,12 +613,6 @@ def _suffix_for(media: str) -> str:
     return ".html" if media == "text/html" else RDF_TYPES[media][1]
 
 
-def _bound(graph: Graph) -> Graph:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
-
-
 def _serialize(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
     if media == "application/ld+json":
         return graph.serialize(format="json-ld", context=context["@context"], encoding="utf-8")
@@ -630,7 +624,7 @@ def _format_result(result: QueryResult, fmt: str, context: dict[str, Any]) -> Re
         assert result.graph is not None
         return Response(
             "200 OK",
-            _serialize(_bound(result.graph), "text/turtle", context),
+            _serialize(bind_prefixes(result.graph), "text/turtle", context),
             "text/turtle; charset=utf-8",
         )
     if fmt not in SELECT_FORMATS:

@@ -18,9 +18,9 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from .link import WD_PREFIXES, Entity, curie, linkable_entities
+from .link import WD_PREFIXES, Entity, linkable_entities
 from .load import KnowledgeGraph
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, ORG, PREFIXES, QB, RDF, SKOS, TIME, TKG, WD
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, ORG, PREFIXES, QB, RDF, SKOS, TIME, TKG, WD, curie
 from .wikidata import WikidataClient
 
 SINGLE_VALUED = {"P571", "P576", "P749"}
