@@ -1,156 +1,241 @@
-"""Scale benchmark: synthetic rolls at 1x, 10x (and more), every step timed, one table.
+"""Scale benchmark: synthetic rolls at 1x, 10x and 100x, every step timed, one table.
 
-    .venv/bin/python benchmarks/scale.py --scales 1 10 [--pyshacl-up-to 1] [--seed 1]
+    .venv/bin/python benchmarks/scale.py --scales 1 10 100 --pyshacl-up-to 1 --rdflib-up-to 10
 
-For each scale K a roll of 18,945 x K invented members is generated, merged with the data,
-and then: loaded into rdflib and into Oxigraph, validated by the fast engine (and by pySHACL
-on rdflib, the baseline, for scales up to --pyshacl-up-to), queried with every stored query
-on Oxigraph (and on rdflib, the baseline, at the same scales), and exported as N-Triples.
-Each scale runs in its own process so its peak memory is its own. Ratio columns divide the
-baseline's time by ours, measured in the same run.
+For each scale K a roll of 18,945 x K invented members (with --defects, default one member in
+1,000 broken once per kind of defect) is streamed to disk by ``tkg synth``'s writer, then:
+
+- ours: loaded into an on-disk Oxigraph store (``tkg load --store``), validated by the fast
+  engine on the store, queried with every stored query, exported as N-Triples from the store;
+- the baseline, on the same roll file: loaded into rdflib, validated by pySHACL (up to
+  --pyshacl-up-to), queried with every stored query on rdflib and serialized (up to
+  --rdflib-up-to).
+
+Ours and the baseline run one after the other, each in its own process, so each peak
+memory is its own and they never compete for the two cores. The ratio column divides the
+baseline's time by ours. The check column says whether the fast engine found exactly the
+injected defects, whether pySHACL's report has the same results (focus node, path, shape,
+component, severity), and whether every stored query gave the same answer on both engines.
+Each scale's rows are printed as soon as that scale is done.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+Measures = dict[str, Any]
 
 
-def measure(scale: int, seed: int, with_baseline: bool) -> dict[str, float]:
-    import pyoxigraph as ox
-    import pyshacl
+def clock() -> float:
+    return time.perf_counter()
 
-    from turkestan_kg import load, stored_queries
-    from turkestan_kg.engine import OxigraphEngine, RdflibEngine
-    from turkestan_kg.fastshacl import validate_graph
-    from turkestan_kg.load import parse_file
-    from turkestan_kg.synth import SYNTHETIC_GRAPH, synth
 
-    out: dict[str, float] = {}
-    start = time.perf_counter()
-    roll = synth(members=18945, scale=scale, seed=seed)
-    out["generate"] = time.perf_counter() - start
-    nt = roll.ntriples
-    start = time.perf_counter()
+def fingerprint(result: Any) -> str:
+    """A digest of a query answer that two engines agree on when the answers are the same:
+    rows as a sorted multiset, graphs in canonical blank-node form, ASK by value."""
+    from rdflib.compare import to_canonical_graph
+
+    if result.kind == "graph":
+        lines = sorted(
+            " ".join(t.n3() for t in triple) for triple in to_canonical_graph(result.graph)
+        )
+    elif result.kind == "ask":
+        lines = [str(result.boolean)]
+    else:
+        lines = sorted(" ".join(f"{v}={row[v].n3()}" for v in sorted(row)) for row in result.rows)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def report_fingerprint(results: Iterable[tuple[str, ...]]) -> str:
+    return hashlib.sha256("\n".join(sorted("\t".join(r) for r in results)).encode()).hexdigest()
+
+
+def run_queries(engine: Any) -> tuple[float, dict[str, str]]:
+    from turkestan_kg import stored_queries
+
+    prints: dict[str, str] = {}
+    start = clock()
+    for name, query in sorted(stored_queries().items()):
+        prints[name] = fingerprint(engine.run(query.text, query.bindings({})))
+    return clock() - start, prints
+
+
+def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
+    """Generate the roll, then load, validate, query and export it through the store."""
+    from turkestan_kg import load
+    from turkestan_kg.engine import OxigraphEngine
+    from turkestan_kg.export import FORMATS
+    from turkestan_kg.store import dump_store, load_store
+    from turkestan_kg.synth import Generator, write_roll
+    from turkestan_kg.validate import validate_store
+
+    out: Measures = {}
+    roll = work / "roll.nt"
+    start = clock()
+    generator = Generator(members=members, seed=seed, defects=defects)
+    out["triples in roll"] = write_roll(roll, generator)
+    out["generate"] = clock() - start
     kg = load(ROOT / "data", ROOT / "ontology")
-    kg.graph(SYNTHETIC_GRAPH).parse(data=nt, format="nt")
-    out["load rdflib"] = time.perf_counter() - start
-    data = kg.merged()
-    out["triples"] = len(data)
-    store = ox.Store()
-    start = time.perf_counter()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    out["load oxigraph"] = time.perf_counter() - start
-    shapes = parse_file(ROOT / "ontology" / "shapes.ttl")
-    start = time.perf_counter()
-    conforms, _ = validate_graph(data, shapes)
-    out["validate fast"] = time.perf_counter() - start
-    out["conforms"] = float(conforms)
-    if with_baseline:
-        start = time.perf_counter()
-        pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
-        out["validate pyshacl"] = time.perf_counter() - start
-    engines = {"oxigraph": OxigraphEngine(kg)}
-    if with_baseline:
-        engines["rdflib"] = RdflibEngine(kg)
-    for name, engine in engines.items():
-        start = time.perf_counter()
-        for query in stored_queries().values():
-            engine.run(query.text, query.bindings({}))
-        out[f"queries {name}"] = time.perf_counter() - start
-    start = time.perf_counter()
-    data.serialize(format="nt", encoding="utf-8")
-    out["export nt"] = time.perf_counter() - start
-    out["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = clock()
+    store = load_store(work / "store", kg, extra=[roll])
+    out["load"] = clock() - start
+    count = next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))  # type: ignore[call-overload]
+    out["triples"] = int(count["n"].value)
+    start = clock()
+    report = validate_store(store)
+    out["validate"] = clock() - start
+    found = Counter(p.shape.removeprefix("tkgsh:") for p in report.problems)
+    out["defects found as injected"] = found == Counter(generator.expected)
+    out["report"] = report_fingerprint(problem_keys(report))
+    out["queries"], out["answers"] = run_queries(OxigraphEngine(store=store))
+    del store
+    start = clock()
+    dump_store(work / "store", FORMATS["ntriples"], work / "export.nt")
+    out["export"] = clock() - start
+    out["peak MB"] = peak_mb()
     return out
 
 
+def baseline(work: Path, with_pyshacl: bool, with_rdflib: bool) -> Measures:
+    """The same roll through rdflib and pySHACL."""
+    from turkestan_kg import load, validate
+    from turkestan_kg.engine import RdflibEngine
+
+    out: Measures = {}
+    start = clock()
+    kg = load(ROOT / "data", ROOT / "ontology", extra_files=[work / "roll.nt"])
+    data = kg.merged()
+    out["load"] = clock() - start
+    if with_pyshacl:
+        start = clock()
+        report = validate(kg, engine="pyshacl")  # pySHACL on the merged rdflib graph
+        out["validate"] = clock() - start
+        out["report"] = report_fingerprint(problem_keys(report))
+    if with_rdflib:
+        out["queries"], out["answers"] = run_queries(RdflibEngine(kg))
+        start = clock()
+        data.serialize(format="nt", encoding="utf-8")
+        out["export"] = clock() - start
+    out["peak MB"] = peak_mb()
+    return out
+
+
+def problem_keys(report: Any) -> list[tuple[str, ...]]:
+    """Each problem as (entity, path, shape, severity, message); files and literal forms
+    differ between a store and files by design, so they are left out."""
+    return [(p.entity, p.path, p.shape, p.severity, p.message) for p in report.problems]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def part(args: argparse.Namespace, name: str, work: Path, scale: int) -> Measures:
+    """Run one part in a fresh process; its JSON is the last line it prints."""
+    command = [sys.executable, __file__, "--part", name, "--work", str(work)]
+    command += ["--members", str(args.members * scale), "--seed", str(args.seed)]
+    command += ["--defects", str(args.defects)]
+    command += ["--pyshacl-up-to", str(int(scale <= args.pyshacl_up_to))]
+    command += ["--rdflib-up-to", str(int(scale <= args.rdflib_up_to))]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
-    parser.add_argument(
-        "--pyshacl-up-to", type=int, default=1, help="run the baselines up to this scale"
-    )
+    parser.add_argument("--members", type=int, default=18945, help="members at 1x")
+    parser.add_argument("--pyshacl-up-to", type=int, default=1, help="largest scale for pySHACL")
+    parser.add_argument("--rdflib-up-to", type=int, default=10, help="largest scale for rdflib")
+    parser.add_argument("--defects", type=float, default=0.001)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help="where rolls and stores go (default: a temp dir)")
+    parser.add_argument("--part", choices=("ours", "baseline"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one is not None:
-        print(json.dumps(measure(args.one, args.seed, args.one <= args.pyshacl_up_to)))
+    if args.part == "ours":
+        print(json.dumps(ours(args.work, args.members, args.seed, args.defects)))
         return
-    print_header()
+    if args.part == "baseline":
+        print(json.dumps(baseline(args.work, bool(args.pyshacl_up_to), bool(args.rdflib_up_to))))
+        return
+    root = args.work or Path(tempfile.mkdtemp(prefix="tkg-scale-"))
+    print(" ".join(h.rjust(w) for h, w in zip(HEADER, WIDTHS, strict=True)), flush=True)
     for scale in args.scales:
-        done = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--one",
-                str(scale),
-                "--seed",
-                str(args.seed),
-                "--pyshacl-up-to",
-                str(args.pyshacl_up_to),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
+        work = root / f"scale-{scale}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        mine = part(args, "ours", work, scale)
+        base = (
+            part(args, "baseline", work, scale)
+            if scale <= max(args.pyshacl_up_to, args.rdflib_up_to)
+            else {}
         )
-        # one row as soon as each scale is done, so a later failure loses nothing
-        print_row(scale, json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def ratio(base: float | None, ours: float) -> str:
-    return f"{base / ours:.0f}x" if base else "-"
-
-
-def seconds(value: float | None) -> str:
-    return f"{value:.1f}" if value else "-"
+        print_rows(scale, args.members * scale, mine, base)
+        shutil.rmtree(work)
+    if args.work is None:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 HEADER = (
     "scale",
     "members",
     "triples",
-    "load ox s",
-    "valid. fast s",
-    "pySHACL s",
+    "step",
+    "ours s",
+    "baseline s",
     "ratio",
-    "queries ox s",
-    "rdflib s",
-    "ratio",
-    "export s",
-    "peak MB",
+    "us/triple",
+    "check",
 )
-WIDTHS = (5, 9, 10, 9, 13, 10, 7, 12, 9, 7, 9, 8)
+WIDTHS = (5, 9, 10, 9, 9, 10, 7, 9, 0)
 
 
-def print_header() -> None:
-    print(" ".join(h.rjust(w) for h, w in zip(HEADER, WIDTHS, strict=True)), flush=True)
-
-
-def print_row(scale: int, r: dict[str, float]) -> None:
-    base_v, base_q = r.get("validate pyshacl"), r.get("queries rdflib")
-    cells = (
-        str(scale),
-        str(18945 * scale),
-        str(int(r["triples"])),
-        f"{r['load oxigraph']:.1f}",
-        f"{r['validate fast']:.2f}",
-        seconds(base_v),
-        ratio(base_v, r["validate fast"]),
-        f"{r['queries oxigraph']:.2f}",
-        seconds(base_q),
-        ratio(base_q, r["queries oxigraph"]),
-        f"{r['export nt']:.1f}",
-        f"{r['peak MB']:.0f}",
-    )
-    print(" ".join(c.rjust(w) for c, w in zip(cells, WIDTHS, strict=True)), flush=True)
+def print_rows(scale: int, members: int, mine: Measures, base: Measures) -> None:
+    triples = mine["triples"]
+    same = sum(mine["answers"][q] == a for q, a in base.get("answers", {}).items())
+    checks = {
+        "generate": f"{mine['triples in roll']} triples written",
+        "load": "on-disk store vs rdflib Graph",
+        "validate": "found = injected: "
+        + ("yes" if mine["defects found as injected"] else "NO")
+        + (
+            "; pySHACL same report: " + ("yes" if base["report"] == mine["report"] else "NO")
+            if "report" in base
+            else ""
+        ),
+        "queries": f"{len(mine['answers'])} stored queries"
+        + (f"; same answers on rdflib: {same}/{len(mine['answers'])}" if "answers" in base else ""),
+        "export": "N-Triples",
+        "peak MB": "",
+    }
+    for step, check in checks.items():
+        ours_value, base_value = mine.get(step), base.get(step)
+        is_time = step != "peak MB"
+        cells = (
+            str(scale),
+            str(members),
+            str(triples),
+            step,
+            f"{ours_value:.2f}" if is_time else f"{ours_value:.0f}",
+            (f"{base_value:.2f}" if is_time else f"{base_value:.0f}") if base_value else "-",
+            f"{base_value / ours_value:.1f}x" if base_value and is_time else "-",
+            f"{ours_value / triples * 1e6:.1f}" if is_time else "-",
+            check,
+        )
+        print(" ".join(c.rjust(w) for c, w in zip(cells, WIDTHS, strict=True)), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,18 +5,62 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from turkestan_kg import load
 from turkestan_kg.cli import main
-from turkestan_kg.store import chunks, open_store
+from turkestan_kg.errors import ParseError
+from turkestan_kg.store import load_store, open_store
+from turkestan_kg.synth import Generator, write_roll
 from turkestan_kg.validate import validate_store
 
+LINKED_INTERVALS = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT (COUNT(*) AS ?n) WHERE {
+  ?m org:memberDuring ?i . ?i time:hasBeginning/time:inXSDgYear ?b ; time:hasEnd/time:inXSDgYear ?e
+  FILTER(STRSTARTS(STR(?m), "https://w3id.org/turkestan-kg/synthetic/"))
+}"""
 
-def test_chunks_split_on_line_ends() -> None:
-    data = b"".join(f"<urn:s{i}> <urn:p> <urn:o> .\n".encode() for i in range(1000))
-    pieces = list(chunks(data, size=100))
-    assert b"".join(pieces) == data
-    assert all(piece.endswith(b"\n") for piece in pieces)
+
+def count(store, query: str) -> int:  # type: ignore[no-untyped-def]
+    [row] = store.query(query)
+    return int(row["n"].value)
+
+
+def test_blank_nodes_stay_linked_across_batches(
+    tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's interval is a blank node; batches must not cut it off its membership."""
+    import turkestan_kg.store
+
+    monkeypatch.setattr(turkestan_kg.store, "BATCH", 7)  # a batch ends inside most members
+    roll = tmp_path / "roll.nt"
+    write_roll(roll, Generator(members=120, seed=4))
+    store = load_store(tmp_path / "store", load(root / "data", root / "ontology"), extra=[roll])
+    assert (
+        count(
+            store,
+            LINKED_INTERVALS,
+        )
+        == 120
+    )
+    assert validate_store(store).conforms
+
+
+def test_a_file_that_does_not_parse_leaves_the_old_store(tmp_path: Path, root: Path) -> None:
+    kg = load(root / "data", root / "ontology")
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    bad.write_text('<urn:a> <urn:b> <urn:c> .\n<urn:x> <urn:y> "open .\n', encoding="utf-8")
+    before = len(load_store(tmp_path / "store", kg, extra=[good]))
+    with pytest.raises(ParseError) as caught:
+        load_store(tmp_path / "store", kg, extra=[bad])
+    assert caught.value.file is not None and caught.value.file.endswith("bad.nt")
+    assert caught.value.line == 2
+    assert len(open_store(tmp_path / "store")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.nt", "good.nt", "store"]
 
 
 def test_load_query_and_validate_a_store(tmp_path: Path) -> None:
@@ -50,7 +94,7 @@ def test_load_query_and_validate_a_store(tmp_path: Path) -> None:
     )
     assert "Nazir Turiakylov" in leaders.output
     report = validate_store(open_store(store_dir))
-    shapes = Counter(p.shape.rsplit("#", 1)[1] for p in report.problems)
+    shapes = Counter(p.shape.removeprefix("tkgsh:") for p in report.problems)
     assert shapes == {
         "S01-Label": 3,
         "S03-LabelLanguage": 3,
@@ -58,6 +102,9 @@ def test_load_query_and_validate_a_store(tmp_path: Path) -> None:
         "S08-TenureInLifetime": 3,
         "S14-Provenance": 3,
     }
+    broken_interval = next(p for p in report.problems if p.shape == "tkgsh:S06-Interval")
+    assert "/synthetic/membership/" in broken_interval.entity  # not a blank node
+    assert broken_interval.label.endswith(", member, 1922-1919")
     assert runner.invoke(main, ["validate", "--store", str(store_dir)]).exit_code == 1
     out = tmp_path / "dump.nt"
     result = runner.invoke(

@@ -1,23 +1,27 @@
 """An on-disk Oxigraph store for graphs too big for memory (a 100x membership roll).
 
 ``load_store(directory, kg, extra=[roll.nt])`` writes the project's graphs (and their merge
-as the default graph) plus any N-Triples/N-Quads files into a RocksDB-backed store in
-chunks, reporting progress; ``open_store`` reopens it for ``tkg query --store`` and
+as the default graph) plus any N-Triples/N-Quads files into a RocksDB-backed store,
+streaming them in batches and reporting progress; ``open_store`` reopens it for ``tkg query --store`` and
 ``tkg validate --store``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import io
+import itertools
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .errors import BuildError, SourceNotFound
+from .errors import BuildError, ParseError, SourceNotFound
 from .export import RdfFormat, store_payload
-from .load import KnowledgeGraph, display_path, graph_name
+from .load import KnowledgeGraph, display_path, existing, graph_name
 
-CHUNK = 8 * 1024 * 1024
+BATCH = 100_000  # statements per write
 
 
 def open_store(directory: Path) -> ox.Store:
@@ -29,15 +33,6 @@ def open_store(directory: Path) -> ox.Store:
     return ox.Store.read_only(str(directory))
 
 
-def chunks(data: bytes, size: int = CHUNK) -> Iterator[bytes]:
-    """Line-aligned pieces of N-Triples or N-Quads text."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", min(len(data) - 1, start + size)) + 1 or len(data)
-        yield data[start:end]
-        start = end
-
-
 def load_store(
     directory: Path,
     kg: KnowledgeGraph,
@@ -45,34 +40,82 @@ def load_store(
     extra: Iterable[Path] = (),
     progress: Callable[[int], None] = lambda n: None,
 ) -> ox.Store:
-    """Create (or add to) the store at ``directory``; ``progress`` gets bytes loaded."""
-    directory.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(directory))
-    _bulk(store, store_payload(kg), ox.RdfFormat.N_QUADS, None, progress)
-    for path in extra:
-        data = path.read_bytes()
-        is_quads = path.suffix == ".nq"
-        fmt = ox.RdfFormat.N_QUADS if is_quads else ox.RdfFormat.N_TRIPLES
-        _bulk(store, data, fmt, None if is_quads else ox.NamedNode(str(graph_name(path))), progress)
-        if not is_quads:
-            _bulk(store, data, fmt, ox.DefaultGraph(), lambda n: None)
-    store.flush()
-    return store
+    """Build the store at ``directory`` and return it, replacing any store there only
+    once every file has loaded (a file that does not parse leaves the old store as it was).
+
+    The store holds each of the project's graphs and their merge as the default graph;
+    an N-Triples file in ``extra`` goes into its own named graph and into the default
+    graph, an N-Quads file as it is. Files are parsed as streams, keeping blank node labels,
+    so a roll larger than memory loads; ``progress`` gets bytes read.
+    """
+    directory = directory.absolute()
+    partial = directory.with_name(f".{directory.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        store = ox.Store(str(partial))
+        _load(store, io.BytesIO(store_payload(kg)), ox.RdfFormat.N_QUADS, (), "dataset", progress)
+        for path in extra:
+            _load_file(store, existing(path), progress)
+        store.flush()
+        del store
+        _swap(partial, directory)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return ox.Store(str(directory))
 
 
-def _bulk(
+def _load_file(store: ox.Store, path: Path, progress: Callable[[int], None]) -> None:
+    with path.open("rb") as f:
+        if path.suffix == ".nq":
+            _load(store, f, ox.RdfFormat.N_QUADS, (), display_path(path), progress)
+        elif path.suffix == ".nt":
+            graphs = (ox.NamedNode(str(graph_name(path))), ox.DefaultGraph())
+            _load(store, f, ox.RdfFormat.N_TRIPLES, graphs, display_path(path), progress)
+        else:
+            raise ParseError(
+                "a store loads N-Triples (.nt) or N-Quads (.nq) files",
+                file=display_path(path),
+                hint="convert it with `tkg export --format ntriples`",
+            )
+
+
+def _load(
     store: ox.Store,
-    data: bytes,
+    source: BinaryIO,
     fmt: ox.RdfFormat,
-    graph: ox.NamedNode | ox.DefaultGraph | None,
+    graphs: tuple[ox.NamedNode | ox.DefaultGraph, ...],
+    name: str,
     progress: Callable[[int], None],
 ) -> None:
-    for piece in chunks(data):
-        if graph is None:
-            store.bulk_load(piece, format=fmt)
-        else:
-            store.bulk_load(piece, format=fmt, to_graph=graph)
-        progress(len(piece))
+    """Stream statements into the store: quads as they are, or triples into each graph."""
+    statements = ox.parse(source, format=fmt)  # keeps blank node labels across batches
+    done = 0
+    try:
+        while batch := list(itertools.islice(statements, BATCH)):
+            if not graphs:
+                store.bulk_extend(batch)
+            for graph in graphs:
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in batch)
+            progress(source.tell() - done)
+            done = source.tell()
+    except SyntaxError as err:
+        raise ParseError(
+            str(err.msg),
+            file=name,
+            line=err.lineno,
+            column=err.offset,
+            hint="fix the file and load again",
+        ) from None
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Move ``new`` into place of ``target``; the old store is removed only afterwards."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def payload_size(kg: KnowledgeGraph, extra: Iterable[Path]) -> int:

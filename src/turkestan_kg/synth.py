@@ -13,6 +13,10 @@ synthetic: it is never part of the published data set.
 ``defects`` injects an exact number of each kind of error (see :data:`DEFECTS`) so that a
 validator's report can be checked to the result.
 
+The roll is generated as N-Triples text, member by member, so ``write_roll`` can stream a
+roll of any size (a 100x roll is about 36 million triples) to disk in constant memory;
+``synth`` keeps a small roll in memory with an rdflib graph view of it.
+
 >>> roll = synth(members=40, seed=7)
 >>> roll.expected, len(roll.members)
 ({}, 40)
@@ -22,11 +26,15 @@ True
 
 from __future__ import annotations
 
+import os
 import random
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import ClassVar, TextIO
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .namespaces import (
@@ -64,6 +72,7 @@ DISTRIBUTION = (  # the 1922 table; the total is 18,945
     ("others", 1803),
 )
 PURGED_PER_18945 = 1500
+BATCH = 10_000  # members per write
 NATIVE_TAG = {"russians": "ru", "kazakh-kyrgyz": "ky-Cyrl", "uzbek": "uz-Latn", "tajik": "tg-Cyrl"}
 GIVEN = (
     "Ivan",
@@ -154,17 +163,18 @@ DEFECTS = {  # kind -> the shape that must catch it
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Roll:
-    """A generated roll: its graph, the member IRIs, and the violations injected per shape."""
+    """A generated roll: its N-Triples text, the member IRIs, the violations injected per shape."""
 
-    graph: Graph
-    members: list[URIRef] = field(default_factory=list)
-    expected: dict[str, int] = field(default_factory=dict)
+    ntriples: bytes
+    members: list[URIRef]
+    expected: dict[str, int]
 
-    @property
-    def ntriples(self) -> bytes:
-        return self.graph.serialize(format="nt", encoding="utf-8")
+    @cached_property
+    def graph(self) -> Graph:
+        """The roll as an rdflib graph (blank node labels are not kept)."""
+        return Graph(bind_namespaces="none").parse(data=self.ntriples, format="nt")
 
 
 def apportion(total: int) -> list[tuple[str, int]]:
@@ -182,147 +192,198 @@ def apportion(total: int) -> list[tuple[str, int]]:
     return [(name, counts[name]) for name, _ in DISTRIBUTION]
 
 
+class Generator:
+    """Everything decided before the first member is written: who is in which ethnic
+    category, who is purged, who is broken and how. ``lines()`` then yields the roll."""
+
+    def __init__(
+        self, *, members: int = 18945, scale: int = 1, seed: int = 1, defects: float = 0.0
+    ) -> None:
+        if members < 1 or scale < 1:
+            raise ValueError("members and scale must be at least 1")
+        if not 0 <= defects * len(DEFECTS) <= 1:
+            raise ValueError(f"defects must be between 0 and {1 / len(DEFECTS):g} (one per kind)")
+        self.seed, self.total = seed, members * scale
+        self.rng = random.Random(seed)
+        self.categories = [name for name, n in apportion(self.total) for _ in range(n)]
+        self.rng.shuffle(self.categories)
+        russians = [i for i, c in enumerate(self.categories) if c == "russians"]
+        self.purged = set(
+            self.rng.sample(russians, min(PURGED_PER_18945 * self.total // 18945, len(russians)))
+        )
+        per_kind = round(defects * self.total)
+        victims = self.rng.sample(range(self.total), per_kind * len(DEFECTS))
+        self.broken = {
+            i: kind
+            for k, kind in enumerate(DEFECTS)
+            for i in victims[k * per_kind : (k + 1) * per_kind]
+        }
+        self.expected = {shape: per_kind for shape in DEFECTS.values()} if per_kind else {}
+
+    def header(self) -> str:
+        """The roll's own description: a synthetic void:Dataset, the generator, the roles."""
+        return "".join(_nt(t) for t in _metadata(self.total, self.seed))
+
+    def members(self) -> Iterator[str]:
+        """One block of N-Triples lines per member, in order."""
+        for i, category in enumerate(self.categories):
+            yield _member(self.rng, i, category, i in self.purged, self.broken.get(i))
+
+
 def synth(*, members: int = 18945, scale: int = 1, seed: int = 1, defects: float = 0.0) -> Roll:
-    """Generate the roll; deterministic for the same arguments."""
-    rng = random.Random(seed)
-    total = members * scale
-    graph = Graph(bind_namespaces="none")
-    graph.bind("syn", SYN)
-    roll = Roll(graph)
-    _metadata(graph, total, seed)
-    categories = [name for name, n in apportion(total) for _ in range(n)]
-    rng.shuffle(categories)
-    purged = set(
-        rng.sample(
-            [i for i, c in enumerate(categories) if c == "russians"],
-            min(PURGED_PER_18945 * total // 18945, categories.count("russians")),
-        )
-    )
-    for i, category in enumerate(categories):
-        roll.members.append(_member(graph, rng, i, category, i in purged))
-    _inject(roll, rng, defects)
-    return roll
+    """Generate the roll in memory; deterministic for the same arguments."""
+    generator = Generator(members=members, scale=scale, seed=seed, defects=defects)
+    text = (generator.header() + "".join(generator.members())).encode("utf-8")
+    people = [SYN[f"person/{i:08d}"] for i in range(generator.total)]
+    return Roll(text, people, generator.expected)
 
 
-def _metadata(graph: Graph, total: int, seed: int) -> None:
+def write_roll(
+    out: Path, generator: Generator, progress: Callable[[int], None] = lambda n: None
+) -> int:
+    """Stream the roll to ``out`` (through a temporary file, moved into place when
+    complete); ``progress`` gets the number of members written. Returns the triple count."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as f:
+            triples = _write(f, [generator.header()])
+            batch: list[str] = []
+            for block in generator.members():
+                batch.append(block)
+                if len(batch) == BATCH:
+                    triples += _write(f, batch)
+                    progress(BATCH)
+                    batch = []
+            triples += _write(f, batch)
+            progress(len(batch))
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return triples
+
+
+def _write(f: TextIO, blocks: list[str]) -> int:
+    text = "".join(blocks)
+    f.write(text)
+    return text.count("\n")
+
+
+def _nt(triple: tuple[Node, Node, Node]) -> str:
+    s, p, o = triple
+    return f"{s.n3()} {p.n3()} {o.n3()} .\n"
+
+
+def _metadata(total: int, seed: int) -> Iterator[tuple[Node, Node, Node]]:
     roll = SYN["roll"]
-    graph.add((roll, RDF.type, VOID.Dataset))
-    graph.add(
-        (
-            roll,
-            DCTERMS.title,
-            Literal("Synthetic membership roll (generated, not historical)", lang="en"),
-        )
+    yield roll, RDF.type, VOID.Dataset
+    yield (
+        roll,
+        DCTERMS.title,
+        Literal("Synthetic membership roll (generated, not historical)", lang="en"),
     )
-    graph.add(
-        (
-            roll,
-            DCTERMS.description,
-            Literal(
-                f"{total} invented members generated by tkg synth with seed {seed}, following the 1922 ethnic distribution. Not historical data.",
-                lang="en",
-            ),
-        )
+    yield (
+        roll,
+        DCTERMS.description,
+        Literal(
+            f"{total} invented members generated by tkg synth with seed {seed}, following the 1922 ethnic distribution. Not historical data.",
+            lang="en",
+        ),
     )
-    graph.add((roll, DCTERMS.license, URIRef("https://creativecommons.org/publicdomain/zero/1.0/")))
-    graph.add((roll, DCTERMS.source, entity_ns("dataset")["composition-1922"]))
-    graph.add(
-        (roll, DCTERMS.rights, Literal("Synthetic test data; no person in it existed.", lang="en"))
-    )
-    graph.add((roll, TKG.synthetic, Literal(True)))
-    graph.add((GENERATOR, RDF.type, PROV.Agent))
-    graph.add((GENERATOR, SKOS.prefLabel, Literal("tkg synth", lang="en")))
-    graph.add((ROLE, RDF.type, ORG.Role))
-    graph.add((ROLE, SKOS.prefLabel, Literal("party member", lang="en")))
-    graph.add((ROLE, PROV.wasAttributedTo, GENERATOR))
-    graph.add((SECRETARY, RDF.type, ORG.Role))
-    graph.add((SECRETARY, SKOS.prefLabel, Literal("secretary", lang="en")))
-    graph.add((SECRETARY, PROV.wasAttributedTo, GENERATOR))
+    yield roll, DCTERMS.license, URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
+    yield roll, DCTERMS.source, entity_ns("dataset")["composition-1922"]
+    yield roll, DCTERMS.rights, Literal("Synthetic test data; no person in it existed.", lang="en")
+    yield roll, TKG.synthetic, Literal(True)
+    yield GENERATOR, RDF.type, PROV.Agent
+    yield GENERATOR, SKOS.prefLabel, Literal("tkg synth", lang="en")
+    for role, label in ((ROLE, "party member"), (SECRETARY, "secretary")):
+        yield role, RDF.type, ORG.Role
+        yield role, SKOS.prefLabel, Literal(label, lang="en")
+        yield role, PROV.wasAttributedTo, GENERATOR
 
 
-def _member(graph: Graph, rng: random.Random, i: int, category: str, purged: bool) -> URIRef:
-    person, membership = SYN[f"person/{i:08d}"], SYN[f"membership/{i:08d}"]
+class _T:
+    """The N-Triples spelling of every constant term a member's lines use."""
+
+    type, pref, alt = RDF.type.n3(), SKOS.prefLabel.n3(), SKOS.altLabel.n3()
+    person, membership, post = FOAF.Person.n3(), ORG.Membership.n3(), ORG.Post.n3()
+    ethnicity, attributed = TKG.ethnicity.n3(), PROV.wasAttributedTo.n3()
+    generator, member, organization = GENERATOR.n3(), ORG.member.n3(), ORG.organization.n3()
+    role, member_role, secretary = ORG.role.n3(), ROLE.n3(), SECRETARY.n3()
+    during, ended_by, purge = ORG.memberDuring.n3(), TKG.endedBy.n3(), PURGE.n3()
+    party, congress, attendee = PARTY.n3(), CONGRESS.n3(), SCHEMA.attendee.n3()
+    interval, instant, in_year = TIME.Interval.n3(), TIME.Instant.n3(), TIME.inXSDgYear.n3()
+    begins, ends, gyear = TIME.hasBeginning.n3(), TIME.hasEnd.n3(), XSD.gYear.n3()
+    post_in, held_by = ORG.postIn.n3(), ORG.heldBy.n3()
+    committee = entity_ns("organization")["territorial-committee"].n3()
+    ethnic: ClassVar[dict[str, str]] = {name: ETHNIC[name].n3() for name, _ in DISTRIBUTION}
+
+
+def _member(rng: random.Random, i: int, category: str, purged: bool, defect: str | None) -> str:
+    """One member's lines: person, membership with its interval, perhaps a post."""
+    t, n = _T, f"{i:08d}"
+    person, membership = f"<{SYN}person/{n}>", f"<{SYN}membership/{n}>"
     name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
-    graph.add((person, RDF.type, FOAF.Person))
-    graph.add((person, SKOS.prefLabel, Literal(name, lang="en")))
-    if category in NATIVE_TAG:
-        native = name if NATIVE_TAG[category] == "uz-Latn" else name.translate(CYRILLIC)
-        graph.add((person, SKOS.altLabel, Literal(native, lang=NATIVE_TAG[category])))
-    graph.add((person, TKG.ethnicity, ETHNIC[category]))
-    graph.add((person, PROV.wasAttributedTo, GENERATOR))
     begin = rng.randint(1918, 1922)
     end = 1922 if purged else rng.randint(max(begin, 1922), 1924)
-    graph.add((membership, RDF.type, ORG.Membership))
-    graph.add((membership, SKOS.prefLabel, Literal(f"{name}, member, {begin}-{end}", lang="en")))
-    graph.add((membership, ORG.member, person))
-    graph.add((membership, ORG.organization, PARTY))
-    graph.add((membership, ORG.role, ROLE))
-    graph.add((membership, ORG.memberDuring, _interval(graph, membership, begin, end)))
-    graph.add((membership, PROV.wasAttributedTo, GENERATOR))
+    attends = begin <= 1920 and rng.random() < 0.01
+    broken_years = {"ends-before-it-begins": (1922, 1919), "ends-after-dissolution": (1923, 1926)}
+    first, last = broken_years.get(defect or "", (begin, end))
+    english = '"Имя"@ru' if defect == "missing-english-name" else f'"{name}"@en'
+    out = [
+        f"{person} {t.type} {t.person} .",
+        f"{person} {t.pref} {english} .",
+        f"{person} {t.ethnicity} {t.ethnic[category]} .",
+    ]
+    if category in NATIVE_TAG:
+        native = name if NATIVE_TAG[category] == "uz-Latn" else name.translate(CYRILLIC)
+        out.append(f'{person} {t.alt} "{native}"@{NATIVE_TAG[category]} .')
+    if defect == "wrong-language-tag":
+        out.append(f'{person} {t.alt} "Name"@xx .')
+    if defect != "no-provenance":
+        out.append(f"{person} {t.attributed} {t.generator} .")
+    out += [
+        f"{membership} {t.type} {t.membership} .",
+        f'{membership} {t.pref} "{name}, member, {first}-{last}"@en .',
+        f"{membership} {t.member} {person} .",
+        f"{membership} {t.organization} {t.party} .",
+        f"{membership} {t.role} {t.member_role} .",
+        f"{membership} {t.during} _:i{n} .",
+        f"{membership} {t.attributed} {t.generator} .",
+    ]
     if purged:
-        graph.add((membership, TKG.endedBy, PURGE))
-    if begin <= 1920 and rng.random() < 0.01:
-        graph.add((CONGRESS, SCHEMA.attendee, person))
+        out.append(f"{membership} {t.ended_by} {t.purge} .")
+    out += _interval(n, first, last)
+    if attends:
+        out.append(f"{t.congress} {t.attendee} {person} .")
     if i % 200 == 0:
-        _post(graph, i, person, name)
-    return person
+        out += _post(i, person, name)
+    return "\n".join(out) + "\n"
 
 
-def _post(graph: Graph, i: int, person: URIRef, name: str) -> None:
+def _interval(n: str, begin: int, end: int) -> list[str]:
+    t = _T
+    out = [f"_:i{n} {t.type} {t.interval} ."]
+    for edge, mark, year in ((t.begins, "b", begin), (t.ends, "e", end)):
+        instant = f"_:i{n}{mark}"
+        out += [
+            f"_:i{n} {edge} {instant} .",
+            f"{instant} {t.type} {t.instant} .",
+            f'{instant} {t.in_year} "{year}"^^{t.gyear} .',
+        ]
+    return out
+
+
+def _post(i: int, person: str, name: str) -> list[str]:
     """One member in 200 holds a post in the Territorial Committee."""
-    post = SYN[f"post/{i:08d}"]
-    graph.add((post, RDF.type, ORG.Post))
-    graph.add(
-        (
-            post,
-            SKOS.prefLabel,
-            Literal(f"Secretary {i // 200 + 1} of the Territorial Committee", lang="en"),
-        )
-    )
-    graph.add((post, ORG.postIn, entity_ns("organization")["territorial-committee"]))
-    graph.add((post, ORG.role, SECRETARY))
-    graph.add((post, ORG.heldBy, person))
-    graph.add((post, PROV.wasAttributedTo, GENERATOR))
-
-
-def _interval(graph: Graph, membership: URIRef, begin: int, end: int) -> BNode:
-    interval = BNode(f"i{str(membership).rsplit('/', 1)[1]}")
-    for edge, year in ((TIME.hasBeginning, begin), (TIME.hasEnd, end)):
-        instant = BNode(f"{interval}{'b' if edge == TIME.hasBeginning else 'e'}")
-        graph.add((interval, edge, instant))
-        graph.add((instant, RDF.type, TIME.Instant))
-        graph.add((instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear)))
-    graph.add((interval, RDF.type, TIME.Interval))
-    return interval
-
-
-def _inject(roll: Roll, rng: random.Random, rate: float) -> None:
-    """Break ``round(rate * members)`` distinct members once for each kind of defect."""
-    per_kind = round(rate * len(roll.members))
-    if not per_kind:
-        return
-    victims = rng.sample(range(len(roll.members)), per_kind * len(DEFECTS))
-    g = roll.graph
-    for k, kind in enumerate(DEFECTS):
-        for i in victims[k * per_kind : (k + 1) * per_kind]:
-            person, membership = roll.members[i], SYN[f"membership/{i:08d}"]
-            interval = g.value(membership, ORG.memberDuring)
-            if kind == "missing-english-name":
-                g.remove((person, SKOS.prefLabel, None))
-                g.add((person, SKOS.prefLabel, Literal("Имя", lang="ru")))
-            elif kind == "wrong-language-tag":
-                g.add((person, SKOS.altLabel, Literal("Name", lang="xx")))
-            elif kind == "ends-before-it-begins":
-                _set_years(g, interval, 1922, 1919)
-            elif kind == "ends-after-dissolution":
-                _set_years(g, interval, 1923, 1926)
-            elif kind == "no-provenance":
-                g.remove((person, PROV.wasAttributedTo, None))
-    roll.expected = dict(Counter({shape: per_kind for shape in DEFECTS.values()}))
-
-
-def _set_years(graph: Graph, interval: Node | None, begin: int, end: int) -> None:
-    for edge, year in ((TIME.hasBeginning, begin), (TIME.hasEnd, end)):
-        instant = graph.value(interval, edge)
-        assert instant is not None
-        graph.set((instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear)))
+    t, post = _T, f"<{SYN}post/{i:08d}>"
+    return [
+        f"{post} {t.type} {t.post} .",
+        f'{post} {t.pref} "Secretary {i // 200 + 1} of the Territorial Committee"@en .',
+        f"{post} {t.post_in} {t.committee} .",
+        f"{post} {t.role} {t.secretary} .",
+        f"{post} {t.held_by} {person} .",
+        f"{post} {t.attributed} {t.generator} .",
+    ]

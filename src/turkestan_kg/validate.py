@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pyshacl
+from pyoxigraph import DefaultGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .engine import from_oxigraph_term, to_oxigraph
 from .fastshacl import compile_shapes, run_on_store, validate_graph
 from .load import SHAPES_FILE, KnowledgeGraph, display_path, existing, parse_file, project_root
-from .namespaces import SH, SKOS
+from .namespaces import SH, SKOS, curie
 
 REPORT_FORMATS = ("text", "turtle", "json")
 
@@ -176,8 +178,9 @@ def validate_store(
 ) -> ValidationReport:
     """Validate an on-disk Oxigraph store (its default graph) with the fast engine.
 
-    For graphs too big for rdflib: problems name the store instead of a data file, and
-    literals appear in Oxigraph's canonical form.
+    For graphs too big for rdflib: problems name the store instead of a data file, the
+    entity is the nearest IRI above a blank node (as for files), and literals appear in
+    Oxigraph's canonical form.
     """
     shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
     conforms, report = run_on_store(store, compile_shapes(shapes_graph))
@@ -185,16 +188,41 @@ def validate_store(
     for result in report.subjects(SH.focusNode, None):
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
+        entity = store_owner(store, report.value(result, SH.focusNode))
         problems.append(
             Problem(
                 file=name,
-                entity=str(report.value(result, SH.focusNode)),
-                label="",
-                path=path.n3() if isinstance(path, URIRef) else "",
+                entity=str(entity),
+                label=store_label(store, entity),
+                path=curie(path) if isinstance(path, URIRef) else "",
                 message=str(report.value(result, SH.resultMessage) or "violates the shape"),
-                shape=str(node_shape(shapes_graph, report.value(result, SH.sourceShape))),
-                severity=str(report.value(result, SH.resultSeverity)),
-                value=value.n3() if value is not None else "",
+                shape=curie(node_shape(shapes_graph, report.value(result, SH.sourceShape))),
+                severity=curie(report.value(result, SH.resultSeverity)),
+                value=(curie(value) if isinstance(value, URIRef) else value.n3())
+                if value is not None
+                else "",
             )
         )
     return ValidationReport(conforms, tuple(sorted(problems)), report)
+
+
+def store_owner(store: Any, node: Node | None) -> Node | None:
+    """``owner`` for a store: the nearest IRI pointing (through blank nodes) at ``node``."""
+    seen: set[Node] = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        quads = store.quads_for_pattern(None, None, to_oxigraph(node), DefaultGraph())
+        node = next((from_oxigraph_term(q.subject) for q in quads), node)
+    return node
+
+
+def store_label(store: Any, node: Node | None) -> str:
+    """``label`` for a store: the English preferred label, else any, else ''."""
+    if not isinstance(node, URIRef):
+        return ""
+    quads = store.quads_for_pattern(
+        to_oxigraph(node), to_oxigraph(SKOS.prefLabel), None, DefaultGraph()
+    )
+    labels = [q.object for q in quads]
+    english = [lbl for lbl in labels if getattr(lbl, "language", None) == "en"]
+    return str(getattr((english or labels or [None])[0], "value", ""))

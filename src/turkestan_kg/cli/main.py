@@ -309,10 +309,14 @@ def synth(members: int, scale: int, seed: int, defects: float, out: Path) -> Non
 
     Example: tkg synth --members 18945 --seed 1 --out roll.nt
     """
-    from ..synth import synth as generate
+    from ..synth import Generator, write_roll
 
-    roll = generate(members=members, scale=scale, seed=seed, defects=defects)
-    write_atomic(out, roll.ntriples)
-    click.echo(f"wrote {len(roll.members)} members, {len(roll.graph)} triples to {out}")
-    for shape, count in sorted(roll.expected.items()):
+    try:
+        generator = Generator(members=members, scale=scale, seed=seed, defects=defects)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    with click.progressbar(length=generator.total, label="members", file=sys.stderr) as bar:
+        triples = write_roll(out, generator, progress=bar.update)
+    click.echo(f"wrote {generator.total} members, {triples} triples to {out}")
+    for shape, count in sorted(generator.expected.items()):
         click.echo(f"expected {count} violations of tkgsh:{shape}")
