@@ -1,7 +1,7 @@
 """Run untrusted SPARQL in worker processes that can be stopped.
 
 Each worker holds its own Oxigraph store, loaded from the same N-Quads as the embedded
-engine. A query that runs past its time limit is stopped by ending its worker (a thread
+engine, or opens the same on-disk store read-only. A query that runs past its time limit is stopped by ending its worker (a thread
 cannot be stopped; a process can), and a fresh worker takes its place, so the server keeps
 serving and no runaway query keeps a core busy. Results past the row limit are refused.
 """
@@ -13,6 +13,7 @@ import queue
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
@@ -37,12 +38,16 @@ class Limits:
     max_results: int = 10_000
 
 
-def _serve(conn: Connection, payload: bytes) -> None:
-    """Worker loop: answer (query, max_results) requests until the pipe closes."""
+def _serve(conn: Connection, source: bytes | Path) -> None:
+    """Worker loop: answer (query, max_results) requests until the pipe closes. ``source``
+    is N-Quads to load into memory, or the directory of an on-disk store to open read-only."""
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.load(payload, format=ox.RdfFormat.N_QUADS)
+    if isinstance(source, Path):
+        store = ox.Store.read_only(str(source))
+    else:
+        store = ox.Store()
+        store.load(source, format=ox.RdfFormat.N_QUADS)
     conn.send(("ready", None))
     while True:
         try:
@@ -86,8 +91,10 @@ def _answer(store: Any, text: str, max_results: int) -> tuple[str, Any]:
 class QueryPool:
     """A few worker processes that run queries, one at a time each."""
 
-    def __init__(self, payload: bytes, *, workers: int = 2, limits: Limits = Limits()) -> None:
-        self.payload = payload
+    def __init__(
+        self, source: bytes | Path, *, workers: int = 2, limits: Limits = Limits()
+    ) -> None:
+        self.source = source
         self.limits = limits
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
@@ -97,7 +104,7 @@ class QueryPool:
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self.payload), daemon=True)
+        process = self._context.Process(target=_serve, args=(child, self.source), daemon=True)
         process.start()
         child.close()
         parent.recv()  # "ready"

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
-from . import charts
+from . import charts, neighbourhood
 from .compact import build_context
 from .conneg import choose
 from .engine import OxigraphEngine
@@ -31,11 +31,12 @@ from .errors import QueryError
 from .export import store_payload
 from .htmldoc import ontology_page, shapes_page
 from .load import SHAPES_FILE, KnowledgeGraph, parse_file, project_root
-from .namespaces import BASE, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, TKG, VOID, bind_prefixes
+from .namespaces import BASE, ONTOLOGY_GRAPH, RDF, RDFS, TKG, VOID, bind_prefixes
 from .pages import Labeller, entity_page, language_preference, page, results_table
 from .query import get_query, stored_queries
 from .results import MEDIA_TYPES, SELECT_FORMATS, QueryResult, render
 from .sandbox import Limits, QueryPool, SandboxError
+from .store import open_store
 
 Start = Callable[[str, list[tuple[str, str]]], Any]
 RDF_TYPES = {
@@ -85,13 +86,18 @@ class LinkedDataApp:
         max_query_bytes: int = 64_000,
         workers: int = 2,
         dist_dir: Path | None = None,
+        store_dir: Path | None = None,
     ) -> None:
         self.kg = kg
         self.data = kg.merged()
-        self.engine = OxigraphEngine(kg)
         self.limits = limits
         self.max_query_bytes = max_query_bytes
-        self.pool = QueryPool(store_payload(kg), workers=workers, limits=limits)
+        if store_dir is None:  # the project's files, in memory
+            self.engine = OxigraphEngine(kg)
+            self.pool = QueryPool(store_payload(kg), workers=workers, limits=limits)
+        else:  # an on-disk store made by `tkg load --store` (say, with a roll in it)
+            self.engine = OxigraphEngine(store=open_store(store_dir))
+            self.pool = QueryPool(store_dir, workers=workers, limits=limits)
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
         # The data does not change while serving: compute what every page needs once.
@@ -169,7 +175,7 @@ class LinkedDataApp:
         if not ENTITY_PATH.match(base_path) or ".." in base_path:
             raise HttpError("404 Not Found", f"nothing at {path}")
         node = URIRef(BASE + base_path.lstrip("/"))
-        if (node, None, None) not in self.data and (None, None, node) not in self.data:
+        if not neighbourhood.exists(self.engine.store, node):
             raise HttpError("404 Not Found", f"no entity {node}")
         offers = ["text/html", *RDF_TYPES]
         media = (
@@ -181,35 +187,19 @@ class LinkedDataApp:
             raise HttpError("406 Not Acceptable", f"{path} is available as {', '.join(offers)}")
         location = base_path + (suffix or _suffix_for(media))
         vary = (("Vary", "Accept, Accept-Language"), ("Content-Location", location))
-        description = self.describe(node)
+        description = neighbourhood.describe(self.engine.store, node)
         if media == "text/html":
             html = self.entity_html(node, description, environ)
             return Response("200 OK", html.encode(), "text/html; charset=utf-8", vary)
-        return Response(
-            "200 OK", _serialize(description, media, self.context), f"{media}; charset=utf-8", vary
-        )
+        body = _serialize(description.graph, media, self.context)
+        return Response("200 OK", body, f"{media}; charset=utf-8", vary)
 
-    def describe(self, node: URIRef) -> Graph:
-        """The node's statements, the blank nodes below them, and the labels of what it links."""
-        graph = bind_prefixes(Graph())
-        todo: list[Any] = [node]
-        seen = set()
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            for p, o in self.data.predicate_objects(current):
-                graph.add((current, p, o))
-                if isinstance(o, BNode):
-                    todo.append(o)
-                elif isinstance(o, URIRef):
-                    for label in self.data.objects(o, SKOS.prefLabel):
-                        graph.add((o, SKOS.prefLabel, label))
-        return graph
-
-    def entity_html(self, node: URIRef, description: Graph, environ: dict[str, Any]) -> str:
-        labeller = self._labeller(environ)
+    def entity_html(
+        self, node: URIRef, description: neighbourhood.View, environ: dict[str, Any]
+    ) -> str:
+        referrers = neighbourhood.incoming(self.engine.store, node)
+        shown = description.graph + referrers.graph
+        labeller = self._labeller(environ, shown)
         sources = {}
         for s, p, o in self.data_only.triples((node, None, None)):
             graphs = [getattr(c, "identifier", c) for *_, c in self.kg.quads((s, p, o, None))]
@@ -221,15 +211,15 @@ class LinkedDataApp:
             sources[(s, p, o)] = [x for x in sections if x is not None]
         path = "/" + str(node)[len(BASE) :]
         alternates = {media: path + suffix for media, (_, suffix) in RDF_TYPES.items()}
-        jsonld = _serialize(description, "application/ld+json", self.context).decode()
+        jsonld = _serialize(description.graph, "application/ld+json", self.context).decode()
         return entity_page(
             node,
-            self.data,
+            shown,
             labeller,
             sources=sources,
             alternates=alternates,
             jsonld=jsonld,
-            extra=self.entity_chart(node),
+            extra=self.entity_chart(node) + _cut_note(node, description, referrers),
         )
 
     def entity_chart(self, node: URIRef) -> str:
@@ -262,12 +252,12 @@ class LinkedDataApp:
             for r in result.rows
         ]
 
-    def _labeller(self, environ: dict[str, Any]) -> Labeller:
+    def _labeller(self, environ: dict[str, Any], graph: Graph | None = None) -> Labeller:
         params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         languages = language_preference(
             (params.get("lang") or [None])[0], environ.get("HTTP_ACCEPT_LANGUAGE")
         )
-        return Labeller(self.data, languages)
+        return Labeller(self.data if graph is None else graph, languages)
 
     # ------------------------------------------------------------------ home, queries, vocabularies
 
@@ -609,6 +599,19 @@ def _split_suffix(path: str) -> tuple[str, str]:
     return path, ""
 
 
+def _cut_note(node: URIRef, *views: neighbourhood.View) -> str:
+    """A line saying the page does not show everything, with the query that does."""
+    if not any(v.truncated for v in views):
+        return ""
+    query = f"SELECT ?s ?p ?o WHERE {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}"
+    href = "/editor#" + urllib.parse.urlencode({"query": query})
+    return (
+        f'<p class="src">This page shows the first {neighbourhood.MAX_OUTGOING:,} statements '
+        f"about this entity and the first {neighbourhood.MAX_INCOMING:,} that refer to it; "
+        f'<a href="{escape(href)}">query them all</a>.</p>'
+    )
+
+
 def _suffix_for(media: str) -> str:
     return ".html" if media == "text/html" else RDF_TYPES[media][1]
 
@@ -669,9 +672,10 @@ def serve(
     limits: Limits = DEFAULT_LIMITS,
     quiet: bool = True,
     ready: threading.Event | None = None,
+    store_dir: Path | None = None,
 ) -> None:
-    """Serve until interrupted."""
-    app = LinkedDataApp(kg, limits=limits, dist_dir=dist_dir)
+    """Serve until interrupted (from ``store_dir``, an on-disk store, when given)."""
+    app = LinkedDataApp(kg, limits=limits, dist_dir=dist_dir, store_dir=store_dir)
     server = make_server(
         host,
         port,

@@ -246,6 +246,9 @@ def docs(out_dir: Path) -> None:
     show_default=True,
     help="Rows or triples a SPARQL query may return.",
 )
+@store_option(
+    "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
+)
 def serve(
     data_dir: Path | None,
     ontology_dir: Path | None,
@@ -253,11 +256,13 @@ def serve(
     port: int,
     timeout: float,
     max_results: int,
+    store_dir: Path | None,
 ) -> None:
     """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
 
     Every IRI https://w3id.org/turkestan-kg/PATH is answered at http://HOST:PORT/PATH in
-    HTML, Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation.
+    HTML, Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation. With --store, pages
+    and /sparql read the on-disk store (a roll of millions of members included).
 
     Example: tkg serve --port 8000
     """
@@ -265,8 +270,16 @@ def serve(
     from ..serve import serve as run_server
 
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    if store_dir is not None:
+        from ..store import open_store
+
+        open_store(store_dir)  # a clear error now, not in a worker process later
     run_server(
-        load(data_dir, ontology_dir), host=host, port=port, limits=Limits(timeout, max_results)
+        load(data_dir, ontology_dir),
+        host=host,
+        port=port,
+        limits=Limits(timeout, max_results),
+        store_dir=store_dir,
     )
 
 
