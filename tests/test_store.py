@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from turkestan_kg import load
+from compare import assert_same
+from turkestan_kg import load, stored_queries
 from turkestan_kg.cli import main
 from turkestan_kg.errors import ParseError
 from turkestan_kg.store import load_store, open_store
@@ -125,3 +126,30 @@ def test_load_query_and_validate_a_store(tmp_path: Path) -> None:
 
 def test_load_needs_exactly_one_target() -> None:
     assert CliRunner().invoke(main, ["load"]).exit_code == 2
+
+
+@pytest.fixture(scope="module")
+def two_engines(tmp_path_factory: pytest.TempPathFactory, root: Path):  # type: ignore[no-untyped-def]
+    """A roll with defects on an on-disk store, and the same roll in rdflib."""
+    from turkestan_kg.engine import OxigraphEngine, RdflibEngine
+
+    work = tmp_path_factory.mktemp("two-engines")
+    roll = work / "roll.nt"
+    write_roll(roll, Generator(members=400, seed=6, defects=0.01))
+    store = load_store(work / "store", load(root / "data", root / "ontology"), extra=[roll])
+    return (
+        OxigraphEngine(store=store),
+        RdflibEngine(load(root / "data", root / "ontology", extra_files=[roll])),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(stored_queries()))
+def test_every_stored_query_answers_the_same_on_the_store_and_on_rdflib(
+    name: str,
+    two_engines,  # type: ignore[no-untyped-def]
+) -> None:
+    """The differential check the scale benchmark runs at 1x and 10x, on a small roll."""
+    on_store, on_rdflib = two_engines
+    query = stored_queries()[name]
+    bindings = query.bindings({})
+    assert_same(on_store.run(query.text, bindings), on_rdflib.run(query.text, bindings))
