@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -110,11 +111,11 @@ def _problem(kg: KnowledgeGraph, shapes: Graph, report: Graph, result: Node) -> 
     focus = report.value(result, SH.focusNode)
     path = report.value(result, SH.resultPath)
     value = report.value(result, SH.value)
-    entity = owner(kg, focus)
+    entity = owner(focus, lambda n: kg.subjects(None, n))
     return Problem(
         file=", ".join(display_path(f) for f in _files(kg, focus, path, value)) or "?",
         entity=str(entity),
-        label=label(kg, entity),
+        label=label(kg.objects(entity, SKOS.prefLabel) if entity is not None else ()),
         path=_curie(kg, path) if isinstance(path, URIRef) else "",
         message=str(report.value(result, SH.resultMessage) or "violates the shape"),
         shape=_curie(kg, node_shape(shapes, report.value(result, SH.sourceShape))),
@@ -134,12 +135,13 @@ def _files(
     return kg.files_stating((focus, None, None))
 
 
-def owner(kg: KnowledgeGraph, node: Node | None) -> Node | None:
-    """The nearest IRI that points (through blank nodes) at ``node``; ``node`` if it is one."""
+def owner(node: Node | None, referrers: Callable[[BNode], Iterable[Node]]) -> Node | None:
+    """The nearest IRI that points (through blank nodes) at ``node``; ``node`` if it is one.
+    ``referrers(n)`` gives the subjects of the statements whose object is ``n``."""
     seen: set[Node] = set()
     while isinstance(node, BNode) and node not in seen:
         seen.add(node)
-        node = next(iter(kg.subjects(None, node)), node)
+        node = next(iter(referrers(node)), node)
     return node
 
 
@@ -149,9 +151,9 @@ def node_shape(shapes: Graph, shape: Node | None) -> Node | None:
     return parent if parent is not None else shape
 
 
-def label(kg: KnowledgeGraph, node: Node | None) -> str:
-    """The English preferred label of ``node``, else any preferred label, else ''."""
-    labels = list(kg.objects(node, SKOS.prefLabel)) if node is not None else []
+def label(preferred: Iterable[Node]) -> str:
+    """Of a node's preferred labels, the English one, else any, else ''."""
+    labels = list(preferred)
     english = [lbl for lbl in labels if isinstance(lbl, Literal) and lbl.language == "en"]
     return str((english or labels or [""])[0])
 
@@ -188,12 +190,12 @@ def validate_store(
     for result in report.subjects(SH.focusNode, None):
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        entity = store_owner(store, report.value(result, SH.focusNode))
+        entity = owner(report.value(result, SH.focusNode), lambda n: _subjects(store, n))
         problems.append(
             Problem(
                 file=name,
                 entity=str(entity),
-                label=store_label(store, entity),
+                label=label(_objects(store, entity, SKOS.prefLabel)),
                 path=curie(path) if isinstance(path, URIRef) else "",
                 message=str(report.value(result, SH.resultMessage) or "violates the shape"),
                 shape=curie(node_shape(shapes_graph, report.value(result, SH.sourceShape))),
@@ -206,23 +208,16 @@ def validate_store(
     return ValidationReport(conforms, tuple(sorted(problems)), report)
 
 
-def store_owner(store: Any, node: Node | None) -> Node | None:
-    """``owner`` for a store: the nearest IRI pointing (through blank nodes) at ``node``."""
-    seen: set[Node] = set()
-    while isinstance(node, BNode) and node not in seen:
-        seen.add(node)
-        quads = store.quads_for_pattern(None, None, to_oxigraph(node), DefaultGraph())
-        node = next((from_oxigraph_term(q.subject) for q in quads), node)
-    return node
+def _subjects(store: Any, node: BNode) -> Iterator[Node]:
+    """The store's ``kg.subjects(None, node)``: an index lookup in the default graph."""
+    for quad in store.quads_for_pattern(None, None, to_oxigraph(node), DefaultGraph()):
+        yield from_oxigraph_term(quad.subject)
 
 
-def store_label(store: Any, node: Node | None) -> str:
-    """``label`` for a store: the English preferred label, else any, else ''."""
-    if not isinstance(node, URIRef):
-        return ""
-    quads = store.quads_for_pattern(
-        to_oxigraph(node), to_oxigraph(SKOS.prefLabel), None, DefaultGraph()
-    )
-    labels = [q.object for q in quads]
-    english = [lbl for lbl in labels if getattr(lbl, "language", None) == "en"]
-    return str(getattr((english or labels or [None])[0], "value", ""))
+def _objects(store: Any, node: Node | None, predicate: URIRef) -> Iterator[Node]:
+    """The store's ``kg.objects(node, predicate)`` (nothing unless ``node`` is an IRI or blank node)."""
+    if not isinstance(node, URIRef | BNode):
+        return
+    pattern = (to_oxigraph(node), to_oxigraph(predicate), None, DefaultGraph())
+    for quad in store.quads_for_pattern(*pattern):
+        yield from_oxigraph_term(quad.object)
