@@ -1,9 +1,10 @@
 """Run untrusted SPARQL in worker processes that can be stopped.
 
 Each worker holds its own Oxigraph store, loaded from the same N-Quads as the embedded
-engine, or opens the same on-disk store read-only. A query that runs past its time limit is stopped by ending its worker (a thread
-cannot be stopped; a process can), and a fresh worker takes its place, so the server keeps
-serving and no runaway query keeps a core busy. Results past the row limit are refused.
+engine, or opens the same on-disk store read-only. A query that runs past its time limit
+is stopped by ending its worker (a thread cannot be stopped; a process can), and a fresh
+worker takes its place, so the server keeps serving and no runaway query keeps a core
+busy. Results past the row limit are refused.
 """
 
 from __future__ import annotations

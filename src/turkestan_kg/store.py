@@ -2,8 +2,8 @@
 
 ``load_store(directory, kg, extra=[roll.nt])`` writes the project's graphs (and their merge
 as the default graph) plus any N-Triples/N-Quads files into a RocksDB-backed store,
-streaming them in batches and reporting progress; ``open_store`` reopens it for ``tkg query --store`` and
-``tkg validate --store``.
+streaming them in batches and reporting progress; ``open_store`` reopens it read-only for
+``tkg query``, ``validate``, ``export`` and ``serve`` with ``--store``.
 """
 
 from __future__ import annotations

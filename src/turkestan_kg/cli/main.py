@@ -270,10 +270,6 @@ def serve(
     from ..serve import serve as run_server
 
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
-    if store_dir is not None:
-        from ..store import open_store
-
-        open_store(store_dir)  # a clear error now, not in a worker process later
     run_server(
         load(data_dir, ontology_dir),
         host=host,
