@@ -11,7 +11,7 @@ from rdflib import Graph
 from turkestan_kg import load, validate
 from turkestan_kg.cli import main
 from turkestan_kg.namespaces import ORG, TKG
-from turkestan_kg.synth import DEFECTS, PURGE, apportion, synth
+from turkestan_kg.synth import DEFECTS, PURGE, Generator, apportion, synth
 
 
 def test_the_same_seed_gives_the_same_roll() -> None:
@@ -27,6 +27,11 @@ def test_distribution_and_purge_follow_1922() -> None:
     assert len(set(roll.graph.subjects(TKG.endedBy, PURGE))) == 1500
     assert len(set(roll.graph.subjects(ORG.member, None))) == 18945
     assert len(set(roll.graph.subjects(ORG.heldBy, None))) == 95  # posts: one member in 200
+
+
+def test_a_generator_gives_the_same_members_each_time() -> None:
+    generator = Generator(members=200, seed=3, defects=0.01)
+    assert "".join(generator.members()) == "".join(generator.members())
 
 
 def test_scale_multiplies_members() -> None:

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .errors import BuildError, ParseError, SourceNotFound
-from .export import RdfFormat, store_payload
+from .export import RdfFormat, atomic_path, store_payload
 from .load import KnowledgeGraph, display_path, existing, graph_name
 
 BATCH = 100_000  # statements per write
@@ -133,13 +133,8 @@ def dump_store(directory: Path, fmt: RdfFormat, out: Path) -> None:
         raise BuildError(
             f"a store exports as ntriples or nquads, not {fmt.name}", hint="use --format ntriples"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
+    with atomic_path(out) as tmp:
         if fmt.name == "ntriples":
             store.dump(str(tmp), format=formats[fmt.name], from_graph=ox.DefaultGraph())
         else:
             store.dump(str(tmp), format=formats[fmt.name])
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)

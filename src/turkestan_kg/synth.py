@@ -37,6 +37,7 @@ from typing import ClassVar, TextIO
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from .export import atomic_path
 from .namespaces import (
     BASE,
     DCTERMS,
@@ -194,7 +195,8 @@ def apportion(total: int) -> list[tuple[str, int]]:
 
 class Generator:
     """Everything decided before the first member is written: who is in which ethnic
-    category, who is purged, who is broken and how. ``lines()`` then yields the roll."""
+    category, who is purged, who is broken and how. ``header()`` and ``members()`` then
+    give the roll's lines; ``members()`` gives the same members each time it is called."""
 
     def __init__(
         self, *, members: int = 18945, scale: int = 1, seed: int = 1, defects: float = 0.0
@@ -204,21 +206,22 @@ class Generator:
         if not 0 <= defects * len(DEFECTS) <= 1:
             raise ValueError(f"defects must be between 0 and {1 / len(DEFECTS):g} (one per kind)")
         self.seed, self.total = seed, members * scale
-        self.rng = random.Random(seed)
+        rng = random.Random(seed)
         self.categories = [name for name, n in apportion(self.total) for _ in range(n)]
-        self.rng.shuffle(self.categories)
+        rng.shuffle(self.categories)
         russians = [i for i, c in enumerate(self.categories) if c == "russians"]
         self.purged = set(
-            self.rng.sample(russians, min(PURGED_PER_18945 * self.total // 18945, len(russians)))
+            rng.sample(russians, min(PURGED_PER_18945 * self.total // 18945, len(russians)))
         )
         per_kind = round(defects * self.total)
-        victims = self.rng.sample(range(self.total), per_kind * len(DEFECTS))
+        victims = rng.sample(range(self.total), per_kind * len(DEFECTS))
         self.broken = {
             i: kind
             for k, kind in enumerate(DEFECTS)
             for i in victims[k * per_kind : (k + 1) * per_kind]
         }
         self.expected = {shape: per_kind for shape in DEFECTS.values()} if per_kind else {}
+        self.state = rng.getstate()  # where each member's names and years start from
 
     def header(self) -> str:
         """The roll's own description: a synthetic void:Dataset, the generator, the roles."""
@@ -226,8 +229,10 @@ class Generator:
 
     def members(self) -> Iterator[str]:
         """One block of N-Triples lines per member, in order."""
+        rng = random.Random()
+        rng.setstate(self.state)
         for i, category in enumerate(self.categories):
-            yield _member(self.rng, i, category, i in self.purged, self.broken.get(i))
+            yield _member(rng, i, category, i in self.purged, self.broken.get(i))
 
 
 def synth(*, members: int = 18945, scale: int = 1, seed: int = 1, defects: float = 0.0) -> Roll:
@@ -243,25 +248,19 @@ def write_roll(
 ) -> int:
     """Stream the roll to ``out`` (through a temporary file, moved into place when
     complete); ``progress`` gets the number of members written. Returns the triple count."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as f:
-            triples = _write(f, [generator.header()])
-            batch: list[str] = []
-            for block in generator.members():
-                batch.append(block)
-                if len(batch) == BATCH:
-                    triples += _write(f, batch)
-                    progress(BATCH)
-                    batch = []
-            triples += _write(f, batch)
-            progress(len(batch))
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as f:
+        triples = _write(f, [generator.header()])
+        batch: list[str] = []
+        for block in generator.members():
+            batch.append(block)
+            if len(batch) == BATCH:
+                triples += _write(f, batch)
+                progress(BATCH)
+                batch = []
+        triples += _write(f, batch)
+        progress(len(batch))
+        f.flush()
+        os.fsync(f.fileno())
     return triples
 
 
