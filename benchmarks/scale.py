@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,16 +63,22 @@ def report_fingerprint(results: Iterable[tuple[str, ...]]) -> str:
     return hashlib.sha256("\n".join(sorted("\t".join(r) for r in results)).encode()).hexdigest()
 
 
-def run_queries(engine: Any) -> tuple[float, dict[str, str], dict[str, float]]:
-    """Every stored query with its default parameters: total time, answers, time per query."""
+def each_query(engine: Any) -> Iterator[tuple[str, Any, float]]:
+    """Every stored query with its default parameters: (name, answer, seconds to answer)."""
     from turkestan_kg import stored_queries
 
-    prints: dict[str, str] = {}
-    times: dict[str, float] = {}
     for name, query in sorted(stored_queries().items()):
         start = clock()
-        prints[name] = fingerprint(engine.run(query.text, query.bindings({})))
-        times[name] = clock() - start
+        result = engine.run(query.text, query.bindings({}))
+        yield name, result, clock() - start
+
+
+def run_queries(engine: Any) -> tuple[float, dict[str, str], dict[str, float]]:
+    """Total time, each answer's fingerprint, and time per query (fingerprints untimed)."""
+    prints: dict[str, str] = {}
+    times: dict[str, float] = {}
+    for name, result, took in each_query(engine):
+        prints[name], times[name] = fingerprint(result), took
     return sum(times.values()), prints, times
 
 
@@ -214,16 +220,12 @@ WIDTHS = (5, 9, 10, 9, 9, 10, 7, 9, 0)
 
 def time_queries(directory: Path) -> None:
     """One line per stored query on an existing store: seconds and answer size."""
-    from turkestan_kg import stored_queries
     from turkestan_kg.engine import OxigraphEngine
     from turkestan_kg.store import open_store
 
     engine = OxigraphEngine(store=open_store(directory))
     print(f"{'query':28} {'s':>9} {'answer':>9}", flush=True)
-    for name, query in sorted(stored_queries().items()):
-        start = clock()
-        result = engine.run(query.text, query.bindings({}))
-        took = clock() - start
+    for name, result, took in each_query(engine):
         size = len(result.graph or ()) if result.kind == "graph" else len(result.rows)
         print(f"{name:28} {took:9.3f} {size:9d}", flush=True)
     print(f"peak MB {peak_mb():.0f}", flush=True)
