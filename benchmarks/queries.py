@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 
 from turkestan_kg import load, stored_queries
-from turkestan_kg.engine import OxigraphEngine, RdflibEngine
+from turkestan_kg.sparql.engines import OxigraphEngine, RdflibEngine
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:

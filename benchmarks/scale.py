@@ -85,11 +85,11 @@ def run_queries(engine: Any) -> tuple[float, dict[str, str], dict[str, float]]:
 def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
     """Generate the roll, then load, validate, query and export it through the store."""
     from turkestan_kg import load
-    from turkestan_kg.engine import OxigraphEngine
-    from turkestan_kg.export import FORMATS
-    from turkestan_kg.store import dump_store, load_store
-    from turkestan_kg.synth import Generator, write_roll
-    from turkestan_kg.validate import validate_store
+    from turkestan_kg.formats import FORMATS
+    from turkestan_kg.graph.store import dump_store, load_store
+    from turkestan_kg.sparql.engines import OxigraphEngine
+    from turkestan_kg.synth.roll import Generator, write_roll
+    from turkestan_kg.validation.engines import validate_store
 
     out: Measures = {}
     roll = work / "roll.nt"
@@ -121,7 +121,7 @@ def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
 def baseline(work: Path, with_pyshacl: bool, with_rdflib: bool) -> Measures:
     """The same roll through rdflib and pySHACL."""
     from turkestan_kg import load, validate
-    from turkestan_kg.engine import RdflibEngine
+    from turkestan_kg.sparql.engines import RdflibEngine
 
     out: Measures = {}
     start = clock()
@@ -220,8 +220,8 @@ WIDTHS = (5, 9, 10, 9, 9, 10, 7, 9, 0)
 
 def time_queries(directory: Path) -> None:
     """One line per stored query on an existing store: seconds and answer size."""
-    from turkestan_kg.engine import OxigraphEngine
-    from turkestan_kg.store import open_store
+    from turkestan_kg.graph.store import open_store
+    from turkestan_kg.sparql.engines import OxigraphEngine
 
     engine = OxigraphEngine(store=open_store(directory))
     print(f"{'query':28} {'s':>9} {'answer':>9}", flush=True)

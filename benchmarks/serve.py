@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import free_port, oxigraph_binary, wait_until_up  # noqa: E402
 from turkestan_kg import load, stored_queries  # noqa: E402
-from turkestan_kg.engine import with_values  # noqa: E402
-from turkestan_kg.export import store_payload  # noqa: E402
+from turkestan_kg.graph.dataset import store_payload  # noqa: E402
+from turkestan_kg.sparql.text import with_values  # noqa: E402
 
 
 def start_tkg() -> tuple[subprocess.Popen[bytes], str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib.compare import isomorphic
 
-from turkestan_kg.results import QueryResult
+from turkestan_kg.sparql.results import QueryResult
 
 
 def assert_same(actual: QueryResult, expected: QueryResult) -> None:

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 
 from turkestan_kg import KnowledgeGraph, build
 from turkestan_kg.errors import BuildError
-from turkestan_kg.export import FORMATS
+from turkestan_kg.formats import FORMATS
 from turkestan_kg.namespaces import DCTERMS, FOAF, SKOS, TKG, VOID
 
 DATASET = URIRef("https://w3id.org/turkestan-kg/dataset/turkestan-kg")
@@ -220,7 +220,7 @@ def test_a_write_error_leaves_the_previous_output(
     out = tmp_path / "dist"
     build(out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    module = sys.modules["turkestan_kg.build"]
+    module = sys.modules["turkestan_kg.publish.dist"]
 
     real = module.write_atomic
     calls = []

@@ -12,7 +12,7 @@ import pytest
 
 import turkestan_kg
 from turkestan_kg.cli import main
-from turkestan_kg.docs import reference_pages
+from turkestan_kg.cli.reference import reference_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = reference_pages(ROOT)
@@ -51,8 +51,11 @@ def test_every_query_and_shape_is_documented() -> None:
 
 
 MODULES = sorted(
-    m.name for m in pkgutil.iter_modules(turkestan_kg.__path__, prefix="turkestan_kg.")
+    m.name
+    for m in pkgutil.walk_packages(turkestan_kg.__path__, prefix="turkestan_kg.")
+    if not m.name.endswith(".__main__")  # importing it runs the command
 )
+LIBRARY = {name: getattr(turkestan_kg, name) for name in turkestan_kg.__all__}
 
 
 @pytest.mark.parametrize("module", ["turkestan_kg", *MODULES])
@@ -62,5 +65,5 @@ def test_docstring_examples_run(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TKG_HOME", str(ROOT))
     mod = importlib.import_module(module)
-    result = doctest.testmod(mod, globs={**vars(turkestan_kg), **vars(mod)}, report=True)
+    result = doctest.testmod(mod, globs={**LIBRARY, **vars(mod)}, report=True)
     assert result.failed == 0

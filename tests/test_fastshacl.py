@@ -11,10 +11,11 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from turkestan_kg import load
-from turkestan_kg.fastshacl import UnsupportedShape, compile_shapes, validate_graph
-from turkestan_kg.load import parse_file
+from turkestan_kg.graph.files import parse_file
 from turkestan_kg.namespaces import SH
-from turkestan_kg.synth import synth
+from turkestan_kg.synth.roll import synth
+from turkestan_kg.validation.compile import UnsupportedShape, compile_shapes
+from turkestan_kg.validation.execute import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = parse_file(ROOT / "ontology" / "shapes.ttl")

@@ -15,12 +15,13 @@ from click.testing import CliRunner
 from servers import free_port, oxigraph_server
 from turkestan_kg import load
 from turkestan_kg.cli import main
-from turkestan_kg.link import LinkError, accept, check, reconcile, write_review
-from turkestan_kg.publish import put
-from turkestan_kg.quickstatements import quickstatements, unlinked_for_creation
-from turkestan_kg.sssom import read_mappings
-from turkestan_kg.wikidata import WikidataClient
-from turkestan_kg.wikidiff import diff
+from turkestan_kg.graph.sssom import read_mappings
+from turkestan_kg.publish.upload import put
+from turkestan_kg.wikidata.client import WikidataClient
+from turkestan_kg.wikidata.curation import LinkError, accept, check
+from turkestan_kg.wikidata.diff import diff
+from turkestan_kg.wikidata.quickstatements import quickstatements, unlinked_for_creation
+from turkestan_kg.wikidata.reconcile import reconcile, write_review
 
 FIXTURE = Path(__file__).parent / "wikidata" / "fixture.ttl"
 RETRIEVED = dt.date(2026, 11, 24)
@@ -101,7 +102,7 @@ def test_accept_never_overwrites_a_curated_link_silently(tmp_path: Path, root: P
     rcpb = next(r for r in rows if r.subject_id == "organization:rcpb").with_(
         object_id="wd:Q900011", mapping_justification="semapv:LexicalMatching"
     )
-    from turkestan_kg.sssom import metadata, render
+    from turkestan_kg.graph.sssom import metadata, render
 
     review.write_text(render([rcpb], metadata("x", "y")))
     before = curated.read_bytes()

@@ -11,9 +11,12 @@ from rdflib.plugins.sparql import prepareQuery
 
 from compare import assert_same
 from turkestan_kg import KnowledgeGraph, QueryError, get_query, run_query, stored_queries
-from turkestan_kg.engine import ENGINES, from_json_term, with_values
-from turkestan_kg.query import StoredQuery, execute
-from turkestan_kg.results import QueryResult
+from turkestan_kg.sparql.catalogue import StoredQuery
+from turkestan_kg.sparql.engines import ENGINES
+from turkestan_kg.sparql.remote import from_json_term
+from turkestan_kg.sparql.results import QueryResult
+from turkestan_kg.sparql.run import execute
+from turkestan_kg.sparql.text import with_values
 
 GOLDEN = Path(__file__).parent / "golden"
 QUERIES = sorted(stored_queries().values(), key=lambda q: q.name)

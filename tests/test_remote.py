@@ -12,8 +12,9 @@ from compare import assert_same
 from servers import fake_endpoint, free_port, oxigraph_server
 from turkestan_kg import KnowledgeGraph, QueryError, stored_queries
 from turkestan_kg.cli import main
-from turkestan_kg.publish import PublishError, put
-from turkestan_kg.query import StoredQuery, execute
+from turkestan_kg.publish.upload import PublishError, put
+from turkestan_kg.sparql.catalogue import StoredQuery
+from turkestan_kg.sparql.run import execute
 
 QUERIES = sorted(stored_queries().values(), key=lambda q: q.name)
 

@@ -11,10 +11,11 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from turkestan_kg import KnowledgeGraph
-from turkestan_kg.engine import from_oxigraph_term
+from turkestan_kg.graph.terms import canonical_language, from_oxigraph_term
 from turkestan_kg.namespaces import XSD
-from turkestan_kg.query import execute, get_query
-from turkestan_kg.results import QueryResult, canonical_language, render
+from turkestan_kg.sparql.catalogue import get_query
+from turkestan_kg.sparql.results import QueryResult, render
+from turkestan_kg.sparql.run import execute
 
 TRICKY = QueryResult.select(
     ("s", "label", "n", "missing"),

@@ -23,8 +23,9 @@ from SPARQLWrapper import CSV, JSON, N3, TSV, XML, SPARQLWrapper
 from browser import Browser, available
 from servers import free_port
 from turkestan_kg import load
-from turkestan_kg.sandbox import Limits
-from turkestan_kg.serve import LinkedDataApp, ThreadingServer, _QuietHandler
+from turkestan_kg.web.app import LinkedDataApp
+from turkestan_kg.web.sandbox import Limits
+from turkestan_kg.web.server import QuietHandler, ThreadingServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 RDFS_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # keeps graph names in view
@@ -43,7 +44,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base(dist: Path) -> Iterator[str]:
     app = LinkedDataApp(load(), limits=Limits(timeout=2, max_results=500), dist_dir=dist)
     server = make_server(
-        "127.0.0.1", free_port(), app, server_class=ThreadingServer, handler_class=_QuietHandler
+        "127.0.0.1", free_port(), app, server_class=ThreadingServer, handler_class=QuietHandler
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -16,9 +16,9 @@ import pytest
 
 from servers import free_port
 from turkestan_kg import load
+from turkestan_kg.graph.store import load_store
 from turkestan_kg.namespaces import FOAF, RDF
-from turkestan_kg.store import load_store
-from turkestan_kg.synth import SYN, Generator, write_roll
+from turkestan_kg.synth.roll import SYN, Generator, write_roll
 
 MEMBERS = 250  # more memberships point at the party than a page lists (100)
 PARTY = "/organization/communist-party-of-turkestan"

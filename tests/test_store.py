@@ -12,9 +12,9 @@ from compare import assert_same
 from turkestan_kg import load, stored_queries
 from turkestan_kg.cli import main
 from turkestan_kg.errors import ParseError
-from turkestan_kg.store import load_store, open_store
-from turkestan_kg.synth import Generator, write_roll
-from turkestan_kg.validate import validate_store
+from turkestan_kg.graph.store import load_store, open_store
+from turkestan_kg.synth.roll import Generator, write_roll
+from turkestan_kg.validation.engines import validate_store
 
 LINKED_INTERVALS = """
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -34,9 +34,9 @@ def test_blank_nodes_stay_linked_across_batches(
     tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A member's interval is a blank node; batches must not cut it off its membership."""
-    import turkestan_kg.store
+    import turkestan_kg.graph.store
 
-    monkeypatch.setattr(turkestan_kg.store, "BATCH", 7)  # a batch ends inside most members
+    monkeypatch.setattr(turkestan_kg.graph.store, "BATCH", 7)  # a batch ends inside most members
     roll = tmp_path / "roll.nt"
     write_roll(roll, Generator(members=120, seed=4))
     store = load_store(tmp_path / "store", load(root / "data", root / "ontology"), extra=[roll])
@@ -131,7 +131,7 @@ def test_load_needs_exactly_one_target() -> None:
 @pytest.fixture(scope="module")
 def two_engines(tmp_path_factory: pytest.TempPathFactory, root: Path):  # type: ignore[no-untyped-def]
     """A roll with defects on an on-disk store, and the same roll in rdflib."""
-    from turkestan_kg.engine import OxigraphEngine, RdflibEngine
+    from turkestan_kg.sparql.engines import OxigraphEngine, RdflibEngine
 
     work = tmp_path_factory.mktemp("two-engines")
     roll = work / "roll.nt"

@@ -11,7 +11,7 @@ from rdflib import Graph
 from turkestan_kg import load, validate
 from turkestan_kg.cli import main
 from turkestan_kg.namespaces import ORG, TKG
-from turkestan_kg.synth import DEFECTS, PURGE, Generator, apportion, synth
+from turkestan_kg.synth.roll import DEFECTS, PURGE, Generator, apportion, synth
 
 
 def test_the_same_seed_gives_the_same_roll() -> None:

@@ -9,7 +9,8 @@ import pytest
 from rdflib import Literal
 
 from servers import free_port, scripted_endpoint
-from turkestan_kg.wikidata import WDQS, WikidataClient, WikidataError
+from turkestan_kg.wikidata import WDQS
+from turkestan_kg.wikidata.client import WikidataClient, WikidataError
 
 GOOD = json.dumps(
     {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}

@@ -1,6 +1,9 @@
 """turkestan-kg: a knowledge graph of the Communist Party of Turkestan (1918-1924).
 
-The data flows one way: ``load`` -> ``validate`` -> ``query`` / ``export`` / ``build``.
+The data flows one way, one subpackage per step: ``graph`` (load the files, or a store) ->
+``validate`` -> ``sparql`` / ``publish`` / ``wikidata`` / ``web``. The names below are the
+library's flat surface; each is imported only when first used, so ``import turkestan_kg``
+is quick.
 
 >>> import turkestan_kg
 >>> kg = turkestan_kg.load()
@@ -10,14 +13,67 @@ True
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult, build
+from .about import __version__
 from .errors import BuildError, InvalidData, ParseError, QueryError, SourceNotFound, TkgError
-from .export import FORMATS, RdfFormat, serialize
-from .load import KnowledgeGraph, load
-from .query import StoredQuery, get_query, run_query, stored_queries
-from .validate import Problem, ValidationReport, validate
+from .formats import FORMATS, RdfFormat
+
+if TYPE_CHECKING:
+    from .graph.dataset import KnowledgeGraph
+    from .graph.source import Source
+    from .publish.dist import BuildResult, build
+    from .publish.rdf import serialize
+    from .sparql.catalogue import StoredQuery, get_query, stored_queries
+    from .sparql.run import QueryableGraph, execute, run_query
+    from .validation.engines import validate
+    from .validation.report import Problem, ValidationReport
+
+LAZY = {
+    "KnowledgeGraph": "graph.dataset",
+    "Source": "graph.source",
+    "BuildResult": "publish.dist",
+    "build": "publish.dist",
+    "serialize": "publish.rdf",
+    "StoredQuery": "sparql.catalogue",
+    "get_query": "sparql.catalogue",
+    "stored_queries": "sparql.catalogue",
+    "QueryableGraph": "sparql.run",
+    "execute": "sparql.run",
+    "run_query": "sparql.run",
+    "validate": "validation.engines",
+    "Problem": "validation.report",
+    "ValidationReport": "validation.report",
+}
+
+
+def load(
+    data_dir: Path | str | None = None,
+    ontology_dir: Path | str | None = None,
+    *,
+    extra_files: tuple[Path, ...] = (),
+) -> QueryableGraph:
+    """The ontology and every data file as one graph whose ``query`` also runs stored queries
+    by name (see :func:`turkestan_kg.graph.dataset.load`)."""
+    from .graph.dataset import read_into
+    from .sparql.run import QueryableGraph
+
+    return read_into(QueryableGraph(), data_dir, ontology_dir, extra_files=extra_files)
+
+
+def __getattr__(name: str) -> Any:
+    if name in LAZY:
+        value = getattr(importlib.import_module(f".{LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "FORMATS",
@@ -28,13 +84,16 @@ __all__ = [
     "ParseError",
     "Problem",
     "QueryError",
+    "QueryableGraph",
     "RdfFormat",
+    "Source",
     "SourceNotFound",
     "StoredQuery",
     "TkgError",
     "ValidationReport",
     "__version__",
     "build",
+    "execute",
     "get_query",
     "load",
     "run_query",

@@ -1,21 +1,20 @@
-"""Commands for stored and ad-hoc queries, and for publishing to a SPARQL store."""
+"""Commands for stored and ad-hoc queries."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..engine import ENGINES, query_form
-from ..export import FORMATS, write_atomic
-from ..load import load
-from ..namespaces import PREFIXES
-from ..publish import publish
-from ..query import StoredQuery, execute, get_query, stored_queries
-from ..results import SELECT_FORMATS, QueryResult, render
-from .main import main, source_options, store_option
+from ..formats import FORMATS, RESULTS_FORMATS
+from ..sparql import ENGINES
+from .main import emit, main, out_option, source_of, source_options, store_option
+
+if TYPE_CHECKING:
+    from ..sparql.catalogue import StoredQuery
+    from ..sparql.results import QueryResult
 
 
 @main.command(name="queries")
@@ -27,6 +26,8 @@ def list_queries(fmt: str) -> None:
 
     Example: tkg queries
     """
+    from ..sparql.catalogue import stored_queries
+
     catalogue = stored_queries()
     if fmt == "json":
         click.echo(_catalogue_json(catalogue))
@@ -56,7 +57,7 @@ def _catalogue_json(catalogue: dict[str, StoredQuery]) -> str:
     )
 
 
-QUERY_FORMATS = sorted(SELECT_FORMATS) + sorted(FORMATS)
+QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
 
 
 @main.command()
@@ -95,11 +96,7 @@ QUERY_FORMATS = sorted(SELECT_FORMATS) + sorted(FORMATS)
 @click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint."
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically).",
-)
+@out_option("Write to this file (atomically).")
 @store_option("Run on an on-disk Oxigraph store made by `tkg load --store`.")
 @source_options
 def query(
@@ -122,27 +119,14 @@ def query(
 
     Example: tkg query leaders-in-year --param year=1921
     """
-    target = _query_target(name, query_file, expression)
-    text = target if isinstance(target, str) else target.text
-    form = query_form(text)
-    fmt = _check_format(fmt, form)
-    if store_dir is not None:
-        from ..engine import OxigraphEngine
-        from ..store import open_store
+    from ..sparql.run import execute
+    from ..sparql.text import query_form
 
-        stored = OxigraphEngine(store=open_store(store_dir))
-        bindings = {} if isinstance(target, str) else target.bindings(_parse_params(params))
-        result = stored.run(text, bindings)
-    else:
-        kg = None if endpoint else load(data_dir, ontology_dir)
-        result = execute(
-            target, _parse_params(params), kg=kg, engine=engine, endpoint=endpoint, timeout=timeout
-        )
-    output = _render(result, fmt)
-    if out is None:
-        click.echo(output, nl=False)
-    else:
-        write_atomic(out, output.encode("utf-8"))
+    target = _query_target(name, query_file, expression)
+    fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
+    source = source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
+    result = execute(target, _parse_params(params), source=source, engine=engine)
+    emit(_render(result, fmt), out)
 
 
 def _query_target(
@@ -152,6 +136,8 @@ def _query_target(
     if len(given) != 1:
         raise click.UsageError("give exactly one of NAME, --file or -e")
     if name is not None:
+        from ..sparql.catalogue import get_query
+
         return get_query(name)
     if query_file is not None:
         return query_file.read_text(encoding="utf-8")
@@ -180,68 +166,12 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _render(result: QueryResult, fmt: str) -> str:
+    from ..namespaces import PREFIXES
+    from ..sparql.results import render
+
     if result.kind == "graph":
         assert result.graph is not None
         for prefix, namespace in PREFIXES.items():
             result.graph.bind(prefix, namespace, override=True)
         return result.graph.serialize(format=FORMATS[fmt].rdflib_name)
     return render(result, fmt)
-
-
-@main.command(name="load")
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
-)
-@store_option("Or an on-disk Oxigraph store (created if missing), for graphs too big for memory.")
-@click.option(
-    "--file",
-    "files",
-    multiple=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="With --store: also load this N-Triples/N-Quads file (e.g. a synthetic roll).",
-)
-@click.option(
-    "--graph",
-    metavar="IRI",
-    help="Replace only this graph ('default' for the default graph) with the merged graph.",
-)
-@click.option(
-    "--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the store."
-)
-@source_options
-def load_command(
-    endpoint: str | None,
-    store_dir: Path | None,
-    files: tuple[Path, ...],
-    graph: str | None,
-    timeout: float,
-    data_dir: Path | None,
-    ontology_dir: Path | None,
-) -> None:
-    """Publish the graph to a SPARQL store, replacing what it held, in one request.
-
-    Without --graph the whole dataset is replaced: every named graph, with their merge as
-    the default graph. A store that refuses the data keeps what it had.
-
-    With --store, the graph (and any --file) goes into an on-disk Oxigraph store instead,
-    with a progress bar; `tkg query --store` and `tkg validate --store` then use it.
-
-    Example: tkg load --endpoint http://localhost:7878/store
-    """
-    if (endpoint is None) == (store_dir is None):
-        raise click.UsageError("give exactly one of --endpoint or --store")
-    kg = load(data_dir, ontology_dir)
-    if store_dir is not None:
-        from ..store import load_store, payload_size
-
-        with click.progressbar(
-            length=payload_size(kg, files), label="loading", file=sys.stderr
-        ) as bar:
-            store = load_store(store_dir, kg, extra=files, progress=bar.update)
-        click.echo(f"loaded {len(store)} quads into {store_dir}")
-        return
-    assert endpoint is not None
-    result = publish(kg, endpoint, graph=graph, timeout=timeout)
-    click.echo(f"loaded {result.statements} statements into {result.url} (HTTP {result.status})")

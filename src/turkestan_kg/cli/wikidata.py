@@ -7,18 +7,15 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..export import write_atomic
-from ..link import accept, check, reconcile, write_review
-from ..load import load
-from ..quickstatements import quickstatements, unlinked_for_creation
-from ..sssom import curated_path, read_mappings
-from ..wikidata import WDQS, WikidataClient, default_cache_dir
-from ..wikidiff import diff
-from .main import F, main, source_options
+from ..wikidata import WDQS
+from .main import F, emit, main, out_option, source_options
+
+if TYPE_CHECKING:
+    from ..wikidata.client import WikidataClient
 
 
 def client_options(func: F) -> F:
@@ -35,6 +32,8 @@ def client_options(func: F) -> F:
         no_cache: bool,
         **kwargs: Any,
     ) -> Any:
+        from ..wikidata.client import WikidataClient, default_cache_dir
+
         cache = None if no_cache else (cache_dir or default_cache_dir())
         client = WikidataClient(
             endpoint, contact=contact, timeout=timeout, retries=retries, cache_dir=cache
@@ -108,6 +107,9 @@ def link_wikidata(
 
     Example: tkg link wikidata --contact you@example.org
     """
+    from ..graph.dataset import load
+    from ..wikidata.reconcile import reconcile, write_review
+
     candidates = reconcile(load(data_dir, ontology_dir), client, limit=limit)
     write_review(candidates, out)
     click.echo(
@@ -139,6 +141,9 @@ def link_accept(
 
     Example: tkg link accept Q12345 person:turar-risqulov=Q67890
     """
+    from ..graph.sssom import curated_path
+    from ..wikidata.curation import accept
+
     target = curated or curated_path()
     for m in accept(review, target, list(ids), replace=replace, reviewer=reviewer):
         click.echo(f"accepted {m.subject_id} skos:exactMatch {m.object_id} ({m.object_label})")
@@ -158,6 +163,10 @@ def link_check(
 
     Example: tkg link check --contact you@example.org
     """
+    from ..graph.dataset import load
+    from ..graph.sssom import curated_path, read_mappings
+    from ..wikidata.curation import check
+
     data = data_dir or curated_path().parent
     results = check(
         load(data_dir, ontology_dir), read_mappings(data / "wikidata-links.sssom.tsv"), client
@@ -191,20 +200,12 @@ def wikidata_diff(
 
     Example: tkg wikidata diff --contact you@example.org
     """
+    from ..graph.dataset import load
+    from ..wikidata.diff import diff
+
     results = diff(load(data_dir, ontology_dir), client)
     if fmt == "json":
-        rows = [
-            {
-                "status": r.status,
-                "entity": r.fact.subject.curie,
-                "property": r.fact.pid,
-                "ours": str(r.fact.value),
-                "qualifiers": {p: str(v) for p, v in r.fact.qualifiers},
-                "wikidata": r.wikidata,
-                "note": r.note,
-            }
-            for r in results
-        ]
+        rows = [r.as_dict() for r in results]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for result in results:
@@ -223,11 +224,7 @@ def wikidata_diff(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Retrieval date for S813 [default: today].",
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically).",
-)
+@out_option("Write to this file (atomically).")
 @source_options
 def wikidata_quickstatements(
     client: WikidataClient,
@@ -241,11 +238,8 @@ def wikidata_quickstatements(
 
     Example: tkg wikidata quickstatements --contact you@example.org --out edits.qs
     """
-    kg = load(data_dir, ontology_dir)
+    from ..graph.dataset import load
+    from ..wikidata.quickstatements import edits
+
     day = (retrieved or dt.datetime.now()).date()
-    blocks = unlinked_for_creation(kg) if create else []
-    text = quickstatements(diff(kg, client), retrieved=day, create=blocks)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(out, text.encode("utf-8"))
+    emit(edits(load(data_dir, ontology_dir), client, retrieved=day, create=create), out)

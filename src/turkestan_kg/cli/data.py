@@ -1,0 +1,167 @@
+"""Commands for the graph itself: validate, build, export, and the generated docs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..formats import FORMATS, REPORT_FORMATS
+from ..validation import ENGINES as VALIDATION_ENGINES
+from .main import emit, main, out_option, source_of, source_options, store_option
+
+
+@main.command()
+@source_options
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SHACL shapes file [default: ontology/shapes.ttl].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; turtle: the SHACL report; json: for scripts.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(VALIDATION_ENGINES),
+    default="fast",
+    show_default=True,
+    help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
+)
+@store_option("Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).")
+def validate(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    shapes: Path | None,
+    fmt: str,
+    engine: str,
+    store_dir: Path | None,
+) -> None:
+    """Check the graph against the SHACL shapes.
+
+    Exits 0 when the graph conforms, 1 when it does not. Each problem names the data file,
+    the entity (label and IRI), the property, the shape's message and the shape.
+
+    Example: tkg validate --format json
+    """
+    from ..validation.engines import validate_source
+
+    source = source_of(data_dir, ontology_dir, store_dir)
+    report = validate_source(source, shapes=shapes, engine=engine)
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@source_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Output folder; replaced whole, only once everything is written.",
+)
+@click.option(
+    "--allow-invalid",
+    is_flag=True,
+    help="Write the output even if validation fails; the dataset description records it.",
+)
+@click.option(
+    "--sparql-endpoint",
+    metavar="URL",
+    help="The public SPARQL endpoint serving this data, for the dataset description.",
+)
+def build(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    out_dir: Path,
+    allow_invalid: bool,
+    sparql_endpoint: str | None,
+) -> None:
+    """Load, validate and write the graph to dist/ in every RDF format.
+
+    Writes Turtle, JSON-LD (with context.jsonld and framed views in frames/), N-Triples,
+    N-Quads, TriG and RDF/XML, the ontology and shapes with HTML docs in docs/, a VoID/DCAT
+    description (void.ttl), the validation report and SHA256SUMS. Two builds of the same
+    sources are byte-identical. Refuses to write data that does not validate, unless
+    --allow-invalid.
+
+    Example: tkg build --out dist
+    """
+    from ..publish.dist import build as build_dist
+
+    result = build_dist(
+        out_dir,
+        data_dir=data_dir,
+        ontology_dir=ontology_dir,
+        allow_invalid=allow_invalid,
+        sparql_endpoint=sparql_endpoint,
+    )
+    for path in result.files:
+        click.echo(f"wrote {path}")
+    if not result.report.conforms:
+        click.echo(f"warning: {len(result.report.problems)} validation problems", err=True)
+
+
+@main.command()
+@source_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="turtle",
+    show_default=True,
+    help="RDF format; nquads and trig keep the named graphs.",
+)
+@out_option()
+@store_option(
+    "Export an on-disk store made by `tkg load --store` (ntriples: its default graph; nquads: every graph)."
+)
+def export(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    fmt: str,
+    out: Path | None,
+    store_dir: Path | None,
+) -> None:
+    """Write the graph in one RDF format.
+
+    From the project's files the output is canonical and byte-stable; from a --store it is
+    streamed as the store holds it (for graphs too big to canonicalize in memory).
+
+    Example: tkg export --format jsonld --out party.jsonld
+    """
+    from ..publish.export import export as export_source
+
+    if store_dir is not None and out is None:
+        raise click.UsageError("--store needs --out (the export can be large)")
+    data = export_source(source_of(data_dir, ontology_dir, store_dir), FORMATS[fmt], out)
+    if out is None:
+        emit(data, None)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/reference"),
+    show_default=True,
+    help="Folder to write the reference pages to.",
+)
+def docs(out_dir: Path) -> None:
+    """Regenerate the reference pages (CLI, shapes, stored queries) from the code.
+
+    Example: tkg docs --out docs/reference
+    """
+    from .reference import write_reference
+
+    for path in write_reference(out_dir, main):
+        click.echo(f"wrote {path}")

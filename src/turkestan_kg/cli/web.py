@@ -1,0 +1,57 @@
+"""The command that serves the graph as Linked Data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .main import main, source_options, store_option
+
+
+@main.command()
+@source_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Seconds a SPARQL query may run."
+)
+@click.option(
+    "--max-results",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Rows or triples a SPARQL query may return.",
+)
+@store_option(
+    "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
+)
+def serve(
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    host: str,
+    port: int,
+    timeout: float,
+    max_results: int,
+    store_dir: Path | None,
+) -> None:
+    """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
+
+    Every IRI https://w3id.org/turkestan-kg/PATH is answered at http://HOST:PORT/PATH in
+    HTML, Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation. With --store, pages
+    and /sparql read the on-disk store (a roll of millions of members included).
+
+    Example: tkg serve --port 8000
+    """
+    from ..graph.dataset import load
+    from ..web.sandbox import Limits
+    from ..web.server import serve as run_server
+
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    run_server(
+        load(data_dir, ontology_dir),
+        host=host,
+        port=port,
+        limits=Limits(timeout, max_results),
+        store_dir=store_dir,
+    )

@@ -1,0 +1,70 @@
+"""The data files: which files a folder holds, what named graph each becomes, and parsing.
+
+>>> from turkestan_kg.paths import project_root
+>>> [p.name for p in rdf_files(project_root() / "data")][:2]
+['curation.ttl', 'dataset.ttl']
+>>> graph_name(Path("data/infobox.ttl"))
+rdflib.term.URIRef('https://w3id.org/turkestan-kg/graph/infobox')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph, URIRef
+
+from ..errors import ParseError, SourceNotFound
+from ..namespaces import GRAPH
+from ..paths import display_path
+
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
+SSSOM_SUFFIX = ".sssom.tsv"
+
+
+def rdf_files(folder: Path) -> list[Path]:
+    """The data files of a folder (Turtle and SSSOM/TSV), sorted by name; an error if none."""
+    if not folder.is_dir():
+        raise SourceNotFound(f"folder not found: {display_path(folder)}", hint="check the path")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and is_data_file(p))
+    if not files:
+        raise SourceNotFound(
+            f"no .ttl files in {display_path(folder)}", hint="add data files or fix the path"
+        )
+    return files
+
+
+def is_data_file(path: Path) -> bool:
+    """Whether a file is data the loader reads (Turtle, N-Triples or an SSSOM mapping set)."""
+    return path.suffix in RDF_SUFFIXES or path.name.endswith(SSSOM_SUFFIX)
+
+
+def graph_name(path: Path) -> URIRef:
+    """The named graph of a data file: ``graph:`` and the file name without its extension."""
+    return GRAPH[path.name.removesuffix(SSSOM_SUFFIX).removesuffix(path.suffix)]
+
+
+def check_syntax(path: Path) -> None:
+    """Raise ParseError with file, line and column if a Turtle file is not well-formed."""
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as err:
+        raise ParseError(
+            err.msg or str(err),
+            file=display_path(path),
+            line=err.lineno,
+            column=err.offset,
+            hint="fix the Turtle syntax at that position",
+        ) from None
+
+
+def parse_file(path: Path) -> Graph:
+    """Parse one Turtle file after a strict syntax check."""
+    check_syntax(path)
+    graph = Graph()
+    try:
+        graph.parse(path, format=RDF_SUFFIXES[path.suffix])
+    except Exception as err:  # rdflib raises many kinds; all mean the same to the user
+        raise ParseError(str(err).splitlines()[0], file=display_path(path)) from None
+    return graph

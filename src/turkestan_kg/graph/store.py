@@ -1,0 +1,141 @@
+"""An on-disk Oxigraph store for graphs too big for memory (a 100x membership roll).
+
+``load_store(directory, kg, extra=[roll.nt])`` writes the project's graphs (and their merge
+as the default graph) plus any N-Triples/N-Quads files into a RocksDB-backed store,
+streaming them in batches and reporting progress; ``open_store`` reopens it read-only for
+``tkg query``, ``validate``, ``export`` and ``serve`` with ``--store``.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from ..errors import BuildError, ParseError, SourceNotFound
+from ..formats import RdfFormat
+from ..paths import atomic_path, display_path, existing
+from .dataset import KnowledgeGraph, store_payload
+from .files import graph_name
+
+BATCH = 100_000  # statements per write
+
+
+def open_store(directory: Path) -> ox.Store:
+    """An existing on-disk store, opened read-only (readers do not lock it)."""
+    if not directory.is_dir():
+        raise SourceNotFound(
+            f"no store at {display_path(directory)}", hint="create it with `tkg load --store DIR`"
+        )
+    return ox.Store.read_only(str(directory))
+
+
+def load_store(
+    directory: Path,
+    kg: KnowledgeGraph,
+    *,
+    extra: Iterable[Path] = (),
+    progress: Callable[[int], None] = lambda n: None,
+) -> ox.Store:
+    """Build the store at ``directory`` and return it, replacing any store there only
+    once every file has loaded (a file that does not parse leaves the old store as it was).
+
+    The store holds each of the project's graphs and their merge as the default graph;
+    an N-Triples file in ``extra`` goes into its own named graph and into the default
+    graph, an N-Quads file as it is. Files are parsed as streams, keeping blank node labels,
+    so a roll larger than memory loads; ``progress`` gets bytes read.
+    """
+    directory = directory.absolute()
+    partial = directory.with_name(f".{directory.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        store = ox.Store(str(partial))
+        _load(store, io.BytesIO(store_payload(kg)), ox.RdfFormat.N_QUADS, (), "dataset", progress)
+        for path in extra:
+            _load_file(store, existing(path), progress)
+        store.flush()
+        del store
+        _swap(partial, directory)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return ox.Store(str(directory))
+
+
+def _load_file(store: ox.Store, path: Path, progress: Callable[[int], None]) -> None:
+    with path.open("rb") as f:
+        if path.suffix == ".nq":
+            _load(store, f, ox.RdfFormat.N_QUADS, (), display_path(path), progress)
+        elif path.suffix == ".nt":
+            graphs = (ox.NamedNode(str(graph_name(path))), ox.DefaultGraph())
+            _load(store, f, ox.RdfFormat.N_TRIPLES, graphs, display_path(path), progress)
+        else:
+            raise ParseError(
+                "a store loads N-Triples (.nt) or N-Quads (.nq) files",
+                file=display_path(path),
+                hint="convert it with `tkg export --format ntriples`",
+            )
+
+
+def _load(
+    store: ox.Store,
+    source: BinaryIO,
+    fmt: ox.RdfFormat,
+    graphs: tuple[ox.NamedNode | ox.DefaultGraph, ...],
+    name: str,
+    progress: Callable[[int], None],
+) -> None:
+    """Stream statements into the store: quads as they are, or triples into each graph."""
+    statements = ox.parse(source, format=fmt)  # keeps blank node labels across batches
+    done = 0
+    try:
+        while batch := list(itertools.islice(statements, BATCH)):
+            if not graphs:
+                store.bulk_extend(batch)
+            for graph in graphs:
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in batch)
+            progress(source.tell() - done)
+            done = source.tell()
+    except SyntaxError as err:
+        raise ParseError(
+            str(err.msg),
+            file=name,
+            line=err.lineno,
+            column=err.offset,
+            hint="fix the file and load again",
+        ) from None
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Move ``new`` into place of ``target``; the old store is removed only afterwards."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def payload_size(kg: KnowledgeGraph, extra: Iterable[Path]) -> int:
+    """How many bytes ``load_store`` will report, for a progress bar."""
+    return len(store_payload(kg)) + sum(p.stat().st_size for p in extra)
+
+
+def dump_store(directory: Path, fmt: RdfFormat, out: Path) -> None:
+    """Stream a store to ``out`` (via a temporary file): N-Triples gives the default graph
+    (the merge), N-Quads every graph. Other formats are refused: they would need the whole
+    graph in memory."""
+    store = open_store(directory)
+    if fmt.name not in ("ntriples", "nquads"):
+        raise BuildError(
+            f"a store exports as ntriples or nquads, not {fmt.name}", hint="use --format ntriples"
+        )
+    with atomic_path(out) as tmp:
+        if fmt.keeps_graphs:
+            store.dump(str(tmp), format=fmt.oxigraph())
+        else:
+            store.dump(str(tmp), format=fmt.oxigraph(), from_graph=ox.DefaultGraph())

@@ -1,0 +1,165 @@
+"""The dataset description published in ``dist/``: VoID statistics and a DCAT catalogue entry.
+
+It starts from ``data/dataset.ttl`` (title, licence, attribution) and adds what only the build
+knows: triple and entity counts, class and property partitions, the vocabularies used,
+example resources, the Wikidata linkset, every distribution with its size and SHA-256, the
+validation outcome, and the SPARQL endpoint when one is given.
+
+>>> from rdflib import Graph
+>>> g = describe(load(), files={}, conforms=True)
+>>> g.value(DATASET, VOID.triples) is not None
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import split_uri
+from rdflib.term import Node
+
+from ..formats import FORMATS
+from ..graph.dataset import KnowledgeGraph
+from ..namespaces import BASE, DCAT, DCTERMS, PREFIXES, RDF, SKOS, TKG, VOID, WD, XSD, bind_prefixes
+
+DATASET = URIRef(BASE + "dataset/turkestan-kg")
+PART = Namespace(str(DATASET) + "#")
+DOWNLOAD_BASE = BASE + "dist/"
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+MEDIA = Namespace("https://www.iana.org/assignments/media-types/")
+DUMP_MEDIA_TYPES = {FORMATS[name].media_type for name in ("ntriples", "nquads", "turtle")}
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A file of the build: its name, media type and bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+def describe(
+    kg: KnowledgeGraph,
+    *,
+    files: dict[str, Distribution],
+    conforms: bool,
+    problems: int = 0,
+    sparql_endpoint: str | None = None,
+) -> Graph:
+    """The VoID/DCAT description of the data in ``kg`` and of the built ``files``."""
+    data = kg.data_graph()
+    out = bind_prefixes(Graph(), {"spdx": str(SPDX), "media": str(MEDIA)})
+    _copy_with_blank_nodes(data, DATASET, out)
+    _statistics(out, data)
+    _partitions(out, data)
+    _linkset(out, data)
+    for dist in files.values():
+        _distribution(out, dist)
+    _validation(out, conforms, problems)
+    if sparql_endpoint:
+        out.add((DATASET, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    return out
+
+
+def _copy_with_blank_nodes(data: Graph, node: Node, out: Graph) -> None:
+    """The statements about ``node`` and, recursively, about the blank nodes they use."""
+    for s, p, o in data.triples((node, None, None)):
+        out.add((s, p, o))
+        if isinstance(o, BNode):
+            _copy_with_blank_nodes(data, o, out)
+
+
+def _statistics(out: Graph, data: Graph) -> None:
+    entities = {s for s in data.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
+    out.add((DATASET, VOID.triples, Literal(len(data))))
+    out.add((DATASET, VOID.entities, Literal(len(entities))))
+    out.add((DATASET, VOID.distinctSubjects, Literal(len(set(data.subjects())))))
+    out.add((DATASET, VOID.properties, Literal(len(set(data.predicates())))))
+    out.add((DATASET, VOID.classes, Literal(len(set(data.objects(None, RDF.type))))))
+    for namespace in sorted(_vocabularies(data)):
+        out.add((DATASET, VOID.vocabulary, URIRef(namespace)))
+
+
+def _vocabularies(data: Graph) -> set[str]:
+    terms = set(data.predicates()) | set(data.objects(None, RDF.type))
+    return {split_uri(t)[0] for t in terms if isinstance(t, URIRef)}
+
+
+def _partitions(out: Graph, data: Graph) -> None:
+    classes = Counter(o for _, o in data.subject_objects(RDF.type))
+    for cls, count in sorted(classes.items()):
+        node = PART["class-" + _slug(cls)]
+        out.add((DATASET, VOID.classPartition, node))
+        out.add((node, VOID["class"], cls))
+        out.add((node, VOID.entities, Literal(count)))
+    properties = Counter(p for _, p, _ in data)
+    for prop, count in sorted(properties.items()):
+        node = PART["property-" + _slug(prop)]
+        out.add((DATASET, VOID.propertyPartition, node))
+        out.add((node, VOID.property, prop))
+        out.add((node, VOID.triples, Literal(count)))
+
+
+def _linkset(out: Graph, data: Graph) -> None:
+    links = [o for o in data.objects(None, SKOS.exactMatch) if str(o).startswith(str(WD))]
+    node = PART["wikidata-linkset"]
+    out.add((DATASET, VOID.subset, node))
+    out.add((node, RDF.type, VOID.Linkset))
+    out.add((node, VOID.linkPredicate, SKOS.exactMatch))
+    out.add((node, VOID.target, DATASET))
+    out.add((node, VOID.target, URIRef("http://www.wikidata.org/")))
+    out.add((node, VOID.triples, Literal(len(links))))
+    out.add(
+        (
+            node,
+            DCTERMS.description,
+            Literal(
+                "Curated links to Wikidata items, reviewed against the project's reference list.",
+                lang="en",
+            ),
+        )
+    )
+
+
+def _distribution(out: Graph, dist: Distribution) -> None:
+    node = PART["distribution-" + _slug(URIRef(dist.name))]
+    url = URIRef(DOWNLOAD_BASE + dist.name)
+    checksum = PART["sha256-" + _slug(URIRef(dist.name))]
+    out.add((DATASET, DCAT.distribution, node))
+    out.add((node, RDF.type, DCAT.Distribution))
+    out.add((node, DCTERMS.title, Literal(dist.name)))
+    out.add((node, DCAT.downloadURL, url))
+    out.add((node, DCAT.mediaType, MEDIA[dist.media_type]))
+    out.add((node, DCAT.byteSize, Literal(len(dist.data), datatype=XSD.nonNegativeInteger)))
+    out.add((node, SPDX.checksum, checksum))
+    out.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    out.add(
+        (
+            checksum,
+            SPDX.checksumValue,
+            Literal(hashlib.sha256(dist.data).hexdigest(), datatype=XSD.hexBinary),
+        )
+    )
+    if dist.media_type in DUMP_MEDIA_TYPES:
+        out.add((DATASET, VOID.dataDump, url))
+
+
+def _validation(out: Graph, conforms: bool, problems: int) -> None:
+    out.add((DATASET, TKG.conformsToShapes, Literal(conforms)))
+    out.add((DATASET, TKG.validationProblems, Literal(problems)))
+    out.add((DATASET, TKG.validationReport, URIRef(DOWNLOAD_BASE + "validation-report.ttl")))
+    if not conforms:
+        out.remove((DATASET, DCTERMS.conformsTo, None))
+
+
+def _slug(term: Node) -> str:
+    text = str(term)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if text.startswith(namespace):
+            text = f"{prefix}-{text[len(namespace) :]}"
+            break
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)

@@ -1,0 +1,163 @@
+"""Build ``dist/``: load, validate, and publish every file, replacing the old output whole.
+
+``dist/`` holds the data in six RDF formats, the JSON-LD context and framed views, the
+ontology and shapes with their HTML documentation, the VoID/DCAT description, the SHACL
+validation report, and ``SHA256SUMS``. Two builds of the same sources are byte-identical.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "dist"
+>>> result = build(out)
+>>> [str(p.relative_to(out)) for p in result.files][:3]
+['SHA256SUMS', 'context.jsonld', 'docs/index.html']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..errors import BuildError, InvalidData
+from ..formats import FORMATS
+from ..graph.dataset import KnowledgeGraph, load
+from ..graph.files import parse_file
+from ..namespaces import PREFIXES
+from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root, write_atomic
+from ..validation.engines import validate
+from ..validation.report import ValidationReport
+from .description import Distribution, describe
+from .htmldoc import ontology_page, shapes_page
+from .jsonld import build_context, dumps, framed_views
+from .rdf import canonical_nquads, from_canonical, serialize
+
+DIST_NAME = "turkestan-kg"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build` wrote and the validation report it checked."""
+
+    out_dir: Path
+    files: tuple[Path, ...]
+    report: ValidationReport
+
+
+def build(
+    out_dir: Path | str = "dist",
+    *,
+    data_dir: Path | str | None = None,
+    ontology_dir: Path | str | None = None,
+    allow_invalid: bool = False,
+    sparql_endpoint: str | None = None,
+) -> BuildResult:
+    """Load and validate the graph, then write every published file to ``out_dir``.
+
+    Invalid data is refused with :class:`InvalidData` unless ``allow_invalid``, which the
+    dataset description then records. Everything is written to a temporary folder that
+    replaces ``out_dir`` only at the end, so a failure leaves the previous output as it was.
+    """
+    kg = load(data_dir, ontology_dir)
+    ontology = Path(ontology_dir) if ontology_dir else project_root() / "ontology"
+    report = validate(kg, shapes=ontology / SHAPES_FILE)
+    if not report.conforms and not allow_invalid:
+        n = len(report.problems)
+        raise InvalidData(
+            f"the graph has {n} validation problem{'s' * (n != 1)}; nothing was written",
+            hint="run `tkg validate` to see them, or pass --allow-invalid",
+        )
+    files = publication(kg, ontology, report, sparql_endpoint)
+    out = Path(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=_parent(out)))
+    staging.chmod(0o755)
+    try:
+        for name, data in files.items():
+            write_atomic(staging / name, data)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(out, tuple(out / n for n in sorted(files)), report)
+
+
+def publication(
+    kg: KnowledgeGraph, ontology: Path, report: ValidationReport, sparql_endpoint: str | None = None
+) -> dict[str, bytes]:
+    """Every published file, by its path inside ``dist/``."""
+    dists = {
+        f"{DIST_NAME}{fmt.file_extension}": Distribution(
+            f"{DIST_NAME}{fmt.file_extension}", fmt.media_type, serialize(kg, fmt)
+        )
+        for fmt in FORMATS.values()
+    }
+    files = {name: d.data for name, d in dists.items()}
+    files.update(_jsonld_extras(kg))
+    files["ontology.ttl"] = (ontology / ONTOLOGY_FILE).read_bytes()
+    files["shapes.ttl"] = (ontology / SHAPES_FILE).read_bytes()
+    files["docs/index.html"] = ontology_page(parse_file(ontology / ONTOLOGY_FILE)).encode("utf-8")
+    files["docs/shapes.html"] = shapes_page(parse_file(ontology / SHAPES_FILE)).encode("utf-8")
+    files["validation-report.ttl"] = canonical_turtle(report.graph)
+    description = describe(
+        kg,
+        files=dists,
+        conforms=report.conforms,
+        problems=len(report.problems),
+        sparql_endpoint=sparql_endpoint,
+    )
+    files["void.ttl"] = canonical_turtle(description)
+    files["SHA256SUMS"] = checksums(files)
+    return files
+
+
+def _jsonld_extras(kg: KnowledgeGraph) -> dict[str, bytes]:
+    merged = kg.data_graph()
+    context = build_context(merged)
+    text = canonical_nquads(merged)
+    extras = {"context.jsonld": dumps(context)}
+    extras.update(
+        {f"frames/{name}.jsonld": data for name, data in framed_views(text, context).items()}
+    )
+    return extras
+
+
+def canonical_turtle(graph: Graph) -> bytes:
+    """Turtle of any rdflib graph with canonical blank node labels, so it is byte-stable."""
+    canonical = Graph()
+    for prefix, namespace in [*graph.namespaces(), *PREFIXES.items()]:
+        canonical.bind(prefix, namespace, override=True, replace=True)
+    for triple in from_canonical(canonical_nquads(graph)).triples((None, None, None)):
+        canonical.add(triple)
+    return canonical.serialize(format="turtle", encoding="utf-8")
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    """``sha256sum`` format: one ``<hex>  <path>`` line per file, sorted by path."""
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
+    ]
+    return "".join(lines).encode("utf-8")
+
+
+def _parent(out: Path) -> Path:
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BuildError(f"cannot create {parent}: {err.strerror}", file=str(parent)) from None
+    return parent
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` where ``out`` is; the old ``out`` is removed only after that worked."""
+    old = staging.with_name(staging.name + "-old")
+    try:
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+    except OSError as err:
+        if old.exists() and not out.exists():
+            old.rename(out)
+        raise BuildError(f"cannot replace {out}: {err.strerror}", file=str(out)) from None
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,198 @@
+"""JSON-LD done the way JSON-LD users expect: a context made from the data, compaction, frames.
+
+The context lists only the vocabulary prefixes and terms the data uses. Each property becomes
+a short term with a definition that lets its values read as plain JSON: IRIs as
+``"@type": "@id"``, typed literals with their datatype, language-tagged names as a language map
+(``"prefLabel": {"en": "...", "ru": "..."}``). The project's own entities are written relative
+to ``"@base": "https://w3id.org/turkestan-kg/"`` (``"person/turar-risqulov"``), so that no
+entity prefix collides with a property term such as ``organization``. JSON-LD ignores
+``@base`` in a context fetched from elsewhere, so the context is embedded in every document.
+
+>>> context = build_context(load().data_graph())["@context"]
+>>> context["prefLabel"]
+{'@id': 'skos:prefLabel', '@container': '@language'}
+>>> context["percentage"]
+{'@id': 'tkg:percentage', '@type': 'xsd:decimal'}
+>>> context["memberCount"]  # integers are plain JSON numbers
+{'@id': 'tkg:memberCount'}
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from pyld import jsonld
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import split_uri
+
+from ..graph.terms import canonical_language
+from ..namespaces import BASE, PREFIXES, RDF, TKG, TKGSH, XSD, curie
+
+JsonObject = dict[str, Any]
+NQUADS = {"format": "application/n-quads", "useNativeTypes": True}
+NATIVE_JSON = {XSD.integer, XSD.boolean}  # written as JSON numbers and booleans
+# In frames, literal-valued properties are named by compact IRI: a language-map term would
+# expand the match-anything frame {} to nothing.
+
+
+def build_context(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> JsonObject:
+    """A JSON-LD 1.1 context for ``graph``: used prefixes, and one term per used property."""
+    vocabularies = {p: ns for p, ns in prefixes.items() if not _is_entity_namespace(ns)}
+    used = _used_prefixes(graph, vocabularies)
+    context: JsonObject = {"@version": 1.1, "@base": BASE, "id": "@id", "type": "@type", **used}
+    names = _term_names(
+        p for p in set(graph.predicates()) if isinstance(p, URIRef) and p != RDF.type
+    )
+    names = {p: n for p, n in names.items() if n not in used and n not in context}
+    for predicate, name in sorted(names.items(), key=lambda item: item[1]):
+        context[name] = _definition(graph, predicate, used)
+    return {"@context": context}
+
+
+def _is_entity_namespace(namespace: str) -> bool:
+    return namespace.startswith(BASE) and namespace not in (str(TKG), str(TKGSH))
+
+
+def _used_prefixes(graph: Graph, prefixes: dict[str, str]) -> dict[str, str]:
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    iris |= {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype}
+    return {
+        p: ns
+        for p, ns in sorted(prefixes.items())
+        if any(i.startswith(ns) and i != ns for i in iris)
+    }
+
+
+def _term_names(predicates: Iterable[URIRef]) -> dict[URIRef, str]:
+    """Local names as terms; where two namespaces share a local name, neither gets a term."""
+    by_local: dict[str, list[URIRef]] = defaultdict(list)
+    for predicate in predicates:
+        by_local[split_uri(predicate)[1]].append(predicate)
+    return {preds[0]: local for local, preds in by_local.items() if len(preds) == 1}
+
+
+def _definition(graph: Graph, predicate: URIRef, prefixes: dict[str, str]) -> JsonObject:
+    definition: JsonObject = {"@id": curie(predicate, prefixes)}
+    objects = set(graph.objects(None, predicate))
+    if all(isinstance(o, URIRef | BNode) for o in objects):
+        definition["@type"] = "@id"
+    elif all(isinstance(o, Literal) and o.language for o in objects):
+        definition["@container"] = "@language"
+    else:
+        datatypes = {o.datatype for o in objects if isinstance(o, Literal)}
+        uniform = len(datatypes) == 1 and all(isinstance(o, Literal) for o in objects)
+        datatype = datatypes.pop() if uniform else None
+        if datatype is not None and datatype not in NATIVE_JSON:
+            definition["@type"] = curie(URIRef(str(datatype)), prefixes)
+    return definition
+
+
+def compact(canonical_nquads: str, context: JsonObject) -> JsonObject:
+    """The canonical N-Quads compacted against ``context``, nodes sorted by ``id``."""
+    expanded = jsonld.from_rdf(canonical_nquads, NQUADS)
+    document = jsonld.compact(expanded, context, {"graph": True})
+    return _tidy(document, context)
+
+
+def frame(canonical_nquads: str, context: JsonObject, shape: JsonObject) -> JsonObject:
+    """A framed, nested view of the data: ``shape`` is a JSON-LD 1.1 frame without context."""
+    expanded = jsonld.from_rdf(canonical_nquads, NQUADS)
+    framed = jsonld.frame(expanded, {**context, **shape}, {"omitGraph": False, "omitDefault": True})
+    return _tidy(framed, context)
+
+
+def _tidy(document: JsonObject, context: JsonObject) -> JsonObject:
+    """Sort the top-level nodes by id; restore BCP 47 case in language maps (pyld lower-cases)."""
+    maps = {
+        k
+        for k, v in context["@context"].items()
+        if isinstance(v, dict) and v.get("@container") == "@language"
+    }
+    document["@graph"] = sorted(
+        (_language_case(node, maps) for node in document.get("@graph", [])),
+        key=lambda node: node.get("id", ""),
+    )
+    return document
+
+
+def _language_case(value: Any, maps: set[str]) -> Any:
+    if isinstance(value, list):
+        return [_language_case(v, maps) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: (
+            {canonical_language(t): x for t, x in v.items()}
+            if k in maps and isinstance(v, dict)
+            else _language_case(v, maps)
+        )
+        for k, v in value.items()
+    }
+
+
+def dumps(document: JsonObject) -> bytes:
+    """Stable JSON: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(
+        "utf-8"
+    )
+
+
+PARTY = "organization/communist-party-of-turkestan"
+LABEL_ONLY: JsonObject = {"@explicit": True, "skos:prefLabel": {}}
+PERIOD: JsonObject = {
+    "@explicit": True,
+    "hasBeginning": {"@explicit": True, "time:inXSDgYear": {}, "time:inXSDgYearMonth": {}},
+    "hasEnd": {"@explicit": True, "time:inXSDgYear": {}, "time:inXSDgYearMonth": {}},
+}
+FRAMES: dict[str, JsonObject] = {
+    "party": {
+        "@context": {"tenures": {"@reverse": "org:organization"}},
+        "id": PARTY,
+        "@explicit": True,
+        "skos:prefLabel": {},
+        "schema:foundingDate": {},
+        "schema:dissolutionDate": {},
+        "ideology": LABEL_ONLY,
+        "subOrganizationOf": LABEL_ONLY,
+        "operatingArea": LABEL_ONLY,
+        "tenures": {
+            "type": "tkg:Tenure",
+            "@explicit": True,
+            "skos:prefLabel": {},
+            "member": LABEL_ONLY,
+            "role": LABEL_ONLY,
+            "memberDuring": PERIOD,
+        },
+    },
+    "people": {
+        "@context": {"roles": {"@reverse": "org:member"}},
+        "type": "foaf:Person",
+        "@explicit": True,
+        "skos:prefLabel": {},
+        "ethnicity": LABEL_ONLY,
+        "comesFrom": LABEL_ONLY,
+        "roles": {
+            "@explicit": True,
+            "skos:prefLabel": {},
+            "organization": LABEL_ONLY,
+            "role": LABEL_ONLY,
+            "memberDuring": PERIOD,
+        },
+    },
+}
+
+
+def framed_views(canonical_nquads: str, context: JsonObject) -> dict[str, bytes]:
+    """The application views, by name: the party with its tenures; people with their roles."""
+    views = {}
+    for name, shape in FRAMES.items():
+        local = {"@context": {**context["@context"], **shape["@context"]}}
+        body = {k: v for k, v in shape.items() if k != "@context"}
+        views[name] = dumps(frame(canonical_nquads, local, body))
+    return views
+
+
+__all__ = ["XSD", "build_context", "compact", "dumps", "frame", "framed_views"]

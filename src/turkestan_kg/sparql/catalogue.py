@@ -1,0 +1,167 @@
+"""Stored SPARQL queries: read their ``#+`` headers, bind typed parameters, run them.
+
+A stored query is a ``.rq`` file in ``queries/`` whose leading ``#+`` lines are YAML in the
+style of grlc: ``summary``, ``description``, ``tags`` and ``params`` (name -> type, default,
+description). Parameter values are turned into RDF terms of the declared type and bound as
+such, never pasted into the query text.
+
+>>> query = get_query("leaders-in-year")
+>>> [p.name for p in query.params], query.bindings({"year": 1921})["year"].n3()
+(['year'], '"1921"^^<http://www.w3.org/2001/XMLSchema#integer>')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from ..errors import QueryError
+from ..namespaces import XSD
+from ..paths import display_path, project_root
+
+IRI_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+
+
+def _integer(value: str) -> Identifier:
+    if not re.fullmatch(r"[+-]?[0-9]+", value):
+        raise ValueError("expected a whole number, e.g. 1921")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _year(value: str) -> Identifier:
+    if not re.fullmatch(r"-?[0-9]{4}", value):
+        raise ValueError("expected a four-digit year, e.g. 1921")
+    return Literal(value, datatype=XSD.gYear)
+
+
+def _iri(value: str) -> Identifier:
+    if not IRI_PATTERN.fullmatch(value):
+        raise ValueError("expected an absolute IRI, e.g. https://w3id.org/turkestan-kg/person/x")
+    return URIRef(value)
+
+
+def _string(value: str) -> Identifier:
+    return Literal(value)
+
+
+PARAM_TYPES: dict[str, Callable[[str], Identifier]] = {
+    "xsd:integer": _integer,
+    "xsd:gYear": _year,
+    "iri": _iri,
+    "xsd:string": _string,
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    def to_term(self, value: object) -> Identifier:
+        """The RDF term for ``value``, or QueryError saying what was expected."""
+        try:
+            return PARAM_TYPES[self.type](str(value))
+        except ValueError as err:
+            raise QueryError(f"bad value {value!r} for parameter {self.name!r}: {err}") from None
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A ``.rq`` file with its header."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]
+    text: str
+
+    @classmethod
+    def from_file(cls, path: Path) -> StoredQuery:
+        text = path.read_text(encoding="utf-8")
+        header = _header(text, path)
+        return cls(
+            name=path.stem,
+            path=path,
+            summary=str(header.get("summary", "")),
+            description=str(header.get("description", "")).strip(),
+            tags=tuple(str(t) for t in header.get("tags", [])),
+            params=tuple(_param(path, n, spec) for n, spec in header.get("params", {}).items()),
+            text=text,
+        )
+
+    def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
+        """Typed RDF terms for every parameter, from ``values`` or the defaults."""
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            known = ", ".join(p.name for p in self.params) or "none"
+            raise QueryError(
+                f"query {self.name!r} has no parameter {sorted(unknown)[0]!r}",
+                hint=f"its parameters: {known}",
+            )
+        bound = {}
+        for param in self.params:
+            value = values.get(param.name, param.default)
+            if value is None:
+                raise QueryError(f"query {self.name!r} needs a value for {param.name!r}")
+            bound[param.name] = param.to_term(value)
+        return bound
+
+
+def _header(text: str, path: Path) -> dict[str, Any]:
+    lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
+    try:
+        header = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as err:
+        raise QueryError(
+            f"the #+ header is not valid YAML: {err}", file=display_path(path)
+        ) from None
+    if not isinstance(header, dict) or "summary" not in header:
+        raise QueryError("the #+ header needs at least a summary", file=display_path(path))
+    return header
+
+
+def _param(path: Path, name: str, spec: Mapping[str, Any]) -> Param:
+    kind = str(spec.get("type", ""))
+    if kind not in PARAM_TYPES:
+        raise QueryError(
+            f"parameter {name!r} has unknown type {kind!r}",
+            file=display_path(path),
+            hint=f"use one of {', '.join(PARAM_TYPES)}",
+        )
+    default = spec.get("default")
+    return Param(
+        name, kind, None if default is None else str(default), str(spec.get("description", ""))
+    )
+
+
+def queries_dir() -> Path:
+    """The project's ``queries/`` folder."""
+    return project_root() / "queries"
+
+
+def stored_queries(folder: Path | None = None) -> dict[str, StoredQuery]:
+    """Every stored query of a folder, by name."""
+    paths = sorted((folder or queries_dir()).glob("*.rq"))
+    return {p.stem: StoredQuery.from_file(p) for p in paths}
+
+
+def get_query(name: str, folder: Path | None = None) -> StoredQuery:
+    """One stored query by name, or QueryError listing the names there are."""
+    path = (folder or queries_dir()) / f"{name}.rq"
+    if not path.is_file():
+        names = ", ".join(stored_queries(folder)) or "none"
+        raise QueryError(f"no stored query named {name!r}", hint=f"stored queries: {names}")
+    return StoredQuery.from_file(path)

@@ -1,0 +1,131 @@
+"""Where SPARQL runs: Oxigraph in memory (default), rdflib, or a remote SPARQL 1.1 endpoint
+(:mod:`turkestan_kg.sparql.remote`).
+
+Every engine takes the query text and parameter bindings as RDF terms and returns a
+:class:`~turkestan_kg.sparql.results.QueryResult`, so results compare across engines.
+
+>>> engine = OxigraphEngine(load())
+>>> engine.run("ASK { FILTER (\\"1975\\" >= 1980) }", {}).boolean
+False
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.query import Result, ResultRow
+
+from ..errors import QueryError
+from ..graph.dataset import KnowledgeGraph, store_payload
+from ..graph.terms import from_oxigraph_term
+from . import ENGINES
+from .results import QueryResult
+from .text import Bindings, with_values
+
+
+class Engine(Protocol):
+    """Anything that answers SPARQL queries with :class:`QueryResult`."""
+
+    name: str
+
+    def run(self, text: str, bindings: Bindings) -> QueryResult: ...
+
+
+# ----------------------------------------------------------------------- rdflib
+
+
+class RdflibEngine:
+    """rdflib's own SPARQL engine over the dataset's union graph."""
+
+    name = "rdflib"
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def run(self, text: str, bindings: Bindings) -> QueryResult:
+        try:
+            result = self.kg.query(text, initBindings=bindings)
+        except Exception as err:  # pyparsing and evaluation errors
+            raise QueryError(f"rdflib could not run the query: {err}") from None
+        return from_rdflib(result)
+
+
+def from_rdflib(result: Result) -> QueryResult:
+    """Convert an rdflib query result."""
+    if result.type == "ASK":
+        return QueryResult.ask(bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
+        graph = Graph()
+        for triple in result.graph:
+            graph.add(triple)
+        return QueryResult.of_graph(graph)
+    variables = [str(v) for v in result.vars or []]
+    rows = [row.asdict() for row in result if isinstance(row, ResultRow)]
+    return QueryResult.select(variables, ({str(k): v for k, v in r.items()} for r in rows))
+
+
+# ----------------------------------------------------------------------- Oxigraph
+
+
+class OxigraphEngine:
+    """pyoxigraph's in-memory store holding every named graph, and their merge as default graph.
+
+    The default graph is loaded as the RDF merge rather than queried as Oxigraph's union
+    view, which repeats a triple once per graph that states it.
+    """
+
+    name = "oxigraph"
+
+    def __init__(self, kg: KnowledgeGraph | None = None, *, store: ox.Store | None = None) -> None:
+        if store is not None:
+            self.store = store
+            return
+        assert kg is not None, "give a KnowledgeGraph or an existing store"
+        self.store = ox.Store()
+        self.store.load(store_payload(kg), format=ox.RdfFormat.N_QUADS)
+
+    def run(self, text: str, bindings: Bindings) -> QueryResult:
+        # pyoxigraph's substitutions only reach projected variables, so bind with VALUES.
+        try:
+            answer = self.store.query(with_values(text, bindings))
+        except (SyntaxError, OSError, ValueError) as err:
+            raise QueryError(f"Oxigraph could not run the query: {err}") from None
+        return from_oxigraph(answer)
+
+
+def from_oxigraph(answer: object) -> QueryResult:
+    """Convert a pyoxigraph query answer."""
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult.ask(bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        graph = Graph()
+        for t in answer:
+            graph.add(tuple(from_oxigraph_term(x) for x in (t.subject, t.predicate, t.object)))  # type: ignore[arg-type]
+        return QueryResult.of_graph(graph)
+    assert isinstance(answer, ox.QuerySolutions)
+    variables = [v.value for v in answer.variables]
+    rows = [{v: from_oxigraph_term(s[v]) for v in variables if s[v] is not None} for s in answer]
+    return QueryResult.select(variables, rows)
+
+
+def engine_for(
+    kg: KnowledgeGraph | None, name: str = "oxigraph", endpoint: str | None = None
+) -> Engine:
+    """An engine by name, or a RemoteEngine when ``endpoint`` is given."""
+    if endpoint:
+        from .remote import RemoteEngine
+
+        return RemoteEngine(endpoint)
+    if kg is None:
+        raise QueryError("no graph to query", hint="load one or give --endpoint")
+    if name == "rdflib":
+        return RdflibEngine(kg)
+    if name == "oxigraph":
+        return OxigraphEngine(kg)
+    raise QueryError(f"unknown engine {name!r}", hint=f"use one of {', '.join(ENGINES)}")
+
+
+__all__ = ["ENGINES", "Engine", "OxigraphEngine", "RdflibEngine", "engine_for"]

@@ -1,0 +1,247 @@
+r"""Query results, engine-independent, and their serializations.
+
+SELECT and ASK results can be written as the W3C SPARQL 1.1 results formats (JSON, XML, CSV,
+TSV) or as a readable table or Markdown; CONSTRUCT and DESCRIBE results are RDF graphs.
+
+>>> from rdflib import Literal
+>>> r = QueryResult.select(("n",), [{"n": Literal(18945)}])
+>>> render(r, "csv")
+'n\r\n18945\r\n'
+>>> r.python_rows()
+[{'n': 18945}]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Identifier, Node
+
+from ..formats import RESULTS_FORMATS
+from ..namespaces import PREFIXES, XSD
+
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+Row = Mapping[str, Identifier]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer: ``kind`` is "select", "ask" or "graph"."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    boolean: bool | None = None
+    graph: Graph | None = field(default=None, compare=False)
+
+    @classmethod
+    def select(cls, variables: Iterable[str], rows: Iterable[Row]) -> QueryResult:
+        return cls("select", tuple(variables), tuple(dict(r) for r in rows))
+
+    @classmethod
+    def ask(cls, answer: bool) -> QueryResult:
+        return cls("ask", boolean=answer)
+
+    @classmethod
+    def of_graph(cls, graph: Graph) -> QueryResult:
+        return cls("graph", graph=graph)
+
+    def python_rows(self) -> list[dict[str, Any]]:
+        """Rows as dicts of Python values (int, Decimal, bool, date...; IRIs and others as str)."""
+        return [{k: to_python(v) for k, v in row.items()} for row in self.rows]
+
+    def multiset(self) -> Counter[frozenset[tuple[str, Identifier]]]:
+        """The rows as a multiset, for order-insensitive comparison (blank nodes kept as is)."""
+        return Counter(frozenset(row.items()) for row in self.rows)
+
+
+def to_python(node: Node) -> Any:
+    """A Python value for an RDF term; literals Python has no type for stay strings."""
+    value = node.toPython() if isinstance(node, Literal) else node
+    return str(value) if isinstance(value, Node) else value
+
+
+# ----------------------------------------------------------------------- W3C formats
+
+
+def to_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON Format."""
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+    bindings = [{k: _json_term(v) for k, v in row.items()} for row in result.rows]
+    body = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+
+
+def _json_term(term: Identifier) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML Format (Second Edition)."""
+    root = ET.Element("sparql", xmlns=SPARQL_RESULTS_NS)
+    head = ET.SubElement(root, "head")
+    if result.kind == "ask":
+        ET.SubElement(root, "boolean").text = "true" if result.boolean else "false"
+    else:
+        for var in result.variables:
+            ET.SubElement(head, "variable", name=var)
+        results = ET.SubElement(root, "results")
+        for row in result.rows:
+            element = ET.SubElement(results, "result")
+            for name, term in row.items():
+                _xml_term(ET.SubElement(element, "binding", name=name), term)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _xml_term(parent: ET.Element, term: Identifier) -> None:
+    if isinstance(term, URIRef):
+        ET.SubElement(parent, "uri").text = str(term)
+    elif isinstance(term, BNode):
+        ET.SubElement(parent, "bnode").text = str(term)
+    else:
+        assert isinstance(term, Literal)
+        literal = ET.SubElement(parent, "literal")
+        literal.text = str(term)
+        if term.language:
+            literal.set("xml:lang", term.language)
+        elif term.datatype and term.datatype != XSD.string:
+            literal.set("datatype", str(term.datatype))
+
+
+def to_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results CSV Format: plain values, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if (
+        result.kind == "ask"
+    ):  # the CSV/TSV spec covers SELECT only; a bare value, as Oxigraph writes
+        return ("true" if result.boolean else "false") + "\r\n"
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_term(row.get(v)) for v in result.variables])
+    return out.getvalue()
+
+
+def _csv_term(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def to_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV Format: terms in Turtle/N-Triples syntax."""
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join(_tsv_term(row.get(v)) for v in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_term(term: Identifier | None) -> str:
+    """N-Triples syntax, so tabs and line breaks inside literals are escaped."""
+    if term is None:
+        return ""
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = str(term).translate(NT_ESCAPES)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+# ----------------------------------------------------------------------- for people
+
+
+def to_table(result: QueryResult, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """An aligned plain-text table with IRIs shortened by the project's prefixes."""
+    header, body = _cells(result, prefixes)
+    widths = [max(len(c) for c in col) for col in zip(header, *body, strict=True)]
+    lines = [_pad(header, widths), _pad(["-" * w for w in widths], widths)]
+    lines += [_pad(row, widths) for row in body]
+    lines.append(f"({len(body)} row{'s' * (len(body) != 1)})")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def to_markdown(result: QueryResult, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """A GitHub-flavoured Markdown table."""
+    header, body = _cells(result, prefixes)
+    lines = [_md_row(header), "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += [_md_row(row) for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def _cells(result: QueryResult, prefixes: Mapping[str, str]) -> tuple[list[str], list[list[str]]]:
+    if result.kind == "ask":
+        return ["boolean"], [["true" if result.boolean else "false"]]
+    manager = _manager(prefixes)
+    body = [[_short(row.get(v), manager) for v in result.variables] for row in result.rows]
+    return list(result.variables), body
+
+
+def _manager(prefixes: Mapping[str, str]) -> NamespaceManager:
+    manager = NamespaceManager(Graph(bind_namespaces="none"))
+    for prefix, namespace in prefixes.items():
+        manager.bind(prefix, namespace, override=True)
+    return manager
+
+
+def _short(term: Identifier | None, manager: NamespaceManager) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        try:
+            return manager.curie(term, generate=False)
+        except (KeyError, ValueError):
+            return f"<{term}>"
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _pad(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+SELECT_FORMATS = {  # one writer per entry of turkestan_kg.formats.RESULTS_FORMATS
+    "table": to_table,
+    "csv": to_csv,
+    "tsv": to_tsv,
+    "json": to_json,
+    "xml": to_xml,
+    "markdown": to_markdown,
+}
+MEDIA_TYPES = {name: fmt.media_type for name, fmt in RESULTS_FORMATS.items()}
+"""The media type of each results format (from :data:`turkestan_kg.formats.RESULTS_FORMATS`)."""
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """SELECT/ASK results in one of :data:`SELECT_FORMATS`."""
+    if result.kind == "graph":
+        raise ValueError("graph results are RDF; serialize result.graph instead")
+    return SELECT_FORMATS[fmt](result)

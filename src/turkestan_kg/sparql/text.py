@@ -1,0 +1,41 @@
+"""SPARQL text: which form a query has, and parameters bound as a VALUES block.
+
+>>> query_form("PREFIX x: <http://example.org/> ASK { ?s x:select ?o }")
+'ASK'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib.term import Identifier
+
+from ..errors import QueryError
+
+Bindings = Mapping[str, Identifier]
+QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query form keyword after the prologue."""
+    body = re.sub(r"#[^\n]*", "", text)
+    body = re.sub(r"<[^>\s]*>", "<>", body)
+    match = QUERY_FORM.search(body)
+    if not match:
+        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return match.group(1).upper()
+
+
+def with_values(text: str, bindings: Bindings) -> str:
+    """The query with a VALUES block for ``bindings`` opening its outermost WHERE group."""
+    if not bindings:
+        return text
+    match = WHERE_BRACE.search(text)
+    if not match:
+        raise QueryError("a parameterised query needs an explicit 'WHERE {' to bind into")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    values = f" VALUES ({names}) {{ ({terms}) }} "
+    return text[: match.end()] + values + text[match.end() :]

@@ -1,0 +1,8 @@
+"""Step 2 of the flow: validation against the SHACL shapes. :mod:`.compile` turns shapes
+into SPARQL, :mod:`.execute` runs them on Oxigraph, :mod:`.engines` chooses that or pySHACL
+for a graph, a store or any source, and :mod:`.report` locates each problem at its entity
+and file. This package imports nothing until asked.
+"""
+
+ENGINES = ("fast", "pyshacl")
+"""The validation engines by name (see :data:`.engines.VALIDATORS`); the first is the default."""

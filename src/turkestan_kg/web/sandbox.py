@@ -1,0 +1,152 @@
+"""Run untrusted SPARQL in worker processes that can be stopped.
+
+Each worker holds its own Oxigraph store, loaded from the same N-Quads as the embedded
+engine, or opens the same on-disk store read-only. A query that runs past its time limit
+is stopped by ending its worker (a thread cannot be stopped; a process can), and a fresh
+worker takes its place, so the server keeps serving and no runaway query keeps a core
+busy. Results past the row limit are refused.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from ..errors import TkgError
+from ..sparql.results import QueryResult
+
+
+class SandboxError(TkgError):
+    """A query was refused or stopped: ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a query may run, and how many rows or triples it may return."""
+
+    timeout: float = 10.0
+    max_results: int = 10_000
+
+
+def _serve(conn: Connection, source: bytes | Path) -> None:
+    """Worker loop: answer (query, max_results) requests until the pipe closes. ``source``
+    is N-Quads to load into memory, or the directory of an on-disk store to open read-only."""
+    import pyoxigraph as ox
+
+    if isinstance(source, Path):
+        store = ox.Store.read_only(str(source))
+    else:
+        store = ox.Store()
+        store.load(source, format=ox.RdfFormat.N_QUADS)
+    conn.send(("ready", None))
+    while True:
+        try:
+            text, max_results = conn.recv()
+        except EOFError:
+            return
+        conn.send(_answer(store, text, max_results))
+
+
+def _answer(store: Any, text: str, max_results: int) -> tuple[str, Any]:
+    """("select", (vars, rows)), ("ask", bool), ("graph", triples) or ("error", (status, text))."""
+    import pyoxigraph as ox
+
+    from ..graph.terms import from_oxigraph_term as term
+
+    too_many = ("error", (413, f"the query returns more than {max_results} results; add a LIMIT"))
+    try:
+        answer = store.query(text)
+        if isinstance(answer, ox.QueryBoolean):
+            return ("ask", bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            triples: list[tuple[Any, Any, Any]] = []
+            for t in answer:
+                if len(triples) >= max_results:
+                    return too_many
+                triples.append((term(t.subject), term(t.predicate), term(t.object)))
+            return ("graph", triples)
+        variables = [v.value for v in answer.variables]
+        rows: list[dict[str, Any]] = []
+        for solution in answer:
+            if len(rows) >= max_results:
+                return too_many
+            rows.append({v: term(solution[v]) for v in variables if solution[v] is not None})
+        return ("select", (variables, rows))
+    except SyntaxError as err:
+        return ("error", (400, f"not a SPARQL query (this endpoint is read-only): {err}"))
+    except (OSError, ValueError, RuntimeError) as err:
+        return ("error", (400, f"the query failed: {err}"))
+
+
+class QueryPool:
+    """A few worker processes that run queries, one at a time each."""
+
+    def __init__(
+        self, source: bytes | Path, *, workers: int = 2, limits: Limits = Limits()
+    ) -> None:
+        self.source = source
+        self.limits = limits
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
+        self._replacements: list[threading.Thread] = []
+        for _ in range(workers):
+            self._idle.put(self._start())
+
+    def _start(self) -> tuple[Any, Connection]:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, self.source), daemon=True)
+        process.start()
+        child.close()
+        parent.recv()  # "ready"
+        return process, parent
+
+    def run(self, text: str) -> QueryResult:
+        """The query's result, or SandboxError with the HTTP status to answer."""
+        try:
+            process, conn = self._idle.get(timeout=self.limits.timeout)
+        except queue.Empty:
+            raise SandboxError("the server is busy; try again", 503) from None
+        conn.send((text, self.limits.max_results))
+        if not conn.poll(self.limits.timeout):
+            process.kill()
+            replacement = threading.Thread(
+                target=lambda: self._idle.put(self._start()), daemon=True
+            )
+            replacement.start()
+            self._replacements.append(replacement)
+            raise SandboxError(
+                f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
+            )
+        kind, value = conn.recv()
+        self._idle.put((process, conn))
+        if kind == "error":
+            code, message = value
+            raise SandboxError(message, code)
+        if kind == "ask":
+            return QueryResult.ask(value)
+        if kind == "graph":
+            graph = Graph()
+            for triple in value:
+                graph.add(triple)
+            return QueryResult.of_graph(graph)
+        variables, rows = value
+        return QueryResult.select(variables, rows)
+
+    def close(self) -> None:
+        for replacement in self._replacements:
+            replacement.join(timeout=30)
+        while not self._idle.empty():
+            process, conn = self._idle.get_nowait()
+            conn.close()
+            process.kill()

@@ -1,0 +1,99 @@
+"""What the server knows while it runs: the graph, the store its pages read, the SPARQL
+workers, the JSON-LD context, and the charts and tenures every page needs (computed once:
+the data does not change while serving).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from ..graph.dataset import KnowledgeGraph, store_payload
+from ..paths import project_root
+from ..publish.jsonld import build_context
+from ..sparql.catalogue import get_query
+from ..sparql.engines import OxigraphEngine
+from .pages import Labeller, language_preference
+from .sandbox import Limits, QueryPool
+
+STATIC_ROOT = "node_modules/@zazuko/yasgui/build"
+Tenure = tuple[str, int, int, str, str]
+
+
+class Site:
+    """The graph in memory, and the store (in memory, or on disk with ``store_dir``)."""
+
+    def __init__(
+        self,
+        kg: KnowledgeGraph,
+        *,
+        limits: Limits,
+        workers: int = 2,
+        dist_dir: Path | None = None,
+        store_dir: Path | None = None,
+    ) -> None:
+        self.kg = kg
+        self.data = kg.merged()
+        self.limits = limits
+        if store_dir is None:  # the project's files, in memory
+            self.engine = OxigraphEngine(kg)
+            self.pool = QueryPool(store_payload(kg), workers=workers, limits=limits)
+        else:  # an on-disk store made by `tkg load --store` (say, with a roll in it)
+            from ..graph.store import open_store
+
+            self.engine = OxigraphEngine(store=open_store(store_dir))
+            self.pool = QueryPool(store_dir, workers=workers, limits=limits)
+        self.data_only = kg.data_graph()
+        self.context = build_context(self.data_only)
+        self.tenures = self.tenure_rows()
+        self.charts: dict[str, str] = {}
+        self.static = project_root() / STATIC_ROOT
+        self.dist = dist_dir or project_root() / "dist"
+
+    @property
+    def store(self) -> Any:
+        """The Oxigraph store the pages read."""
+        return self.engine.store
+
+    def tenure_rows(self) -> list[Tenure]:
+        """(leader's name, first year, last year, leader IRI, tenure IRI) per tenure."""
+        result = self.engine.run(get_query("tenures").text, {})
+        return [
+            (
+                str(r["leaderLabel"]),
+                int(str(r["start"])[:4]),
+                int(str(r["end"])[:4]),
+                str(r["leader"]),
+                str(r["tenure"]),
+            )
+            for r in result.rows
+        ]
+
+    def labeller(self, environ: dict[str, Any], graph: Graph | None = None) -> Labeller:
+        """Labels in the languages the request prefers (``?lang=``, then Accept-Language)."""
+        params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        languages = language_preference(
+            (params.get("lang") or [None])[0], environ.get("HTTP_ACCEPT_LANGUAGE")
+        )
+        return Labeller(self.data if graph is None else graph, languages)
+
+    def sources_of(self, node: URIRef) -> dict[tuple[Any, Any, Any], list[Any]]:
+        """For each statement about ``node``, the source sections (or curators) stating it."""
+        prov = "http://www.w3.org/ns/prov#"
+        sources = {}
+        for s, p, o in self.data_only.triples((node, None, None)):
+            graphs = [getattr(c, "identifier", c) for *_, c in self.kg.quads((s, p, o, None))]
+            sections = [
+                self.kg.value(g, URIRef(prov + "wasDerivedFrom"))
+                or self.kg.value(g, URIRef(prov + "wasAttributedTo"))
+                for g in graphs
+            ]
+            sources[(s, p, o)] = [x for x in sections if x is not None]
+        return sources
+
+    def close(self) -> None:
+        """Stop the SPARQL workers."""
+        self.pool.close()

@@ -1,0 +1,167 @@
+"""Curated links: promote reviewed candidates into the curated mapping file, and check that
+every curated Wikidata item still exists, is no redirect, and still fits its entity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib.term import Identifier
+
+from ..errors import TkgError
+from ..graph.dataset import KnowledgeGraph
+from ..graph.sssom import Mapping, metadata, read_mappings, render
+from ..namespaces import WD
+from ..paths import write_atomic
+from .client import WikidataClient
+from .entities import EXPECTED_TYPES, WD_PREFIXES, Entity, linkable_entities
+
+
+class LinkError(TkgError):
+    """A review file or an accept request that cannot be applied."""
+
+
+# ------------------------------------------------------------------ accept
+
+
+def accept(
+    review: Path,
+    curated: Path,
+    ids: list[str],
+    *,
+    replace: bool = False,
+    reviewer: str = "turkestan-kg curators",
+) -> list[Mapping]:
+    """Promote review rows into the curated file; the accepted mappings.
+
+    Each id is a QID (``Q123``) or ``SUBJECT=QID`` (``person:turar-risqulov=Q123``) where a
+    QID alone is ambiguous. A subject that already has a different curated link is refused
+    unless ``replace``.
+    """
+    candidates = read_mappings(review)
+    current = read_mappings(curated)
+    chosen = [_pick(candidates, i) for i in ids]
+    by_subject = {m.subject_id: m for m in current}
+    for m in chosen:
+        existing = by_subject.get(m.subject_id)
+        if existing and existing.object_id != m.object_id and not replace:
+            raise LinkError(
+                f"{m.subject_id} is already linked to {existing.object_id}; not replacing it with {m.object_id}",
+                hint="pass --replace if the new link is right",
+            )
+    accepted = [
+        m.with_(
+            mapping_justification="semapv:ManualMappingCuration",
+            confidence="1.0",
+            reviewer_label=reviewer,
+        )
+        for m in chosen
+    ]
+    kept = [m for m in current if m.subject_id not in {a.subject_id for a in accepted}]
+    merged = sorted([*kept, *accepted], key=lambda m: (m.subject_id, m.object_id))
+    meta = metadata(
+        "https://w3id.org/turkestan-kg/mappings/wikidata-links",
+        "Curated links from turkestan-kg entities to Wikidata items",
+    )
+    write_atomic(curated, render(merged, meta).encode("utf-8"))
+    return accepted
+
+
+def _pick(candidates: list[Mapping], wanted: str) -> Mapping:
+    subject, _, qid = wanted.rpartition("=")
+    qid = qid.removeprefix("wd:")
+    rows = [
+        m
+        for m in candidates
+        if m.object_id == f"wd:{qid}" and (not subject or m.subject_id == subject)
+    ]
+    if not rows:
+        raise LinkError(
+            f"no candidate {wanted!r} in the review file",
+            hint="run `tkg link wikidata` first, or check the id",
+        )
+    if len(rows) > 1:
+        subjects = ", ".join(sorted(m.subject_id for m in rows))
+        raise LinkError(
+            f"{qid} is a candidate for several entities ({subjects})", hint=f"write SUBJECT={qid}"
+        )
+    return rows[0]
+
+
+# ------------------------------------------------------------------ check
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What became of one curated link: ``ok``, ``missing``, ``redirect``, ``type`` or ``label``."""
+
+    subject: str
+    qid: str
+    status: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.status:<8} {self.subject} -> wd:{self.qid}: {self.detail}"
+
+
+def check_query(qids: list[str]) -> str:
+    values = " ".join(f"wd:{q}" for q in qids)
+    return (
+        WD_PREFIXES
+        + f"""SELECT ?item ?target ?label ?type WHERE {{
+  VALUES ?item {{ {values} }}
+  OPTIONAL {{ ?item owl:sameAs ?target }}
+  OPTIONAL {{ ?item rdfs:label ?label . FILTER (LANG(?label) = "en") }}
+  OPTIONAL {{ ?item wdt:P31 ?type }}
+}}"""
+    )
+
+
+def check(kg: KnowledgeGraph, mappings: list[Mapping], client: WikidataClient) -> list[CheckResult]:
+    """Every curated link: does the item still exist, is it a redirect, do type and label fit?"""
+    entities = {e.curie: e for e in linkable_entities(kg)}
+    qids = sorted({m.object_id.removeprefix("wd:") for m in mappings})
+    rows = client.select(check_query(qids)) if qids else []
+    facts: dict[str, list[dict[str, Identifier]]] = defaultdict(list)
+    for row in rows:
+        facts[str(row["item"]).removeprefix(str(WD))].append(row)
+    return [
+        _check_one(m, entities.get(m.subject_id), facts[m.object_id.removeprefix("wd:")])
+        for m in mappings
+    ]
+
+
+def _check_one(m: Mapping, entity: Entity | None, rows: list[dict[str, Identifier]]) -> CheckResult:
+    qid = m.object_id.removeprefix("wd:")
+    targets = sorted({str(r["target"]).removeprefix(str(WD)) for r in rows if "target" in r})
+    if targets:
+        return CheckResult(
+            m.subject_id, qid, "redirect", f"now redirects to wd:{targets[0]}; update the link"
+        )
+    labels = {str(r["label"]) for r in rows if "label" in r}
+    types = {str(r["type"]).removeprefix(str(WD)) for r in rows if "type" in r}
+    if not labels and not types:
+        return CheckResult(
+            m.subject_id,
+            qid,
+            "missing",
+            "the item has no label and no type: deleted or never existed",
+        )
+    expected = EXPECTED_TYPES.get(entity.kind, set()) if entity else set()
+    if expected and types and not types & expected:
+        return CheckResult(
+            m.subject_id,
+            qid,
+            "type",
+            f"instance of {', '.join(sorted(types))}, expected {', '.join(sorted(expected))}",
+        )
+    if m.object_label and labels and m.object_label not in labels:
+        return CheckResult(
+            m.subject_id,
+            qid,
+            "label",
+            f"label is now {sorted(labels)[0]!r}, was {m.object_label!r}",
+        )
+    return CheckResult(m.subject_id, qid, "ok", f"{sorted(labels)[0] if labels else qid}")
