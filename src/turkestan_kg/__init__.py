@@ -17,11 +17,11 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .about import __version__
 from .errors import BuildError, InvalidData, ParseError, QueryError, SourceNotFound, TkgError
 from .formats import FORMATS, RdfFormat
 
 if TYPE_CHECKING:
+    __version__: str
     from .graph.dataset import KnowledgeGraph
     from .graph.source import Source
     from .publish.dist import BuildResult, build
@@ -64,6 +64,10 @@ def load(
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from .about import version
+
+        return version()
     if name in LAZY:
         value = getattr(importlib.import_module(f".{LAZY[name]}", __name__), name)
         globals()[name] = value

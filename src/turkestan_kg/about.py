@@ -1,22 +1,45 @@
 """Who this tool is, for version output and for the User-Agent every HTTP request carries.
 
 The version is read from the installed package's metadata, so it is written in one place
-(``pyproject.toml``) and importing it loads nothing heavy.
+(``pyproject.toml``); it is read only when first asked for (``importlib.metadata`` takes
+longer to import than the whole ``tkg --help``).
 
+>>> from turkestan_kg.about import USER_AGENT, __version__
 >>> USER_AGENT.startswith(f"turkestan-kg/{__version__} ")
 True
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 
-try:
-    __version__ = version("turkestan-kg")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
-
+DISTRIBUTION = "turkestan-kg"
 HOMEPAGE = "https://w3id.org/turkestan-kg/"
-USER_AGENT = f"turkestan-kg/{__version__} ({HOMEPAGE}; SPARQL client)"
 
-__all__ = ["HOMEPAGE", "USER_AGENT", "__version__"]
+
+@cache
+def version() -> str:
+    """The installed version (``0.0.0+unknown`` in a source tree that was never installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "0.0.0+unknown"
+
+
+def user_agent() -> str:
+    """The User-Agent of the SPARQL client and the Graph Store upload."""
+    return f"{DISTRIBUTION}/{version()} ({HOMEPAGE}; SPARQL client)"
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return version()
+    if name == "USER_AGENT":
+        return user_agent()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["DISTRIBUTION", "HOMEPAGE", "USER_AGENT", "__version__", "user_agent", "version"]  # noqa: F822

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..about import __version__
+from ..about import DISTRIBUTION
 from ..errors import TkgError
 from ..paths import write_atomic
 
@@ -95,6 +95,6 @@ class TkgGroup(click.Group):
 
 
 @click.group(cls=TkgGroup)
-@click.version_option(__version__, prog_name="tkg")
+@click.version_option(package_name=DISTRIBUTION, prog_name="tkg")
 def main() -> None:
     """turkestan-kg: the Communist Party of Turkestan (1918-1924) as a knowledge graph."""

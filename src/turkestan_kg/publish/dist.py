@@ -31,8 +31,8 @@ from ..validation.engines import validate
 from ..validation.report import ValidationReport
 from .description import Distribution, describe
 from .htmldoc import ontology_page, shapes_page
-from .jsonld import build_context, dumps, framed_views
-from .rdf import canonical_nquads, from_canonical, serialize
+from .jsonld import dumps, framed_views
+from .rdf import Canonical, canonical_nquads, from_canonical, serialize
 
 DIST_NAME = "turkestan-kg"
 
@@ -86,14 +86,15 @@ def publication(
     kg: KnowledgeGraph, ontology: Path, report: ValidationReport, sparql_endpoint: str | None = None
 ) -> dict[str, bytes]:
     """Every published file, by its path inside ``dist/``."""
+    canonical = Canonical(kg)
     dists = {
         f"{DIST_NAME}{fmt.file_extension}": Distribution(
-            f"{DIST_NAME}{fmt.file_extension}", fmt.media_type, serialize(kg, fmt)
+            f"{DIST_NAME}{fmt.file_extension}", fmt.media_type, serialize(kg, fmt, canonical)
         )
         for fmt in FORMATS.values()
     }
     files = {name: d.data for name, d in dists.items()}
-    files.update(_jsonld_extras(kg))
+    files.update(_jsonld_extras(canonical))
     files["ontology.ttl"] = (ontology / ONTOLOGY_FILE).read_bytes()
     files["shapes.ttl"] = (ontology / SHAPES_FILE).read_bytes()
     files["docs/index.html"] = ontology_page(parse_file(ontology / ONTOLOGY_FILE)).encode("utf-8")
@@ -111,14 +112,11 @@ def publication(
     return files
 
 
-def _jsonld_extras(kg: KnowledgeGraph) -> dict[str, bytes]:
-    merged = kg.data_graph()
-    context = build_context(merged)
-    text = canonical_nquads(merged)
+def _jsonld_extras(canonical: Canonical) -> dict[str, bytes]:
+    context = canonical.context
     extras = {"context.jsonld": dumps(context)}
-    extras.update(
-        {f"frames/{name}.jsonld": data for name, data in framed_views(text, context).items()}
-    )
+    views = framed_views(canonical.triples, context)
+    extras.update({f"frames/{name}.jsonld": data for name, data in views.items()})
     return extras
 
 

@@ -19,6 +19,8 @@ entity prefix collides with a property term such as ``organization``. JSON-LD ig
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -90,17 +92,26 @@ def _definition(graph: Graph, predicate: URIRef, prefixes: dict[str, str]) -> Js
     return definition
 
 
+def expanded(canonical_nquads: str) -> list[Any]:
+    """The N-Quads as expanded JSON-LD (a fresh copy: pyld may change what it is given)."""
+    return copy.deepcopy(_expanded(canonical_nquads))
+
+
+@functools.lru_cache(maxsize=4)
+def _expanded(canonical_nquads: str) -> list[Any]:
+    return list(jsonld.from_rdf(canonical_nquads, NQUADS))
+
+
 def compact(canonical_nquads: str, context: JsonObject) -> JsonObject:
     """The canonical N-Quads compacted against ``context``, nodes sorted by ``id``."""
-    expanded = jsonld.from_rdf(canonical_nquads, NQUADS)
-    document = jsonld.compact(expanded, context, {"graph": True})
+    document = jsonld.compact(expanded(canonical_nquads), context, {"graph": True})
     return _tidy(document, context)
 
 
 def frame(canonical_nquads: str, context: JsonObject, shape: JsonObject) -> JsonObject:
     """A framed, nested view of the data: ``shape`` is a JSON-LD 1.1 frame without context."""
-    expanded = jsonld.from_rdf(canonical_nquads, NQUADS)
-    framed = jsonld.frame(expanded, {**context, **shape}, {"omitGraph": False, "omitDefault": True})
+    options = {"omitGraph": False, "omitDefault": True}
+    framed = jsonld.frame(expanded(canonical_nquads), {**context, **shape}, options)
     return _tidy(framed, context)
 
 

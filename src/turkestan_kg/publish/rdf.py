@@ -14,25 +14,71 @@ True
 from __future__ import annotations
 
 from collections.abc import Generator
+from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from ..formats import RdfFormat
 from ..graph.dataset import KnowledgeGraph
 from ..graph.terms import from_oxigraph_term
-from ..namespaces import ONTOLOGY_GRAPH, bind_prefixes
-from .jsonld import build_context, compact, dumps
+from ..namespaces import ONTOLOGY_GRAPH, RDF, XSD, bind_prefixes
+from .jsonld import JsonObject, build_context, compact, dumps
+
+RDF_LANGSTRING = str(RDF.langString)
+XSD_STRING = str(XSD.string)
 
 
 def canonical_nquads(dataset: Graph) -> str:
-    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a graph or dataset, sorted."""
-    text = dataset.serialize(format="nquads" if isinstance(dataset, Dataset) else "nt")
-    options = {"algorithm": "URDNA2015", "inputFormat": "application/n-quads"}
-    return str(jsonld.normalize(text, {**options, "format": "application/n-quads"}))
+    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a graph or dataset, sorted.
+
+    The graph is handed to pyld as its RDF dataset structure directly: serializing it to
+    N-Quads for pyld to parse again cost more than the canonicalization itself.
+    """
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    return str(jsonld.URDNA2015().main(pyld_dataset(dataset), options))
+
+
+def pyld_dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
+    """A graph or dataset as pyld's RDF dataset: graph name -> triples of term objects."""
+    quads = (
+        (
+            (s, p, o, getattr(g, "identifier", g))
+            for s, p, o, g in graph.quads((None, None, None, None))
+        )
+        if isinstance(graph, Dataset)
+        else ((s, p, o, None) for s, p, o in graph)
+    )
+    out: dict[str, list[dict[str, dict[str, str]]]] = {}
+    for s, p, o, name in quads:
+        triple = {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
+        out.setdefault(_pyld_graph(name), []).append(triple)
+    return out
+
+
+def _pyld_graph(name: Node | None) -> str:
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return "@default"
+    return f"_:{name}" if isinstance(name, BNode) else str(name)
+
+
+def _pyld_term(term: Node) -> dict[str, str]:
+    if isinstance(term, BNode):
+        return {"type": "blank node", "value": f"_:{term}"}
+    if not isinstance(term, Literal):
+        return {"type": "IRI", "value": str(term)}
+    if term.language:
+        return {
+            "type": "literal",
+            "value": str(term),
+            "datatype": RDF_LANGSTRING,
+            "language": term.language,
+        }
+    return {"type": "literal", "value": str(term), "datatype": str(term.datatype or XSD_STRING)}
 
 
 def data_dataset(kg: KnowledgeGraph) -> Dataset:
@@ -63,21 +109,55 @@ def from_canonical(text: str) -> Dataset:
     return dataset
 
 
-def serialize(kg: KnowledgeGraph, fmt: RdfFormat) -> bytes:
-    """The data (ontology excluded) in ``fmt``: the merged graph, or every named graph."""
-    if fmt.keeps_graphs:
-        text = canonical_nquads(data_dataset(kg))
-        return text.encode("utf-8") if fmt.name == "nquads" else trig(from_canonical(text))
-    merged = kg.data_graph()
-    text = canonical_nquads(merged)
+class Canonical:
+    """The data of a graph in canonical form, each piece computed once however many formats
+    are written from it (canonicalization is most of the cost of a build)."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    @cached_property
+    def merged(self) -> Graph:
+        """The merged data graph (ontology excluded)."""
+        return self.kg.data_graph()
+
+    @cached_property
+    def triples(self) -> str:
+        """Canonical N-Triples of the merged data graph."""
+        return canonical_nquads(self.merged)
+
+    @cached_property
+    def quads(self) -> str:
+        """Canonical N-Quads of the data graphs, one named graph per source section."""
+        return canonical_nquads(data_dataset(self.kg))
+
+    @cached_property
+    def context(self) -> JsonObject:
+        """The JSON-LD context for the data."""
+        return build_context(self.merged)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The merged graph with canonical blank node labels, listed in a fixed order."""
+        graph = bind_prefixes(SortedGraph())
+        for triple in from_canonical(self.triples).triples((None, None, None)):
+            graph.add(triple)
+        return graph
+
+
+def serialize(kg: KnowledgeGraph, fmt: RdfFormat, canonical: Canonical | None = None) -> bytes:
+    """The data (ontology excluded) in ``fmt``: the merged graph, or every named graph.
+    Give ``canonical`` to reuse one canonicalization for several formats."""
+    data = canonical or Canonical(kg)
+    if fmt.name == "nquads":
+        return data.quads.encode("utf-8")
+    if fmt.name == "trig":
+        return trig(from_canonical(data.quads))
     if fmt.name == "ntriples":
-        return text.encode("utf-8")
+        return data.triples.encode("utf-8")
     if fmt.name == "jsonld":
-        return dumps(compact(text, build_context(merged)))
-    graph = bind_prefixes(SortedGraph())
-    for triple in from_canonical(text).triples((None, None, None)):
-        graph.add(triple)
-    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+        return dumps(compact(data.triples, data.context))
+    return data.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
 class SortedGraph(Graph):

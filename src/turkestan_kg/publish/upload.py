@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from ..about import USER_AGENT
+from ..about import user_agent
 from ..errors import TkgError
 from ..graph.dataset import KnowledgeGraph, store_payload
 
@@ -68,7 +68,7 @@ def put(url: str, body: bytes, media_type: str, *, timeout: float = 60.0) -> int
     """One Graph Store Protocol PUT; the HTTP status, or PublishError saying what went wrong."""
     request = urllib.request.Request(url, data=body, method="PUT")
     request.add_header("Content-Type", f"{media_type}; charset=utf-8")
-    request.add_header("User-Agent", USER_AGENT)
+    request.add_header("User-Agent", user_agent())
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return int(response.status)

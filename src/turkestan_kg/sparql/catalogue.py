@@ -16,38 +16,50 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
 
 from ..errors import QueryError
-from ..namespaces import XSD
 from ..paths import display_path, project_root
 
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
 IRI_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+# Terms are made with rdflib, imported when a parameter is first bound: listing the catalogue
+# (`tkg queries`, the docs) needs only the headers.
 
 
 def _integer(value: str) -> Identifier:
     if not re.fullmatch(r"[+-]?[0-9]+", value):
         raise ValueError("expected a whole number, e.g. 1921")
-    return Literal(int(value), datatype=XSD.integer)
+    from rdflib import Literal, URIRef
+
+    return Literal(int(value), datatype=URIRef(XSD + "integer"))
 
 
 def _year(value: str) -> Identifier:
     if not re.fullmatch(r"-?[0-9]{4}", value):
         raise ValueError("expected a four-digit year, e.g. 1921")
-    return Literal(value, datatype=XSD.gYear)
+    from rdflib import Literal, URIRef
+
+    return Literal(value, datatype=URIRef(XSD + "gYear"))
 
 
 def _iri(value: str) -> Identifier:
     if not IRI_PATTERN.fullmatch(value):
         raise ValueError("expected an absolute IRI, e.g. https://w3id.org/turkestan-kg/person/x")
+    from rdflib import URIRef
+
     return URIRef(value)
 
 
 def _string(value: str) -> Identifier:
+    from rdflib import Literal
+
     return Literal(value)
 
 
@@ -123,7 +135,7 @@ class StoredQuery:
 def _header(text: str, path: Path) -> dict[str, Any]:
     lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
     try:
-        header = yaml.safe_load("\n".join(lines)) or {}
+        header = yaml.load("\n".join(lines), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as err:
         raise QueryError(
             f"the #+ header is not valid YAML: {err}", file=display_path(path)

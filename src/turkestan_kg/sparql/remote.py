@@ -15,7 +15,7 @@ from rdflib.term import Identifier
 from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from ..about import USER_AGENT
+from ..about import user_agent
 from ..errors import QueryError
 from ..graph.terms import canonical_language
 from ..namespaces import XSD
@@ -39,7 +39,7 @@ class RemoteEngine:
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         query = with_values(text, bindings)
         form = query_form(query)
-        client = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        client = SPARQLWrapper(self.endpoint, agent=user_agent())
         client.setQuery(query)
         client.queryType = form  # SPARQLWrapper guesses from keywords, comments included
         client.setMethod(POST)

@@ -30,7 +30,7 @@ import SPARQLWrapper as sparqlwrapper_package
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
-from ..about import __version__
+from ..about import version
 from ..errors import TkgError
 from ..paths import write_atomic
 from ..sparql.remote import from_json_term
@@ -84,7 +84,7 @@ class WikidataClient:
             )
         self.endpoint = endpoint
         self.user_agent = (
-            f"turkestan-kg/{__version__} ({contact or 'no contact given'}) "
+            f"turkestan-kg/{version()} ({contact or 'no contact given'}) "
             f"SPARQLWrapper/{sparqlwrapper_package.__version__} Python/{sys.version.split()[0]}"
         )
         self.timeout, self.retries, self.backoff, self.max_wait = (
