@@ -84,6 +84,8 @@ def run_queries(engine: Any) -> tuple[float, dict[str, str], dict[str, float]]:
 
 def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
     """Generate the roll, then load, validate, query and export it through the store."""
+    import pyoxigraph
+
     from turkestan_kg import load
     from turkestan_kg.formats import FORMATS
     from turkestan_kg.graph.store import dump_store, load_store
@@ -101,7 +103,9 @@ def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
     start = clock()
     store = load_store(work / "store", kg, extra=[roll])
     out["load"] = clock() - start
-    count = next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))  # type: ignore[call-overload]
+    answer = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert isinstance(answer, pyoxigraph.QuerySolutions)
+    count = next(iter(answer))
     out["triples"] = int(count["n"].value)
     start = clock()
     report = validate_store(store)

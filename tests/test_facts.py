@@ -103,7 +103,7 @@ def test_composition_row(kg: KnowledgeGraph, category: str, count: int, pct: str
         "tkg:ethnicCategory ?c ; tkg:memberCount ?n ; tkg:percentage ?p }"
     )
     rows = list(kg.query(query, initBindings={"c": URIRef(ETHNIC + category)}))
-    assert [(r.n.toPython(), str(r.p)) for r in rows] == [(count, pct)]  # type: ignore[union-attr]
+    assert [(r.n.toPython(), str(r.p)) for r in rows] == [(count, pct)]
 
 
 def test_one_tenure_node_per_period(kg: KnowledgeGraph) -> None:
@@ -112,7 +112,7 @@ def test_one_tenure_node_per_period(kg: KnowledgeGraph) -> None:
         + """SELECT ?name (COUNT(?t) AS ?n) WHERE {
         ?t a tkg:Tenure ; org:member/skos:prefLabel ?name } GROUP BY ?name"""
     )
-    counts = {str(r.name): int(r.n) for r in kg.query(query)}  # type: ignore[union-attr]
+    counts = {str(r.name): int(r.n) for r in kg.query(query)}
     assert counts == {
         "Pyotr Kobozev": 1,
         "Nazir Turiakylov": 1,
@@ -128,7 +128,7 @@ FACT_CLASSES = [TKG.Tenure, TKG.Event, TKG.Proposal, TKG.Policy, TKG.CountryStat
 def test_fact_nodes_cite_a_source_section(kg: KnowledgeGraph, cls: URIRef) -> None:
     nodes = set(kg.query(PREAMBLE + f"SELECT ?n WHERE {{ ?n a/rdfs:subClassOf* <{cls}> }}"))
     assert nodes
-    for (node,) in nodes:  # type: ignore[misc]
+    for (node,) in nodes:
         sections = set(kg.objects(node, PROV.wasDerivedFrom))
         assert any((s, RDF.type, TKG.SourceSection) in kg for s in sections), node
 

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "turkestan-kg.ttl")
 KINDS = [OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty]
 TERMS = sorted(
-    {s for kind in KINDS for s in ONTOLOGY.subjects(RDF.type, kind) if str(s).startswith(str(TKG))}
+    {s for kind in KINDS for s in ONTOLOGY.subjects(RDF.type, kind) if str(s).startswith(str(TKG))},
+    key=str,
 )
 
 

@@ -234,10 +234,13 @@ def test_sparqlwrapper_ask_and_construct(base: str) -> None:
     client = SPARQLWrapper(base + "/sparql")
     client.setQuery("ASK { ?s a <https://w3id.org/turkestan-kg/ontology#Tenure> }")
     client.setReturnFormat(JSON)
-    assert client.query().convert()["boolean"] is True
+    answer = client.query().convert()
+    assert isinstance(answer, dict) and answer["boolean"] is True
     client.setQuery("CONSTRUCT WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }")
     client.setReturnFormat(N3)
-    graph = Graph().parse(data=client.query().convert(), format="turtle")
+    turtle = client.query().convert()
+    assert isinstance(turtle, bytes | str)
+    graph = Graph().parse(data=turtle, format="turtle")
     assert len(graph) == 5
 
 

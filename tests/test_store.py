@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import QuerySolutions
 
 from compare import assert_same
 from turkestan_kg import load, stored_queries
 from turkestan_kg.cli import main
 from turkestan_kg.errors import ParseError
 from turkestan_kg.graph.store import load_store, open_store
+from turkestan_kg.sparql.engines import Engine
 from turkestan_kg.synth.roll import Generator, write_roll
 from turkestan_kg.validation.engines import validate_store
 
@@ -114,7 +116,9 @@ def test_load_query_and_validate_a_store(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     from rdflib import Graph
 
-    [row] = open_store(store_dir).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    answer = open_store(store_dir).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(answer, QuerySolutions)
+    [row] = answer
     assert len(Graph().parse(out, format="nt")) == int(row["n"].value)
     assert (
         runner.invoke(
@@ -129,7 +133,7 @@ def test_load_needs_exactly_one_target() -> None:
 
 
 @pytest.fixture(scope="module")
-def two_engines(tmp_path_factory: pytest.TempPathFactory, root: Path):  # type: ignore[no-untyped-def]
+def two_engines(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[Engine, Engine]:
     """A roll with defects on an on-disk store, and the same roll in rdflib."""
     from turkestan_kg.sparql.engines import OxigraphEngine, RdflibEngine
 
@@ -146,7 +150,7 @@ def two_engines(tmp_path_factory: pytest.TempPathFactory, root: Path):  # type: 
 @pytest.mark.parametrize("name", sorted(stored_queries()))
 def test_every_stored_query_answers_the_same_on_the_store_and_on_rdflib(
     name: str,
-    two_engines,  # type: ignore[no-untyped-def]
+    two_engines: tuple[Engine, Engine],
 ) -> None:
     """The differential check the scale benchmark runs at 1x and 10x, on a small roll."""
     on_store, on_rdflib = two_engines

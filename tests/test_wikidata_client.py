@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Literal
@@ -20,10 +21,10 @@ LATE_ERROR = GOOD[:-3] + b"\njava.util.concurrent.TimeoutException"
 QUERY = "SELECT ?n WHERE { BIND (1 AS ?n) }"
 
 
-def client(url: str, waits: list[float], **options: object) -> WikidataClient:
+def client(url: str, waits: list[float], **options: Any) -> WikidataClient:
     return WikidataClient(
         url, contact="curators@example.org", cache_dir=None, sleep=waits.append, **options
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_retries_429_honouring_retry_after() -> None:
@@ -39,7 +40,7 @@ def test_retries_429_honouring_retry_after() -> None:
 
 def test_backs_off_exponentially_on_503_and_bad_bodies() -> None:
     waits: list[float] = []
-    script = [
+    script: list[tuple[int, dict[str, str], bytes, float]] = [
         (503, {}, b"busy", 0),
         (200, {}, TRUNCATED, 0),
         (200, {}, LATE_ERROR, 0),

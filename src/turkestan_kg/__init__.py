@@ -1,7 +1,7 @@
 """turkestan-kg: a knowledge graph of the Communist Party of Turkestan (1918-1924).
 
 The data flows one way, one subpackage per step: ``graph`` (load the files, or a store) ->
-``validate`` -> ``sparql`` / ``publish`` / ``wikidata`` / ``web``. The names below are the
+``validation`` -> ``sparql`` / ``publish`` / ``wikidata`` / ``web``. The names below are the
 library's flat surface; each is imported only when first used, so ``import turkestan_kg``
 is quick.
 
@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,17 +23,17 @@ from .formats import FORMATS, RdfFormat
 
 if TYPE_CHECKING:
     __version__: str
-    from .graph.dataset import KnowledgeGraph
     from .graph.source import Source
     from .publish.dist import BuildResult, build
     from .publish.rdf import serialize
     from .sparql.catalogue import StoredQuery, get_query, stored_queries
     from .sparql.run import QueryableGraph, execute, run_query
+    from .sparql.run import QueryableGraph as KnowledgeGraph
     from .validation.engines import validate
     from .validation.report import Problem, ValidationReport
 
 LAZY = {
-    "KnowledgeGraph": "graph.dataset",
+    "KnowledgeGraph": "sparql.run:QueryableGraph",  # what load() returns
     "Source": "graph.source",
     "BuildResult": "publish.dist",
     "build": "publish.dist",
@@ -53,7 +54,7 @@ def load(
     data_dir: Path | str | None = None,
     ontology_dir: Path | str | None = None,
     *,
-    extra_files: tuple[Path, ...] = (),
+    extra_files: Iterable[Path] = (),
 ) -> QueryableGraph:
     """The ontology and every data file as one graph whose ``query`` also runs stored queries
     by name (see :func:`turkestan_kg.graph.dataset.load`)."""
@@ -69,7 +70,8 @@ def __getattr__(name: str) -> Any:
 
         return version()
     if name in LAZY:
-        value = getattr(importlib.import_module(f".{LAZY[name]}", __name__), name)
+        module, _, attribute = LAZY[name].partition(":")
+        value = getattr(importlib.import_module(f".{module}", __name__), attribute or name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
