@@ -12,7 +12,7 @@ import pytest
 
 import turkestan_kg
 from turkestan_kg.cli import main
-from turkestan_kg.cli.reference import reference_pages
+from turkestan_kg.cli.reference import module_map, readme_with_map, reference_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = reference_pages(ROOT)
@@ -22,6 +22,21 @@ PAGES = reference_pages(ROOT)
 def test_generated_reference_is_current(name: str) -> None:
     committed = (ROOT / "docs" / "reference" / name).read_text(encoding="utf-8")
     assert committed == PAGES[name], f"docs/reference/{name} is stale: run `tkg docs`"
+
+
+def test_readme_module_map_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    current = readme_with_map(readme, module_map(ROOT / "src" / "turkestan_kg"))
+    assert readme == current, "the README's module map is stale: run `tkg docs`"
+
+
+def test_every_module_is_on_the_map() -> None:
+    table = PAGES["modules.md"]
+    for path in (ROOT / "src" / "turkestan_kg").rglob("*.py"):
+        if path.name.startswith("__"):
+            continue
+        relative = path.relative_to(ROOT / "src" / "turkestan_kg").with_suffix("")
+        assert f"| `{relative.as_posix()}` |" in table
 
 
 def all_commands() -> list[tuple[str, click.Command]]:

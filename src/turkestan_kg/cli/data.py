@@ -9,7 +9,7 @@ import click
 
 from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
-from .main import emit, main, out_option, source_of, source_options, store_option
+from .main import emit, folder_option, main, out_option, source_of, source_options, store_option
 
 
 @main.command()
@@ -60,14 +60,7 @@ def validate(
 
 @main.command()
 @source_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Output folder; replaced whole, only once everything is written.",
-)
+@folder_option("dist", "Output folder; replaced whole, only once everything is written.")
 @click.option(
     "--allow-invalid",
     is_flag=True,
@@ -148,14 +141,7 @@ def export(
 
 
 @main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/reference"),
-    show_default=True,
-    help="Folder to write the reference pages to.",
-)
+@folder_option("docs/reference", "Folder to write the reference pages to.")
 def docs(out_dir: Path) -> None:
     """Regenerate the reference pages (CLI, shapes, stored queries) from the code.
 

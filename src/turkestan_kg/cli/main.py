@@ -66,12 +66,18 @@ def source_of(
     """The library's :class:`~turkestan_kg.graph.source.Source` for the options given."""
     from ..graph.source import Source
 
-    return Source.of(
-        data_dir=data_dir,
-        ontology_dir=ontology_dir,
-        store_dir=store_dir,
-        endpoint=endpoint,
-        timeout=timeout,
+    return Source(data_dir, ontology_dir, store_dir, endpoint, timeout)
+
+
+def folder_option(default: str, help_text: str) -> Callable[[F], F]:
+    """--out DIR, a folder the command writes, as ``out_dir``."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help_text,
     )
 
 

@@ -1,7 +1,8 @@
-"""Step 1 of the flow: the graph. Files are read into a ``KnowledgeGraph`` (one named graph
-per file, :mod:`.dataset`), or streamed into an on-disk store (:mod:`.store`); a ``Source``
-(:mod:`.source`) says which of the two, or a remote endpoint, a command reads from.
+"""Step 1 of the flow, the graph: the data files read into one dataset, or streamed into an
+on-disk store, and the ``Source`` that says which of those (or an endpoint) a command reads.
 
-Also here: :mod:`.files` (which files, parsing), :mod:`.sssom` (the Wikidata mapping set),
-:mod:`.terms` (rdflib and Oxigraph terms). This package imports nothing until asked.
+Modules: :mod:`.files` (which files, parsing), :mod:`.dataset` (the loaded graph),
+:mod:`.sssom` (the Wikidata mapping set), :mod:`.terms` (rdflib and Oxigraph terms),
+:mod:`.store` (the on-disk store), :mod:`.source` (files, store or endpoint). This package
+imports nothing until asked.
 """

@@ -4,16 +4,17 @@ One :class:`Source` is made from the options a user gave, and each step of the f
 for what it needs (the loaded graph, the opened store, the endpoint's URL), so the choice
 between the three is made once, here, and not in every command.
 
->>> Source.of().kind
+>>> Source().kind
 'files'
->>> Source.of(store_dir=Path("big-store")).kind
+>>> Source(store_dir=Path("big-store")).kind
 'store'
->>> str(Source.of(endpoint="http://127.0.0.1:7878/query"))
+>>> str(Source(endpoint="http://127.0.0.1:7878/query"))
 'SPARQL endpoint http://127.0.0.1:7878/query'
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -25,54 +26,31 @@ from .dataset import KnowledgeGraph, load
 Kind = Literal["files", "store", "endpoint"]
 
 
+@dataclass(frozen=True)
 class Source:
     """The project's files (``data_dir`` and ``ontology_dir``, defaulting to the project's),
-    an on-disk Oxigraph store made by ``tkg load --store``, or a SPARQL 1.1 endpoint."""
+    an on-disk Oxigraph store made by ``tkg load --store``, or a SPARQL 1.1 endpoint: a store
+    or an endpoint when one is given (not both), else the files."""
 
-    def __init__(
-        self,
-        kind: Kind,
-        *,
-        data_dir: Path | None = None,
-        ontology_dir: Path | None = None,
-        store_dir: Path | None = None,
-        endpoint: str | None = None,
-        timeout: float = 30.0,
-    ) -> None:
-        self.kind = kind
-        self.data_dir = data_dir
-        self.ontology_dir = ontology_dir
-        self.store_dir = store_dir
-        self.endpoint = endpoint
-        self.timeout = timeout
+    data_dir: Path | None = None
+    ontology_dir: Path | None = None
+    store_dir: Path | None = None
+    endpoint: str | None = None
+    timeout: float = 30.0
 
-    @classmethod
-    def of(
-        cls,
-        *,
-        data_dir: Path | None = None,
-        ontology_dir: Path | None = None,
-        store_dir: Path | None = None,
-        endpoint: str | None = None,
-        timeout: float = 30.0,
-    ) -> Source:
-        """The source the options name: a store or an endpoint if given (not both), else files."""
-        if store_dir is not None and endpoint is not None:
+    def __post_init__(self) -> None:
+        if self.store_dir is not None and self.endpoint is not None:
             raise TkgError("give a store or an endpoint, not both", hint="drop one of the two")
-        kind: Kind = "store" if store_dir else "endpoint" if endpoint else "files"
-        return cls(
-            kind,
-            data_dir=data_dir,
-            ontology_dir=ontology_dir,
-            store_dir=store_dir,
-            endpoint=endpoint,
-            timeout=timeout,
-        )
+
+    @property
+    def kind(self) -> Kind:
+        """ "files", "store" or "endpoint"."""
+        return "store" if self.store_dir else "endpoint" if self.endpoint else "files"
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Source:
         """A files source whose graph is already loaded."""
-        source = cls("files")
+        source = cls()
         source.__dict__["graph"] = kg
         return source
 

@@ -1,6 +1,8 @@
-"""Step 4 of the flow: publication. :mod:`.rdf` writes every RDF format byte-stably,
-:mod:`.jsonld` the JSON-LD context and framed views, :mod:`.description` the VoID/DCAT
-dataset description, :mod:`.htmldoc` the ontology and shapes as HTML, :mod:`.dist` all of
-them into ``dist/``, :mod:`.export` one format from any source, and :mod:`.upload` sends the
-graph to a SPARQL store (Graph Store Protocol). This package imports nothing until asked.
+"""Step 4 of the flow, publication: every RDF format byte for byte stable, JSON-LD views, the
+VoID/DCAT description and HTML docs written to ``dist/``, or the graph sent to a store.
+
+Modules: :mod:`.rdf` (the RDF formats), :mod:`.jsonld` (context and frames),
+:mod:`.description` (VoID/DCAT), :mod:`.htmldoc` (ontology and shapes as HTML), :mod:`.dist`
+(all of them into ``dist/``), :mod:`.export` (one format from any source), :mod:`.upload`
+(Graph Store Protocol). This package imports nothing until asked.
 """

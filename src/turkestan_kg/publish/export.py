@@ -5,7 +5,7 @@ on-disk store it is streamed to a file as the store holds it, for graphs too big
 canonicalize in memory.
 
 >>> from turkestan_kg.formats import FORMATS
->>> b"Communist Party of Turkestan" in export(Source.of(), FORMATS["ntriples"])
+>>> b"Communist Party of Turkestan" in export(Source(), FORMATS["ntriples"])
 True
 """
 

@@ -1,7 +1,9 @@
-"""Step 3 of the flow: SPARQL. Stored queries (:mod:`.catalogue`), the engines that run them
-(:mod:`.engines`: Oxigraph and rdflib embedded; :mod:`.remote`: any SPARQL 1.1 endpoint),
-running a query on a source (:mod:`.run`), query text (:mod:`.text`), and engine-independent
-results with their writers (:mod:`.results`). This package imports nothing until asked.
+"""Step 3 of the flow, SPARQL: stored queries with typed parameters, run on Oxigraph, rdflib
+or any SPARQL 1.1 endpoint, with results that compare across engines.
+
+Modules: :mod:`.catalogue` (stored queries), :mod:`.engines` (Oxigraph and rdflib embedded),
+:mod:`.remote` (an endpoint), :mod:`.run` (a query on a source), :mod:`.text` (query text),
+:mod:`.results` (results and their writers). This package imports nothing until asked.
 """
 
 ENGINES = ("oxigraph", "rdflib")

@@ -1,4 +1,4 @@
-"""Stored SPARQL queries: read their ``#+`` headers, bind typed parameters, run them.
+"""Stored SPARQL queries: read their ``#+`` headers and bind typed parameters.
 
 A stored query is a ``.rq`` file in ``queries/`` whose leading ``#+`` lines are YAML in the
 style of grlc: ``summary``, ``description``, ``tags`` and ``params`` (name -> type, default,

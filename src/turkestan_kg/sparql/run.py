@@ -92,7 +92,7 @@ def _text_and_bindings(
 
 def _source(kg: KnowledgeGraph | None, endpoint: str | None, timeout: float) -> Source:
     if endpoint:
-        return Source.of(endpoint=endpoint, timeout=timeout)
+        return Source(endpoint=endpoint, timeout=timeout)
     if kg is None:
         raise QueryError("no graph to query", hint="load one or give --endpoint")
     return Source.from_graph(kg)

@@ -1,3 +1,5 @@
-"""Before the flow: a synthetic membership roll at the party's real size (:mod:`.roll`),
-with invented names (:mod:`.names`), for testing every step at scale. Never published.
+"""Beside the flow, test data: a synthetic membership roll at the party's real size, with
+invented names, for testing every step at scale. Never published.
+
+Modules: :mod:`.roll` (the roll, streamed as N-Triples), :mod:`.names` (the names).
 """

@@ -1,5 +1,8 @@
-"""Step 6 of the flow: serving the graph as Linked Data. ``app`` routes each request to
-``entities`` (pages and RDF views), ``home`` (home page, charts, stored queries),
-``endpoint`` (/sparql, run in ``sandbox`` workers) or ``files`` (vocabularies, dist/, the
-editor); ``site`` holds what they share, ``server`` runs it all.
+"""Step 6 of the flow, the web: every IRI answered as a page or an RDF view, a read-only
+SPARQL endpoint, stored queries as forms, and charts.
+
+Modules: :mod:`.app` routes each request to :mod:`.entities` (pages and RDF views),
+:mod:`.home` (home page, charts, stored queries), :mod:`.endpoint` (/sparql, run in
+:mod:`.sandbox` workers) or :mod:`.files` (vocabularies, dist/, the editor); :mod:`.site`
+holds what they share and :mod:`.server` runs it all.
 """

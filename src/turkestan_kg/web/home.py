@@ -22,16 +22,16 @@ from .site import Site
 from .views import serialize_graph
 
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
-ENTITY_GROUPS = (
-    (TKG.PoliticalParty, "Parties"),
-    (TKG.PartyBody, "Party bodies"),
-    (FOAF.Person, "People"),
-    (TKG.Tenure, "Tenures"),
-    (TKG.Event, "Events"),
-    (TKG.State, "States"),
-    (TKG.Place, "Places"),
-    (QB.DataSet, "Statistics"),
-)
+ENTITY_GROUPS = {  # heading: class, in the order the home page lists them
+    "Parties": TKG.PoliticalParty,
+    "Party bodies": TKG.PartyBody,
+    "People": FOAF.Person,
+    "Tenures": TKG.Tenure,
+    "Events": TKG.Event,
+    "States": TKG.State,
+    "Places": TKG.Place,
+    "Statistics": QB.DataSet,
+}
 
 
 def draw_charts(site: Site) -> dict[str, str]:
@@ -97,7 +97,7 @@ def hierarchy_svg(site: Site) -> str:
 def entity_lists(site: Site, labeller: Labeller) -> str:
     """One list of links per kind of entity (subclasses included)."""
     out = []
-    for cls, heading in ENTITY_GROUPS:
+    for heading, cls in ENTITY_GROUPS.items():
         members = {s for s in site.data.subjects(RDF.type, cls) if isinstance(s, URIRef)}
         members |= {
             s

@@ -1,9 +1,10 @@
-"""Step 5 of the flow: linking to Wikidata. ``client`` asks a Wikidata-shaped SPARQL endpoint
-(politely, with retries and a cache), ``entities`` lists what can be linked, ``reconcile``
-ranks candidates for review, ``curation`` accepts and checks curated links, ``model`` and
-``facts`` put our facts in Wikidata's terms, ``diff`` compares them with Wikidata and
-``quickstatements`` writes the edits Wikidata lacks. This package imports nothing until
-asked.
+"""Step 5 of the flow, Wikidata: candidates ranked for review, curated links checked, our
+facts compared with Wikidata's, and QuickStatements for what it lacks.
+
+Modules: :mod:`.client` (a polite client with retries and a cache), :mod:`.entities` (what
+can be linked), :mod:`.reconcile` (candidates), :mod:`.curation` (accept and check links),
+:mod:`.model` and :mod:`.facts` (our facts in Wikidata's terms), :mod:`.diff` (the
+comparison), :mod:`.quickstatements` (the edits). This package imports nothing until asked.
 """
 
 WDQS = "https://query.wikidata.org/sparql"
