@@ -9,6 +9,7 @@ rdflib.term.URIRef('https://w3id.org/turkestan-kg/graph/infobox')
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -17,6 +18,7 @@ from rdflib import Graph, URIRef
 from ..errors import ParseError, SourceNotFound
 from ..namespaces import GRAPH
 from ..paths import display_path
+from .terms import from_oxigraph_term as term
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 SSSOM_SUFFIX = ".sssom.tsv"
@@ -44,11 +46,33 @@ def graph_name(path: Path) -> URIRef:
     return GRAPH[path.name.removesuffix(SSSOM_SUFFIX).removesuffix(path.suffix)]
 
 
+def parse_file(path: Path) -> Graph:
+    """Parse one Turtle (or N-Triples) file, strictly: Oxigraph's parser reads it once, a
+    syntax error names the file, line and column, and the file's prefixes are bound."""
+    graph = Graph()
+    add = graph.add
+    parser = _parser(path)
+    for quad in _checked(parser, path):
+        add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    for prefix, namespace in parser.prefixes.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
 def check_syntax(path: Path) -> None:
     """Raise ParseError with file, line and column if a Turtle file is not well-formed."""
+    for _ in _checked(_parser(path), path):
+        pass
+
+
+def _parser(path: Path) -> pyoxigraph.QuadParser:
+    fmt = pyoxigraph.RdfFormat.N_TRIPLES if path.suffix == ".nt" else pyoxigraph.RdfFormat.TURTLE
+    return pyoxigraph.parse(path=str(path), format=fmt)
+
+
+def _checked(parser: pyoxigraph.QuadParser, path: Path) -> Iterator[pyoxigraph.Quad]:
     try:
-        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
-            pass
+        yield from parser
     except SyntaxError as err:
         raise ParseError(
             err.msg or str(err),
@@ -57,14 +81,3 @@ def check_syntax(path: Path) -> None:
             column=err.offset,
             hint="fix the Turtle syntax at that position",
         ) from None
-
-
-def parse_file(path: Path) -> Graph:
-    """Parse one Turtle file after a strict syntax check."""
-    check_syntax(path)
-    graph = Graph()
-    try:
-        graph.parse(path, format=RDF_SUFFIXES[path.suffix])
-    except Exception as err:  # rdflib raises many kinds; all mean the same to the user
-        raise ParseError(str(err).splitlines()[0], file=display_path(path)) from None
-    return graph

@@ -49,9 +49,11 @@ def describe(
     conforms: bool,
     problems: int = 0,
     sparql_endpoint: str | None = None,
+    data: Graph | None = None,
 ) -> Graph:
-    """The VoID/DCAT description of the data in ``kg`` and of the built ``files``."""
-    data = kg.data_graph()
+    """The VoID/DCAT description of the data in ``kg`` and of the built ``files``
+    (``data``: the merged data graph, when the caller has it already)."""
+    data = kg.data_graph() if data is None else data
     out = bind_prefixes(Graph(), {"spdx": str(SPDX), "media": str(MEDIA)})
     _copy_with_blank_nodes(data, DATASET, out)
     _statistics(out, data)

@@ -106,6 +106,7 @@ def publication(
         conforms=report.conforms,
         problems=len(report.problems),
         sparql_endpoint=sparql_endpoint,
+        data=canonical.merged,
     )
     files["void.ttl"] = canonical_turtle(description)
     files["SHA256SUMS"] = checksums(files)
