@@ -104,7 +104,8 @@ def _expanded(canonical_nquads: str) -> list[Any]:
 
 def compact(canonical_nquads: str, context: JsonObject) -> JsonObject:
     """The canonical N-Quads compacted against ``context``, nodes sorted by ``id``."""
-    document = jsonld.compact(expanded(canonical_nquads), context, {"graph": True})
+    options = {"graph": True, "skipExpansion": True}  # from_rdf gives expanded JSON-LD
+    document = jsonld.compact(expanded(canonical_nquads), context, options)
     return _tidy(document, context)
 
 
