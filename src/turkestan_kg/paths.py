@@ -10,8 +10,9 @@ True
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,3 +80,92 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ---------------------------------------------------------------------- folders the tool owns
+
+MARKER = ".turkestan-kg"
+"""The file that marks a folder as made by tkg (a store, dist/), so tkg may replace it whole."""
+
+
+def marker_text(kind: str) -> bytes:
+    """What the marker of a ``kind`` of folder says."""
+    return f"{kind}\nMade by turkestan-kg; `tkg` replaces this folder whole.\n".encode()
+
+
+def claim(folder: Path, kind: str) -> None:
+    """Mark ``folder`` (being built) as a ``kind`` that tkg made and may replace."""
+    (folder / MARKER).write_bytes(marker_text(kind))
+
+
+def owner_kind(folder: Path) -> str | None:
+    """The kind a marked folder says it is, or None."""
+    marker = folder / MARKER
+    if not marker.is_file():
+        return None
+    try:
+        return marker.read_text(encoding="utf-8").split("\n", 1)[0].strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def check_replaceable(
+    target: Path, kind: str, *, looks_ours: Callable[[Path], bool] = lambda _: False
+) -> None:
+    """Refuse to replace ``target`` unless it is missing, empty, marked as a ``kind`` by tkg,
+    or (for folders made before markers) ``looks_ours``. Never the working folder."""
+    where = display_path(target)
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise BuildError(f"{where} is a file, not a {kind}", hint="give a folder's path")
+    if Path.cwd().resolve().is_relative_to(target.resolve()):
+        raise BuildError(
+            f"refusing to replace {where}: it holds the working folder",
+            hint=f"give a new folder for the {kind}, e.g. ./{kind}",
+        )
+    made = owner_kind(target)
+    if made == kind or (made is None and (_empty(target) or looks_ours(target))):
+        return
+    what = f"a tkg {made}" if made else "not empty and was not made by tkg"
+    raise BuildError(
+        f"refusing to replace {where}: it is {what}",
+        hint=f"give a new or empty folder for the {kind}, or move that folder's files away",
+    )
+
+
+def _empty(folder: Path) -> bool:
+    return next(folder.iterdir(), None) is None
+
+
+def staging_folder(target: Path) -> Path:
+    """A new, empty folder beside ``target`` to build into (its parent is created)."""
+    parent = target.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.absolute().name}-", dir=parent))
+    except OSError as err:
+        raise BuildError(f"cannot write in {display_path(parent)}: {err.strerror}") from None
+    staging.chmod(0o755)
+    return staging
+
+
+def swap_folder(staging: Path, target: Path) -> None:
+    """Put ``staging`` where ``target`` is, atomically on one file system; the previous
+    ``target`` is removed only once the new one is in place, and put back if that fails
+    (Ctrl-C included)."""
+    old = staging.with_name(staging.name + "-old")
+    moved = False
+    try:
+        if target.exists():
+            target.rename(old)
+            moved = True
+        staging.rename(target)
+    except BaseException as err:
+        if moved and not target.exists():
+            old.rename(target)
+        if isinstance(err, OSError):
+            raise BuildError(f"cannot replace {display_path(target)}: {err.strerror}") from None
+        raise
+    if moved:
+        shutil.rmtree(old, ignore_errors=True)

@@ -58,8 +58,9 @@ def load_command(
         raise click.UsageError("give exactly one of --endpoint or --store")
     kg = load(data_dir, ontology_dir)
     if store_dir is not None:
-        from ..graph.store import load_store, payload_size
+        from ..graph.store import check_target, load_store, payload_size
 
+        check_target(store_dir)
         with click.progressbar(
             length=payload_size(kg, files), label="loading", file=sys.stderr
         ) as bar:

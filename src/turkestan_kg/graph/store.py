@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,7 +20,15 @@ import pyoxigraph as ox
 
 from ..errors import BuildError, ParseError, SourceNotFound
 from ..formats import RdfFormat
-from ..paths import atomic_path, display_path, existing
+from ..paths import (
+    atomic_path,
+    check_replaceable,
+    claim,
+    display_path,
+    existing,
+    staging_folder,
+    swap_folder,
+)
 from .dataset import KnowledgeGraph, store_payload
 from .files import graph_name
 
@@ -51,16 +60,19 @@ def load_store(
     so a roll larger than memory loads; ``progress`` gets bytes read.
     """
     directory = directory.absolute()
-    partial = directory.with_name(f".{directory.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    check_target(directory)
+    files = [existing(path) for path in extra]
+    partial = staging_folder(directory)
     try:
         store = ox.Store(str(partial))
         _load(store, io.BytesIO(store_payload(kg)), ox.RdfFormat.N_QUADS, (), "dataset", progress)
-        for path in extra:
-            _load_file(store, existing(path), progress)
+        for path in files:
+            _load_file(store, path, progress)
         store.flush()
         del store
-        _swap(partial, directory)
+        claim(partial, "store")
+        check_target(directory)  # it may have changed while loading
+        swap_folder(partial, directory)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return ox.Store(str(directory))
@@ -110,14 +122,24 @@ def _load(
         ) from None
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Move ``new`` into place of ``target``; the old store is removed only afterwards."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+ROCKSDB_FILE = re.compile(
+    r"CURRENT|IDENTITY|LOCK|LOG(\.old\..*)?|(MANIFEST|OPTIONS)-\d+|\d+\.(sst|log|blob)"
+)
+
+
+def check_target(directory: Path) -> None:
+    """Refuse a target folder that is not empty and not a store tkg made (see
+    :func:`turkestan_kg.paths.check_replaceable`)."""
+    check_replaceable(directory, "store", looks_ours=rocksdb_only)
+
+
+def rocksdb_only(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but a RocksDB database's files: a store made before
+    stores were marked, which replacing loses nothing tkg did not write."""
+    entries = list(folder.iterdir())
+    names = [p.name for p in entries]
+    has_db = "CURRENT" in names
+    return has_db and all(p.is_file() and ROCKSDB_FILE.fullmatch(p.name) for p in entries)
 
 
 def payload_size(kg: KnowledgeGraph, extra: Iterable[Path]) -> int:

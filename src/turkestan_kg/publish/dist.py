@@ -2,31 +2,42 @@
 
 ``dist/`` holds the data in six RDF formats, the JSON-LD context and framed views, the
 ontology and shapes with their HTML documentation, the VoID/DCAT description, the SHACL
-validation report, and ``SHA256SUMS``. Two builds of the same sources are byte-identical.
+validation report, ``SHA256SUMS``, and the marker ``.turkestan-kg`` that lets a later build
+replace the folder (a folder without it that holds anything else is never replaced). Two
+builds of the same sources are byte-identical.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "dist"
 >>> result = build(out)
 >>> [str(p.relative_to(out)) for p in result.files][:3]
-['SHA256SUMS', 'context.jsonld', 'docs/index.html']
+['.turkestan-kg', 'SHA256SUMS', 'context.jsonld']
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
-from ..errors import BuildError, InvalidData
+from ..errors import InvalidData
 from ..formats import FORMATS
 from ..graph.dataset import KnowledgeGraph, load
 from ..graph.files import parse_file
 from ..namespaces import PREFIXES
-from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root, write_atomic
+from ..paths import (
+    MARKER,
+    ONTOLOGY_FILE,
+    SHAPES_FILE,
+    check_replaceable,
+    marker_text,
+    project_root,
+    staging_folder,
+    swap_folder,
+    write_atomic,
+)
 from ..validation.engines import validate
 from ..validation.report import ValidationReport
 from .description import Distribution, describe
@@ -60,6 +71,8 @@ def build(
     dataset description then records. Everything is written to a temporary folder that
     replaces ``out_dir`` only at the end, so a failure leaves the previous output as it was.
     """
+    out = Path(out_dir)
+    check_replaceable(out, "dist", looks_ours=published_before)
     kg = load(data_dir, ontology_dir)
     ontology = Path(ontology_dir) if ontology_dir else project_root() / "ontology"
     report = validate(kg, shapes=ontology / SHAPES_FILE)
@@ -70,13 +83,12 @@ def build(
             hint="run `tkg validate` to see them, or pass --allow-invalid",
         )
     files = publication(kg, ontology, report, sparql_endpoint)
-    out = Path(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=_parent(out)))
-    staging.chmod(0o755)
+    staging = staging_folder(out)
     try:
         for name, data in files.items():
             write_atomic(staging / name, data)
-        _swap(staging, out)
+        check_replaceable(out, "dist", looks_ours=published_before)  # it may have changed
+        swap_folder(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, tuple(out / n for n in sorted(files)), report)
@@ -109,6 +121,7 @@ def publication(
         data=canonical.merged,
     )
     files["void.ttl"] = canonical_turtle(description)
+    files[MARKER] = marker_text("dist")  # tkg made this folder: it may replace it
     files["SHA256SUMS"] = checksums(files)
     return files
 
@@ -139,24 +152,13 @@ def checksums(files: dict[str, bytes]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def _parent(out: Path) -> Path:
-    parent = out.resolve().parent
+def published_before(folder: Path) -> bool:
+    """Whether ``folder`` is a dist/ from before folders were marked: every file in it is
+    listed in its SHA256SUMS (so replacing it loses nothing tkg did not write)."""
+    sums = folder / "SHA256SUMS"
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise BuildError(f"cannot create {parent}: {err.strerror}", file=str(parent)) from None
-    return parent
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` where ``out`` is; the old ``out`` is removed only after that worked."""
-    old = staging.with_name(staging.name + "-old")
-    try:
-        if out.exists():
-            out.rename(old)
-        staging.rename(out)
-    except OSError as err:
-        if old.exists() and not out.exists():
-            old.rename(out)
-        raise BuildError(f"cannot replace {out}: {err.strerror}", file=str(out)) from None
-    shutil.rmtree(old, ignore_errors=True)
+        listed = {line.split("  ", 1)[1] for line in sums.read_text().splitlines() if "  " in line}
+    except (OSError, UnicodeDecodeError):
+        return False
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
+    return found <= listed | {"SHA256SUMS"}
