@@ -102,7 +102,7 @@ def test() -> None:
 def lock() -> None:
     setup()
     frozen = subprocess.check_output([str(BIN / "python"), "-m", "pip", "freeze"], text=True)
-    keep = [line for line in frozen.splitlines() if line and not line.startswith("-e ")]
+    keep = [line for line in frozen.splitlines() if line and not line.startswith(("-e ", "#"))]
     keep = [line for line in keep if not line.lower().startswith("turkestan-kg")]
     header = "# Pinned versions for reproducible installs (runtime + dev). Regenerate: python3 tasks.py lock"
     (ROOT / "requirements.lock").write_text("\n".join([header, *keep]) + "\n")

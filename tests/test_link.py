@@ -243,5 +243,5 @@ def test_no_partial_review_file_when_a_run_fails(tmp_path: Path) -> None:
             str(review),
         ],
     )
-    assert result.exit_code == 1 and "cannot reach" in result.output
+    assert result.exit_code == 3 and "cannot reach" in result.output  # could not reach
     assert not review.exists() and list(tmp_path.iterdir()) == []

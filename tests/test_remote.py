@@ -84,7 +84,7 @@ def test_endpoint_down_is_a_clear_error() -> None:
     with pytest.raises(QueryError, match="cannot reach SPARQL endpoint"):
         execute("ASK {}", endpoint=url, timeout=5)
     result = CliRunner().invoke(main, ["load", "--endpoint", url.replace("query", "store")])
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # could not reach: the distinct exit code
     assert "cannot reach the store" in result.output
 
 

@@ -8,9 +8,19 @@
 
 from __future__ import annotations
 
+EXIT_CODES = {
+    0: "done: the data conforms, the files are written, the links are fine",
+    1: "findings or a failed step: invalid data, links that need attention, a bad file",
+    2: "bad usage: an unknown option, a missing or malformed argument",
+    3: "an endpoint could not be reached, refused, or answered something not to be trusted",
+}
+"""What ``tkg`` exits with; the command line's help and docs/reference/cli.md list them."""
+
 
 class TkgError(Exception):
     """Base class of every error turkestan-kg raises on purpose."""
+
+    exit_code = 1
 
     def __init__(
         self,
@@ -41,7 +51,7 @@ class TkgError(Exception):
     def __str__(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
 
 
 class ParseError(TkgError):
@@ -62,3 +72,27 @@ class BuildError(TkgError):
 
 class QueryError(TkgError):
     """A stored query is missing, malformed, or was given bad parameters."""
+
+
+class RemoteError(TkgError):
+    """An endpoint or store over HTTP could not be reached, refused the request, or answered
+    something that cannot be trusted (exit code 3)."""
+
+    exit_code = 3
+
+
+class EndpointError(QueryError, RemoteError):
+    """A SPARQL endpoint failed to answer a query (a QueryError and a RemoteError)."""
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters (a NUL read from a binary file, an escape sequence)
+    shown as escapes, so a message cannot garble the terminal. Line breaks are kept.
+
+    >>> print(printable("a NUL \x00 and an escape \x1b[31m"))
+    a NUL \x00 and an escape \x1b[31m
+    """
+    return "".join(
+        c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )

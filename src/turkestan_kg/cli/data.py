@@ -9,7 +9,16 @@ import click
 
 from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
-from .main import emit, folder_option, main, out_option, source_of, source_options, store_option
+from .main import (
+    URL,
+    emit,
+    folder_option,
+    main,
+    out_option,
+    source_of,
+    source_options,
+    store_option,
+)
 
 
 @main.command()
@@ -68,6 +77,7 @@ def validate(
 )
 @click.option(
     "--sparql-endpoint",
+    type=URL,
     metavar="URL",
     help="The public SPARQL endpoint serving this data, for the dataset description.",
 )

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from .main import main, source_options, store_option
+from .main import SECONDS, URL, main, source_options, store_option
 
 
 @main.command(name="load")
 @click.option(
     "--endpoint",
+    type=URL,
     metavar="URL",
     help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
 )
@@ -30,7 +31,11 @@ from .main import main, source_options, store_option
     help="Replace only this graph ('default' for the default graph) with the merged graph.",
 )
 @click.option(
-    "--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the store."
+    "--timeout",
+    type=SECONDS,
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the store.",
 )
 @source_options
 def load_command(
@@ -56,6 +61,12 @@ def load_command(
 
     if (endpoint is None) == (store_dir is None):
         raise click.UsageError("give exactly one of --endpoint or --store")
+    if endpoint and files:
+        raise click.UsageError(
+            "--file goes with --store; a Graph Store upload sends the project's graph"
+        )
+    if store_dir and graph:
+        raise click.UsageError("--graph goes with --endpoint; a store holds every graph")
     kg = load(data_dir, ontology_dir)
     if store_dir is not None:
         from ..graph.store import check_target, load_store, payload_size
@@ -77,13 +88,17 @@ def load_command(
 @main.command()
 @click.option(
     "--members",
-    type=int,
+    type=click.IntRange(min=1),
     default=18945,
     show_default=True,
     help="Members before scaling (the 1922 total).",
 )
 @click.option(
-    "--scale", type=int, default=1, show_default=True, help="Multiply the number of members."
+    "--scale",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Multiply the number of members.",
 )
 @click.option(
     "--seed",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..about import DISTRIBUTION
-from ..errors import TkgError
+from ..errors import EXIT_CODES, TkgError
 from ..paths import write_atomic
 
 if TYPE_CHECKING:
@@ -89,6 +89,25 @@ def emit(data: str | bytes, out: Path | None) -> None:
     click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
 
 
+class HttpUrl(click.ParamType[str]):
+    """An absolute http(s) URL, checked on its parsed parts (:func:`turkestan_kg.urls.http_url`)."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..urls import http_url
+
+        try:
+            return http_url(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+URL = HttpUrl()
+SECONDS = click.FloatRange(min=0, min_open=True)
+COUNT = click.IntRange(min=0)
+
+
 class TkgGroup(click.Group):
     """Turns every TkgError into one clear line on stderr and exit code 1."""
 
@@ -97,10 +116,13 @@ class TkgGroup(click.Group):
             return super().invoke(ctx)
         except TkgError as err:
             click.echo(f"Error: {err}", err=True)
-            sys.exit(1)
+            sys.exit(err.exit_code)
 
 
-@click.group(cls=TkgGroup)
+EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
+
+
+@click.group(cls=TkgGroup, epilog=EPILOG)
 @click.version_option(package_name=DISTRIBUTION, prog_name="tkg")
 def main() -> None:
     """turkestan-kg: the Communist Party of Turkestan (1918-1924) as a knowledge graph."""

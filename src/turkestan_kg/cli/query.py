@@ -10,7 +10,7 @@ import click
 
 from ..formats import FORMATS, RESULTS_FORMATS
 from ..sparql import ENGINES
-from .main import emit, main, out_option, source_of, source_options, store_option
+from .main import SECONDS, URL, emit, main, out_option, source_of, source_options, store_option
 
 if TYPE_CHECKING:
     from ..sparql.catalogue import StoredQuery
@@ -91,10 +91,17 @@ QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
     help="Embedded SPARQL engine.",
 )
 @click.option(
-    "--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint (its query URL) instead."
+    "--endpoint",
+    type=URL,
+    metavar="URL",
+    help="Run on this SPARQL 1.1 endpoint (its query URL) instead.",
 )
 @click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for --endpoint."
+    "--timeout",
+    type=SECONDS,
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for --endpoint.",
 )
 @out_option("Write to this file (atomically).")
 @store_option("Run on an on-disk Oxigraph store made by `tkg load --store`.")

@@ -6,19 +6,29 @@ from pathlib import Path
 
 import click
 
-from .main import main, source_options, store_option
+from .main import SECONDS, main, source_options, store_option
 
 
 @main.command()
 @source_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option(
-    "--timeout", type=float, default=10.0, show_default=True, help="Seconds a SPARQL query may run."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--timeout",
+    type=SECONDS,
+    default=10.0,
+    show_default=True,
+    help="Seconds a SPARQL query may run.",
 )
 @click.option(
     "--max-results",
-    type=int,
+    type=click.IntRange(min=1),
     default=10_000,
     show_default=True,
     help="Rows or triples a SPARQL query may return.",
@@ -47,11 +57,11 @@ def serve(
     from ..web.sandbox import Limits
     from ..web.server import serve as run_server
 
-    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
     run_server(
         load(data_dir, ontology_dir),
         host=host,
         port=port,
         limits=Limits(timeout, max_results),
         store_dir=store_dir,
+        announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
     )

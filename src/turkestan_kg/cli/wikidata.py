@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..wikidata import WDQS
-from .main import F, emit, main, out_option, source_options
+from .main import COUNT, SECONDS, URL, F, emit, main, out_option, source_options
 
 if TYPE_CHECKING:
     from ..wikidata.client import WikidataClient
@@ -42,7 +42,11 @@ def client_options(func: F) -> F:
 
     options = [
         click.option(
-            "--endpoint", default=WDQS, show_default=True, help="A Wikidata-shaped SPARQL endpoint."
+            "--endpoint",
+            type=URL,
+            default=WDQS,
+            show_default=True,
+            help="A Wikidata-shaped SPARQL endpoint.",
         ),
         click.option(
             "--contact",
@@ -50,11 +54,11 @@ def client_options(func: F) -> F:
             help="Your e-mail or URL for the User-Agent (or $TKG_CONTACT).",
         ),
         click.option(
-            "--timeout", type=float, default=60.0, show_default=True, help="Seconds per request."
+            "--timeout", type=SECONDS, default=60.0, show_default=True, help="Seconds per request."
         ),
         click.option(
             "--retries",
-            type=int,
+            type=COUNT,
             default=4,
             show_default=True,
             help="Retries after 429/5xx or a cut-off answer.",
@@ -90,7 +94,13 @@ def link() -> None:
     show_default=True,
     help="The SSSOM review file to write.",
 )
-@click.option("--limit", type=int, default=5, show_default=True, help="Candidates per entity.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Candidates per entity.",
+)
 @source_options
 def link_wikidata(
     client: WikidataClient,

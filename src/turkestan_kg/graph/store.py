@@ -37,11 +37,17 @@ BATCH = 100_000  # statements per write
 
 def open_store(directory: Path) -> ox.Store:
     """An existing on-disk store, opened read-only (readers do not lock it)."""
+    hint = "create it with `tkg load --store DIR`"
     if not directory.is_dir():
+        raise SourceNotFound(f"no store at {display_path(directory)}", hint=hint)
+    if not (directory / "CURRENT").is_file():
+        raise SourceNotFound(f"{display_path(directory)} is not a store", hint=hint)
+    try:
+        return ox.Store.read_only(str(directory))
+    except OSError as err:
         raise SourceNotFound(
-            f"no store at {display_path(directory)}", hint="create it with `tkg load --store DIR`"
-        )
-    return ox.Store.read_only(str(directory))
+            f"cannot open the store at {display_path(directory)}: {err}", hint=hint
+        ) from None
 
 
 def load_store(

@@ -15,11 +15,11 @@ import urllib.request
 from dataclasses import dataclass
 
 from ..about import user_agent
-from ..errors import TkgError
+from ..errors import RemoteError
 from ..graph.dataset import KnowledgeGraph, store_payload
 
 
-class PublishError(TkgError):
+class PublishError(RemoteError):
     """The store refused the data or could not be reached."""
 
 

@@ -16,7 +16,7 @@ from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..about import user_agent
-from ..errors import QueryError
+from ..errors import EndpointError
 from ..graph.terms import canonical_language
 from ..namespaces import XSD
 from .results import QueryResult
@@ -54,22 +54,24 @@ class RemoteEngine:
         try:
             raw = client.query().response.read()
         except TimeoutError:
-            raise QueryError(
+            raise EndpointError(
                 f"no answer from {self.endpoint} within {self.timeout:g} s",
                 hint="try again later or raise --timeout",
             ) from None
         except urllib.error.URLError as err:
-            raise QueryError(
+            raise EndpointError(
                 f"cannot reach SPARQL endpoint {self.endpoint}: {err.reason}",
                 hint="check the URL and that the server is running",
             ) from None
         except SPARQLWrapperException as err:
             first = str(err).strip().splitlines()[0]
-            raise QueryError(f"the endpoint {self.endpoint} refused the query: {first}") from None
+            raise EndpointError(
+                f"the endpoint {self.endpoint} refused the query: {first}"
+            ) from None
         return bytes(raw)
 
-    def _timed_out(self) -> QueryError:
-        return QueryError(
+    def _timed_out(self) -> EndpointError:
+        return EndpointError(
             f"no answer from {self.endpoint} within {self.timeout:g} s",
             hint="try again later or raise --timeout",
         )
@@ -84,7 +86,7 @@ class RemoteEngine:
                 {k: from_json_term(v) for k, v in b.items()} for b in data["results"]["bindings"]
             ]
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise QueryError(
+            raise EndpointError(
                 f"{self.endpoint} did not answer with SPARQL JSON results",
                 hint="is this the query URL of a SPARQL endpoint?",
             ) from None
@@ -94,7 +96,7 @@ class RemoteEngine:
         try:
             return Graph().parse(data=body, format="turtle")
         except Exception:
-            raise QueryError(
+            raise EndpointError(
                 f"{self.endpoint} did not answer with RDF (Turtle)",
                 hint="is this the query URL of a SPARQL endpoint?",
             ) from None

@@ -31,7 +31,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 from ..about import version
-from ..errors import TkgError
+from ..errors import RemoteError
 from ..paths import write_atomic
 from ..sparql.remote import from_json_term
 from . import WDQS
@@ -42,7 +42,7 @@ _ONE_AT_A_TIME = threading.Lock()
 Row = dict[str, Any]
 
 
-class WikidataError(TkgError):
+class WikidataError(RemoteError):
     """The endpoint could not be reached, kept failing, or answered something unusable."""
 
 
