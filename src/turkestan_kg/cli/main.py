@@ -126,3 +126,6 @@ EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in E
 @click.version_option(package_name=DISTRIBUTION, prog_name="tkg")
 def main() -> None:
     """turkestan-kg: the Communist Party of Turkestan (1918-1924) as a knowledge graph."""
+    import logging
+
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)

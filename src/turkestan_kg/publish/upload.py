@@ -9,14 +9,13 @@ store swaps the data in one operation: a failed load leaves the previous data in
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 from ..about import user_agent
 from ..errors import RemoteError
 from ..graph.dataset import KnowledgeGraph, store_payload
+from ..net import Client, Policy
 
 
 class PublishError(RemoteError):
@@ -65,22 +64,14 @@ def publish(
 
 
 def put(url: str, body: bytes, media_type: str, *, timeout: float = 60.0) -> int:
-    """One Graph Store Protocol PUT; the HTTP status, or PublishError saying what went wrong."""
-    request = urllib.request.Request(url, data=body, method="PUT")
-    request.add_header("Content-Type", f"{media_type}; charset=utf-8")
-    request.add_header("User-Agent", user_agent())
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", "replace").strip().splitlines()[:1]
-        raise PublishError(
-            f"the store at {request.full_url} refused the data: HTTP {err.code} {' '.join(detail)}",
-            hint="check that the URL is the store's Graph Store Protocol endpoint (e.g. .../store)",
-        ) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise PublishError(
-            f"cannot reach the store at {request.full_url}: {reason}",
-            hint="check the URL and that the server is running",
-        ) from None
+    """One Graph Store Protocol PUT (retried on 429, 502, 503, 504 and broken connections);
+    the HTTP status, or PublishError saying what went wrong."""
+    policy = Policy(
+        timeout=timeout, retries=2, backoff=0.5, retry_status=frozenset({429, 502, 503, 504})
+    )
+    client = Client(
+        user_agent=user_agent(), policy=policy, error=PublishError, name="the store at {url}"
+    )
+    headers = {"Content-Type": f"{media_type}; charset=utf-8"}
+    client.fetch("PUT", url, lambda answer: None, content=body, headers=headers, sent="data")
+    return client.status

@@ -15,7 +15,7 @@ from ..graph.dataset import KnowledgeGraph
 from ..graph.sssom import Mapping, metadata, read_mappings, render
 from ..namespaces import WD
 from ..paths import write_atomic
-from .client import WikidataClient
+from .client import WikidataClient, WikidataError
 from .entities import EXPECTED_TYPES, WD_PREFIXES, Entity, linkable_entities
 
 
@@ -123,10 +123,16 @@ def check(kg: KnowledgeGraph, mappings: list[Mapping], client: WikidataClient) -
     """Every curated link: does the item still exist, is it a redirect, do type and label fit?"""
     entities = {e.curie: e for e in linkable_entities(kg)}
     qids = sorted({m.object_id.removeprefix("wd:") for m in mappings})
-    rows = client.select(check_query(qids)) if qids else []
+    rows = client.select(check_query(qids), required=("item",)) if qids else []
     facts: dict[str, list[dict[str, Identifier]]] = defaultdict(list)
     for row in rows:
         facts[str(row["item"]).removeprefix(str(WD))].append(row)
+    if unanswered := [q for q in qids if q not in facts]:
+        raise WikidataError(
+            f"{client.endpoint} gave no row for {len(unanswered)} of the {len(qids)} items "
+            f"asked about (wd:{unanswered[0]}...), though the query's VALUES gives one for each",
+            hint="is --endpoint a Wikidata-shaped SPARQL endpoint? nothing was checked",
+        )
     return [
         _check_one(m, entities.get(m.subject_id), facts[m.object_id.removeprefix("wd:")])
         for m in mappings

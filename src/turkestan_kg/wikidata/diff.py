@@ -60,7 +60,7 @@ class Statement:
 
 def fetch_statements(client: WikidataClient, qid: str, pids: Iterable[str]) -> list[Statement]:
     """The non-deprecated statements of ``qid`` for the properties ``pids``."""
-    rows = client.select(statements_query(qid, pids))
+    rows = client.select(statements_query(qid, pids), required=("statement", "prop", "value"))
     grouped: dict[str, list[dict[str, Identifier]]] = defaultdict(list)
     for row in rows:
         grouped[str(row["statement"])].append(row)

@@ -80,7 +80,7 @@ def reconcile(kg: KnowledgeGraph, client: WikidataClient, *, limit: int = 5) -> 
     found: list[Candidate] = []
     for entity in linkable_entities(kg):
         if entity.names:
-            rows = client.select(candidates_query(entity))
+            rows = client.select(candidates_query(entity), required=("item", "name", "how"))
             found.extend(score_candidates(entity, rows)[:limit])
     return found
 

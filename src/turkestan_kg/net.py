@@ -1,0 +1,389 @@
+"""The one HTTP client: every request to a SPARQL endpoint, Wikidata or a Graph Store goes here.
+
+Built on kept libraries: httpx (HTTP), tenacity (retries), diskcache (the answer cache).
+What it adds is the policy this project's users need:
+
+- a deadline for the whole request: a body that trickles in is cut off once ``timeout`` has
+  passed (at worst one read later), not only when one read stalls;
+- a size cap enforced while the body streams in (``max_bytes``), so a huge answer is never
+  held in memory whole;
+- retries with jittered exponential back-off on resets, cut-off bodies, timeouts and the
+  statuses that mean "later" (429, 503...), honouring ``Retry-After`` up to ``max_wait``: a
+  server that asks for longer gets a clear error saying so instead of a silent early retry;
+- every answer checked by the caller's ``check`` (the shape it expects) before it is used or
+  cached; an answer that fails it is retried, and never stored;
+- a cache with expiry (``cache_ttl``) whose entries carry their SHA-256: a damaged entry, or
+  one that no longer passes its check, is reported, dropped and fetched again.
+
+>>> Policy().timeout, Policy().retries
+(30.0, 4)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import hashlib
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import tenacity
+
+from .errors import RemoteError
+from .paths import check_replaceable, claim, display_path, owner_kind
+
+T = TypeVar("T")
+LATER = frozenset({429, 500, 502, 503, 504})
+LOCK_WAIT = 5.0
+"""Seconds to wait for another run's lock on the answer cache before going without it."""
+"""Statuses that mean "try again later"."""
+
+
+class Untrusted(Exception):
+    """Raised by a caller's check: the answer is not what was asked for."""
+
+
+class Transient(Exception):
+    """A failure worth retrying, with the server's advice on how long to wait."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How patient the client is and how much it accepts."""
+
+    timeout: float = 30.0
+    """Seconds for a whole request, body included."""
+    retries: int = 4
+    """Attempts after the first one."""
+    backoff: float = 1.0
+    """Seconds before the first retry; doubled each time, with random jitter added."""
+    max_wait: float = 120.0
+    """The longest ``Retry-After`` honoured; a server asking for more gets an error."""
+    max_bytes: int = 256 * 2**20
+    """The largest answer accepted."""
+    cache_ttl: float = 24 * 3600.0
+    """Seconds a cached answer is used before it is asked for again."""
+    retry_status: frozenset[int] = field(default=LATER)
+    """Statuses that are retried; any other status of 400 or more is a refusal."""
+
+
+Sleep = Callable[[float], None]
+Notice = Callable[[str], None]
+
+
+class Client:
+    """Requests with a deadline, a size cap, retries, checks and a cache (see the module).
+
+    ``error`` is the class of what it raises (a :class:`RemoteError`), and ``name`` how its
+    messages call the server, e.g. "SPARQL endpoint {url}" or "the store at {url}".
+    """
+
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        policy: Policy | None = None,
+        cache_dir: Path | None = None,
+        error: type[RemoteError] = RemoteError,
+        name: str = "{url}",
+        sleep: Sleep = time.sleep,
+        notice: Notice = lambda message: None,
+    ) -> None:
+        self.policy = policy or Policy()
+        self.error, self.name, self.sleep, self.notice = error, name, sleep, notice
+        self.headers = {"User-Agent": user_agent}
+        self.cache = AnswerCache(cache_dir, self.policy.cache_ttl, notice) if cache_dir else None
+        self.attempts = 0
+        self.status = 0
+        """The HTTP status of the last answer."""
+
+    def fetch(
+        self,
+        method: str,
+        url: str,
+        check: Callable[[bytes], T],
+        *,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        sent: str = "request",
+    ) -> T:
+        """``check(body)`` of the answer to one request, from the cache when it holds one
+        (only GET and POST answers are cached, and only when a cache folder was given)."""
+        key = _key(method, url, content, headers) if method in ("GET", "POST") else None
+        cached = self._from_cache(key, check)
+        if cached is not None:
+            return cached[0]
+        value, body = self._with_retries(method, url, check, content, headers or {}, sent)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, body)
+        return value
+
+    def close(self) -> None:
+        """Close the answer cache, if there is one."""
+        if self.cache is not None:
+            self.cache.close()
+
+    def _from_cache(self, key: str | None, check: Callable[[bytes], T]) -> tuple[T] | None:
+        if self.cache is None or key is None:
+            return None
+        body = self.cache.get(key)
+        if body is None:
+            return None
+        try:
+            return (check(body),)
+        except Untrusted as err:
+            self.notice(f"a cached answer no longer passes its check ({err}); asking again")
+            self.cache.drop(key)
+            return None
+
+    def _with_retries(
+        self,
+        method: str,
+        url: str,
+        check: Callable[[bytes], T],
+        content: bytes | None,
+        headers: Mapping[str, str],
+        sent: str,
+    ) -> tuple[T, bytes]:
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.policy.retries + 1),
+            wait=lambda state: self._wait(url, state),
+            retry=tenacity.retry_if_exception_type(Transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._once(method, url, check, content, headers, sent)
+        except Transient as err:
+            raise self.error(
+                f"{self._name(url)} kept failing ({err.reason}) after "
+                f"{self.policy.retries + 1} attempt{'s' * bool(self.policy.retries)}",
+                hint="try again later, or raise --timeout / --retries",
+            ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, url: str, state: tenacity.RetryCallState) -> float:
+        err = state.outcome.exception() if state.outcome else None
+        asked = err.retry_after if isinstance(err, Transient) else None
+        if asked is not None:
+            if asked > self.policy.max_wait:
+                raise self.error(
+                    f"{self._name(url)} asks to wait {asked:g} s (Retry-After), longer than "
+                    f"the {self.policy.max_wait:g} s this client waits",
+                    hint="try again later",
+                )
+            return asked
+        n = state.attempt_number - 1
+        jitter = float(tenacity.wait_random(0, self.policy.backoff)(state))
+        return min(self.policy.max_wait, self.policy.backoff * 2.0**n + jitter)
+
+    def _once(
+        self,
+        method: str,
+        url: str,
+        check: Callable[[bytes], T],
+        content: bytes | None,
+        headers: Mapping[str, str],
+        sent: str,
+    ) -> tuple[T, bytes]:
+        self.attempts += 1
+        body = self._body(method, url, content, headers, sent)
+        try:
+            return check(body), body
+        except Untrusted as err:
+            raise Transient(str(err)) from None
+
+    def _body(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], sent: str
+    ) -> bytes:
+        deadline = time.monotonic() + self.policy.timeout
+        try:
+            with (
+                httpx.Client(timeout=self.policy.timeout) as http,
+                http.stream(
+                    method, url, content=content, headers={**self.headers, **headers}
+                ) as response,
+            ):
+                self._status(url, response, sent)
+                return self._read(url, response, deadline)
+        except httpx.TimeoutException:
+            raise Transient(f"no answer from {url} within {self.policy.timeout:g} s") from None
+        except httpx.ConnectError as err:
+            raise self.error(
+                f"cannot reach {self._name(url)}: {_reason(err)}",
+                hint="check the URL and that the server is running",
+            ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as err:
+            raise Transient(f"the connection broke: {_reason(err)}") from None
+        except httpx.HTTPError as err:
+            raise self.error(f"cannot talk to {self._name(url)}: {_reason(err)}") from None
+
+    def _status(self, url: str, response: httpx.Response, sent: str) -> None:
+        code = self.status = response.status_code
+        if code in self.policy.retry_status:
+            raise Transient(
+                f"HTTP {code}", retry_after_seconds(response.headers.get("Retry-After"))
+            )
+        if code >= 400:
+            detail = _first_line(response)
+            raise self.error(f"{self._name(url)} refused the {sent}: HTTP {code} {detail}".strip())
+
+    def _read(self, url: str, response: httpx.Response, deadline: float) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.policy.max_bytes:
+            raise self._too_large(url)
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > self.policy.max_bytes:
+                raise self._too_large(url)
+            if time.monotonic() > deadline:
+                raise Transient(f"no complete answer from {url} within {self.policy.timeout:g} s")
+        return bytes(body)
+
+    def _too_large(self, url: str) -> RemoteError:
+        return self.error(
+            f"{self._name(url)} sent an answer over {self.policy.max_bytes:,} bytes",
+            hint="ask for less (LIMIT), or raise the size limit",
+        )
+
+    def _name(self, url: str) -> str:
+        return self.name.format(url=url)
+
+
+class AnswerCache:
+    """Answers by request, on disk (diskcache), with expiry and a SHA-256 per entry. The
+    folder is marked as tkg's; a damaged one is reported and started afresh."""
+
+    def __init__(self, folder: Path, ttl: float, notice: Notice) -> None:
+        self.folder, self.ttl, self.notice = folder, ttl, notice
+        check_replaceable(folder, "cache", looks_ours=_old_cache)
+        self.store = self._open()
+
+    def _open(self) -> Any:
+        import diskcache
+
+        if self.folder.exists() and owner_kind(self.folder) != "cache":
+            _reset(self.folder)  # empty, or the loose answers of an earlier version
+        self.folder.mkdir(parents=True, exist_ok=True)
+        claim(self.folder, "cache")
+        try:
+            return diskcache.Cache(str(self.folder), timeout=LOCK_WAIT)
+        except sqlite3.OperationalError as err:  # locked by another run: go without
+            self.notice(f"the answer cache is busy ({err}); asking the server")
+            return None
+        except (sqlite3.DatabaseError, OSError) as err:
+            where = display_path(self.folder)
+            self.notice(f"the answer cache {where} was damaged ({err}); starting it anew")
+            _reset(self.folder)
+            claim(self.folder, "cache")
+            return diskcache.Cache(str(self.folder), timeout=LOCK_WAIT)
+
+    def close(self) -> None:
+        """Close the cache's database."""
+        if self.store is not None:
+            self.store.close()
+
+    def get(self, key: str) -> bytes | None:
+        """The answer stored under ``key``, or None (expired, missing, or damaged)."""
+        if self.store is None:
+            return None
+        try:
+            value = self.store.get(key)
+        except (sqlite3.DatabaseError, OSError) as err:
+            self.notice(f"the answer cache could not be read ({err}); asking the server")
+            return None
+        if value is None:
+            return None
+        if not isinstance(value, bytes) or len(value) < 64 or not _intact(value):
+            self.notice(
+                f"a damaged entry in the answer cache {display_path(self.folder)} was dropped"
+            )
+            self.drop(key)
+            return None
+        return value[64:]
+
+    def put(self, key: str, body: bytes) -> None:
+        """Store an answer that passed its check."""
+        digest = hashlib.sha256(body).hexdigest().encode("ascii")
+        if self.store is None:
+            return
+        try:
+            self.store.set(key, digest + body, expire=self.ttl)
+        except (sqlite3.DatabaseError, OSError) as err:
+            self.notice(f"the answer could not be cached ({err})")
+
+    def drop(self, key: str) -> None:
+        """Forget one entry."""
+        if self.store is not None:
+            with contextlib.suppress(sqlite3.DatabaseError, OSError):
+                self.store.delete(key)
+
+
+def _old_cache(folder: Path) -> bool:
+    """The cache of earlier versions: nothing but ``<sha256>.json`` answer files."""
+    return all(p.is_file() and len(p.stem) == 64 and p.suffix == ".json" for p in folder.iterdir())
+
+
+def _reset(folder: Path) -> None:
+    """Empty a cache folder that is tkg's (checked by the caller)."""
+    import shutil
+
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _intact(value: bytes) -> bool:
+    return hashlib.sha256(value[64:]).hexdigest().encode("ascii") == value[:64]
+
+
+def _key(method: str, url: str, content: bytes | None, headers: Mapping[str, str] | None) -> str:
+    accept = (headers or {}).get("Accept", "")
+    text = f"{method}\n{url}\n{accept}\n".encode() + (content or b"")
+    return hashlib.sha256(text).hexdigest()
+
+
+def _reason(err: Exception) -> str:
+    text = str(err) or type(err).__name__
+    return text.splitlines()[0]
+
+
+def _first_line(response: httpx.Response) -> str:
+    try:
+        head = next(response.iter_bytes(), b"")[:300]
+    except httpx.HTTPError:
+        return ""
+    lines = head.decode("utf-8", "replace").strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date.
+
+    >>> retry_after_seconds("7"), retry_after_seconds(None), retry_after_seconds("soon")
+    (7.0, None, None)
+    """
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
