@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .publish.dist import BuildResult, build
     from .publish.rdf import serialize
     from .sparql.catalogue import StoredQuery, get_query, stored_queries
-    from .sparql.run import QueryableGraph, execute, run_query
+    from .sparql.run import QueryableGraph, answer, ask, construct, execute, run_query, select
     from .sparql.run import QueryableGraph as KnowledgeGraph
     from .validation.engines import validate
     from .validation.report import Problem, ValidationReport
@@ -44,6 +44,10 @@ LAZY = {
     "QueryableGraph": "sparql.run",
     "execute": "sparql.run",
     "run_query": "sparql.run",
+    "answer": "sparql.run",
+    "select": "sparql.run",
+    "ask": "sparql.run",
+    "construct": "sparql.run",
     "validate": "validation.engines",
     "Problem": "validation.report",
     "ValidationReport": "validation.report",
@@ -98,11 +102,15 @@ __all__ = [
     "TkgError",
     "ValidationReport",
     "__version__",
+    "answer",
+    "ask",
     "build",
+    "construct",
     "execute",
     "get_query",
     "load",
     "run_query",
+    "select",
     "serialize",
     "stored_queries",
     "validate",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -62,7 +64,15 @@ def validate(
     from ..validation.engines import validate_source
 
     source = source_of(data_dir, ontology_dir, store_dir)
-    report = validate_source(source, shapes=shapes, engine=engine)
+    with ExitStack() as bars:
+
+        def progress(total: int) -> Callable[[int], None]:
+            bar = bars.enter_context(
+                click.progressbar(length=total, label="checking", file=sys.stderr)
+            )
+            return bar.update
+
+        report = validate_source(source, shapes=shapes, engine=engine, progress=progress)
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else 1)
 

@@ -12,6 +12,7 @@ such, never pasted into the query text.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -50,10 +51,19 @@ def _year(value: str) -> Identifier:
 
 
 def _iri(value: str) -> Identifier:
-    if not IRI_PATTERN.fullmatch(value):
-        raise ValueError("expected an absolute IRI, e.g. https://w3id.org/turkestan-kg/person/x")
+    """An absolute IRI, or one of the project's CURIEs (``person:turar-risqulov``), expanded."""
     from rdflib import URIRef
 
+    from ..namespaces import PREFIXES
+
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        value = PREFIXES[prefix] + local
+    if not IRI_PATTERN.fullmatch(value):
+        raise ValueError(
+            "expected an absolute IRI or a CURIE, e.g. person:turar-risqulov or "
+            "https://w3id.org/turkestan-kg/person/turar-risqulov"
+        )
     return URIRef(value)
 
 
@@ -174,6 +184,14 @@ def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     """One stored query by name, or QueryError listing the names there are."""
     path = (folder or queries_dir()) / f"{name}.rq"
     if not path.is_file():
-        names = ", ".join(stored_queries(folder)) or "none"
-        raise QueryError(f"no stored query named {name!r}", hint=f"stored queries: {names}")
+        names = list(stored_queries(folder))
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = (
+            f"did you mean {close[0]}?"
+            if close
+            else f"stored queries: {', '.join(names) or 'none'}"
+        )
+        raise QueryError(
+            f"no stored query named {name!r}", hint=f"{hint} (`tkg queries` lists them)"
+        )
     return StoredQuery.from_file(path)

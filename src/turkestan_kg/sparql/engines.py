@@ -20,6 +20,7 @@ from rdflib.query import Result, ResultRow
 from ..errors import QueryError
 from ..graph.dataset import KnowledgeGraph, store_payload
 from ..graph.terms import from_oxigraph_term
+from ..namespaces import PREFIXES
 from . import ENGINES
 from .results import QueryResult
 from .text import Bindings, with_values
@@ -46,7 +47,7 @@ class RdflibEngine:
 
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         try:
-            result = self.kg.query(text, initBindings=bindings)
+            result = self.kg.query(text, initNs=PREFIXES, initBindings=bindings)
         except Exception as err:  # pyparsing and evaluation errors
             raise QueryError(f"rdflib could not run the query: {err}") from None
         return from_rdflib(result)
@@ -90,7 +91,7 @@ class OxigraphEngine:
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         # pyoxigraph's substitutions only reach projected variables, so bind with VALUES.
         try:
-            answer = self.store.query(with_values(text, bindings))
+            answer = self.store.query(with_values(text, bindings), prefixes=PREFIXES)
         except (SyntaxError, OSError, ValueError) as err:
             raise QueryError(f"Oxigraph could not run the query: {err}") from None
         return from_oxigraph(answer)

@@ -20,7 +20,7 @@ from rdflib.term import Identifier
 from ..about import user_agent
 from ..errors import EndpointError
 from ..graph.terms import canonical_language
-from ..namespaces import XSD
+from ..namespaces import PREFIXES, XSD
 from ..net import Client, Policy, Untrusted
 from ..urls import http_url
 from .results import QueryResult
@@ -70,7 +70,7 @@ class RemoteEngine:
         )
 
     def run(self, text: str, bindings: Bindings) -> QueryResult:
-        query = with_values(text, bindings)
+        query = prologue() + with_values(text, bindings)
         graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
         headers = {"Accept": GRAPH_TYPES if graph_form else RESULTS_JSON, "Content-Type": FORM}
         content = urllib.parse.urlencode({"query": query}).encode("utf-8")
@@ -78,6 +78,12 @@ class RemoteEngine:
         return self.client.fetch(
             "POST", self.endpoint, check, content=content, headers=headers, sent="query"
         )
+
+
+def prologue() -> str:
+    """PREFIX lines for the project's prefixes, so queries sent to a remote endpoint may use
+    them as the embedded engines allow (a query's own declarations come after and win)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def select_results(body: bytes, required: Collection[str] = ()) -> QueryResult:

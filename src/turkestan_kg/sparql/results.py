@@ -16,11 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -60,15 +61,71 @@ class QueryResult:
         """Rows as dicts of Python values (int, Decimal, bool, date...; IRIs and others as str)."""
         return [{k: to_python(v) for k, v in row.items()} for row in self.rows]
 
+    def python(self) -> list[dict[str, Any]] | bool | Graph:
+        """The answer in Python: rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and
+        DESCRIBE."""
+        if self.kind == "ask":
+            return bool(self.boolean)
+        if self.kind == "graph":
+            return self.graph if self.graph is not None else Graph()
+        return self.python_rows()
+
     def multiset(self) -> Counter[frozenset[tuple[str, Identifier]]]:
         """The rows as a multiset, for order-insensitive comparison (blank nodes kept as is)."""
         return Counter(frozenset(row.items()) for row in self.rows)
 
 
+class YearMonth(NamedTuple):
+    """An ``xsd:gYearMonth`` value: a month of a year, with no day.
+
+    >>> to_python(Literal("1918-06", datatype=XSD.gYearMonth))
+    YearMonth(year=1918, month=6)
+    """
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        sign = "-" if self.year < 0 else ""
+        return f"{sign}{abs(self.year):04d}-{self.month:02d}"
+
+
 def to_python(node: Node) -> Any:
-    """A Python value for an RDF term; literals Python has no type for stay strings."""
+    """A Python value for an RDF term: int, Decimal, bool, date... as rdflib gives them, an
+    ``xsd:gYear`` as an int and an ``xsd:gYearMonth`` as a :class:`YearMonth`; IRIs and
+    literals Python has no type for as strings.
+
+    >>> to_python(Literal("1921", datatype=XSD.gYear))
+    1921
+    """
+    if isinstance(node, Literal) and node.datatype in GREGORIAN:
+        try:
+            return GREGORIAN[node.datatype](str(node))
+        except ValueError:
+            return str(node)
     value = node.toPython() if isinstance(node, Literal) else node
     return str(value) if isinstance(value, Node) else value
+
+
+GYEAR = re.compile(r"(-?\d{4,})(?:Z|[+-]\d{2}:\d{2})?")
+GYEARMONTH = re.compile(r"(-?\d{4,})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")
+
+
+def _year(text: str) -> int:
+    match = GYEAR.fullmatch(text)
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1))
+
+
+def _year_month(text: str) -> YearMonth:
+    match = GYEARMONTH.fullmatch(text)
+    if not match:
+        raise ValueError(text)
+    return YearMonth(int(match.group(1)), int(match.group(2)))
+
+
+GREGORIAN = {XSD.gYear: _year, XSD.gYearMonth: _year_month}
 
 
 # ----------------------------------------------------------------------- W3C formats

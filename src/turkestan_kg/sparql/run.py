@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from rdflib import Graph
+
 from ..errors import QueryError
 from ..graph.dataset import KnowledgeGraph
 from ..graph.source import Source
@@ -30,16 +32,19 @@ class QueryableGraph(KnowledgeGraph):
     (what ``turkestan_kg.load()`` returns)."""
 
     def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
-        """SPARQL as in rdflib; or, given a stored query's name, its rows as typed Python values.
+        """SPARQL as in rdflib; or, given a stored query's name, its answer in Python (rows
+        for SELECT, a bool for ASK, a Graph for CONSTRUCT and DESCRIBE; see :func:`answer`).
 
         >>> kg = load()
         >>> [row["leaderLabel"] for row in kg.query("leaders-in-year", year=1921)]
         ['Abdullo Rakhimbayev', 'Nazir Turiakylov']
+        >>> len(kg.query("describe-entity", entity="person:turar-risqulov")) > 5
+        True
         >>> len(kg.query("SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }"))
         5
         """
         if isinstance(query_object, str) and STORED_QUERY_NAME.fullmatch(query_object):
-            return run_query(self, query_object, **kwargs)
+            return answer(self, query_object, **kwargs)
         return super().query(query_object, *args, **kwargs)
 
 
@@ -98,6 +103,53 @@ def _source(kg: KnowledgeGraph | None, endpoint: str | None, timeout: float) -> 
     return Source.from_graph(kg)
 
 
+def answer(kg: KnowledgeGraph, query: str, **params: object) -> list[dict[str, Any]] | bool | Graph:
+    """A stored query by name (with typed parameters) or SPARQL text, on the embedded engine:
+    rows of Python values for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT and
+    DESCRIBE. :func:`select`, :func:`ask` and :func:`construct` say which they expect.
+
+    >>> answer(load(), "ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }")
+    True
+    """
+    return _run(kg, query, params).python()
+
+
+def select(kg: KnowledgeGraph, query: str, **params: object) -> list[dict[str, Any]]:
+    """Rows of Python values of a SELECT query (named or written out)."""
+    return _expect(_run(kg, query, params), "select", query).python_rows()
+
+
+def ask(kg: KnowledgeGraph, query: str, **params: object) -> bool:
+    """The answer of an ASK query (named or written out)."""
+    return bool(_expect(_run(kg, query, params), "ask", query).boolean)
+
+
+def construct(kg: KnowledgeGraph, query: str, **params: object) -> Graph:
+    """The graph a CONSTRUCT or DESCRIBE query (named or written out) gives."""
+    result = _expect(_run(kg, query, params), "graph", query)
+    return result.graph if result.graph is not None else Graph()
+
+
 def run_query(kg: KnowledgeGraph, name: str, **params: object) -> list[dict[str, Any]]:
-    """Run a stored query by name on the embedded engine; rows as dicts of Python values."""
-    return execute(get_query(name), params, kg=kg).python_rows()
+    """The rows of a SELECT query, stored (by name) or written out, on the embedded engine;
+    a CONSTRUCT or ASK query is a QueryError naming the function to use."""
+    return select(kg, name, **params)
+
+
+def _run(kg: KnowledgeGraph, query: str, params: dict[str, object]) -> QueryResult:
+    target = get_query(query) if STORED_QUERY_NAME.fullmatch(query) else query
+    return execute(target, params, kg=kg)
+
+
+FORM_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
+FUNCTION_FOR = {"select": "select() or run_query()", "ask": "ask()", "graph": "construct()"}
+
+
+def _expect(result: QueryResult, kind: str, query: str) -> QueryResult:
+    if result.kind != kind:
+        name = query if STORED_QUERY_NAME.fullmatch(query) else "the query"
+        raise QueryError(
+            f"{name} is a{'n' * (result.kind == 'ask')} {FORM_NAMES[result.kind]} query",
+            hint=f"use turkestan_kg.{FUNCTION_FOR[result.kind]}",
+        )
+    return result

@@ -10,7 +10,7 @@ Oxigraph (:mod:`~turkestan_kg.validation.compile`), ``pyshacl`` is the reference
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ from .compile import compile_shapes
 from .execute import run_on_store, validate_graph
 from .report import Problem, ValidationReport, label, located_problem, node_shape, owner
 
+Progress = Callable[[int], Callable[[int], None]]
+"""Given how many steps there are, a callback to tell of steps done."""
+
 
 def _pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     import pyshacl  # loaded only when asked for: it takes longer to import than to run here
@@ -44,12 +47,20 @@ VALIDATORS = {"fast": validate_graph, "pyshacl": _pyshacl}
 
 
 def validate_source(
-    source: Source, *, shapes: Path | str | None = None, engine: str = "fast"
+    source: Source,
+    *,
+    shapes: Path | str | None = None,
+    engine: str = "fast",
+    progress: Progress | None = None,
 ) -> ValidationReport:
-    """Validate what ``source`` names: the files (with ``engine``) or an on-disk store."""
+    """Validate what ``source`` names: the files (with ``engine``) or an on-disk store (whose
+    checks can take minutes: ``progress(total)`` gives a callback told of each check done)."""
     if source.kind == "store":
         return validate_store(
-            source.store, shapes=source.shapes_file(shapes), name=str(source.store_dir)
+            source.store,
+            shapes=source.shapes_file(shapes),
+            name=str(source.store_dir),
+            progress=progress,
         )
     if source.kind == "endpoint":
         raise TkgError(f"cannot validate {source} yet", hint="validate the files or a --store")
@@ -86,7 +97,11 @@ def validate(
 
 
 def validate_store(
-    store: Any, *, shapes: Path | str | None = None, name: str = "store"
+    store: Any,
+    *,
+    shapes: Path | str | None = None,
+    name: str = "store",
+    progress: Progress | None = None,
 ) -> ValidationReport:
     """Validate an on-disk Oxigraph store (its default graph) with the fast engine.
 
@@ -95,7 +110,9 @@ def validate_store(
     Oxigraph's canonical form.
     """
     shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
-    conforms, report = run_on_store(store, compile_shapes(shapes_graph))
+    checks = compile_shapes(shapes_graph)
+    tick = progress(len(checks)) if progress else (lambda n: None)
+    conforms, report = run_on_store(store, checks, progress=tick)
     problems = []
     for result in report.subjects(SH.focusNode, None):
         path = report.value(result, SH.resultPath)

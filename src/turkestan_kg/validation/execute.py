@@ -28,11 +28,13 @@ def run_on_store(
     store: ox.Store,
     checks: list[Check],
     originals_of: Callable[[], dict[Node, Literal]] = dict,
+    progress: Callable[[int], None] = lambda n: None,
 ) -> tuple[bool, Graph]:
     """Run every check on a store whose default graph holds the data (ontology included).
 
     ``originals_of`` maps Oxigraph's canonical literals back to the data's own forms; it is
     only called once there is a result to report. By default literals stay canonical.
+    ``progress`` is called with 1 after each check.
     """
     originals: dict[Node, Literal] | None = None
     report = Graph()
@@ -53,6 +55,7 @@ def run_on_store(
             }
             conforms = False
             _add_result(report, root, check, row)
+        progress(1)
     report.add((root, SH.conforms, Literal(conforms)))
     return conforms, report
 
