@@ -101,3 +101,11 @@ def test_a_mistyped_query_name_gets_a_suggestion() -> None:
     result = CliRunner().invoke(main, ["query", "tenure"])
     assert result.exit_code == 1
     assert "no stored query named 'tenure' (did you mean tenures?" in result.output
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("text", ["Risqulov", "RÏSQULOV", "rïsqulov"])
+def test_find_by_name_ignores_latin_diacritics(kg: KnowledgeGraph, engine: str, text: str) -> None:
+    query = turkestan_kg.get_query("find-by-name")
+    rows = execute(query, {"text": text}, kg=kg, engine=engine).rows
+    assert URIRef(RISQULOV) in {row["entity"] for row in rows}

@@ -158,3 +158,13 @@ def test_a_parent_that_is_a_file_is_one_clear_error(work: Path) -> None:
     with pytest.raises(BuildError, match="cannot write in afile"):
         build(work / "afile" / "dist")
     assert (work / "afile").read_text() == "x\n"
+
+
+def test_export_of_a_store_reports_progress_and_writes_whole(work: Path) -> None:
+    assert tkg("load", "--store", "store").exit_code == 0
+    result = tkg("export", "--store", "store", "--format", "nquads", "--out", "all.nq")
+    assert result.exit_code == 0
+    size = (work / "all.nq").stat().st_size
+    assert size > 100_000
+    assert f"{size / 1e6:,.1f} MB written" in result.output
+    assert sorted(p.name for p in work.iterdir()) == ["all.nq", "store"]

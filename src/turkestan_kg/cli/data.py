@@ -155,7 +155,18 @@ def export(
 
     if store_dir is not None and out is None:
         raise click.UsageError("--store needs --out (the export can be large)")
-    data = export_source(source_of(data_dir, ontology_dir, store_dir), FORMATS[fmt], out)
+    written = 0
+
+    def progress(n: int) -> None:
+        nonlocal written
+        written += n
+        click.echo(f"\rexporting: {written / 1e6:,.1f} MB written", nl=False, err=True)
+
+    data = export_source(
+        source_of(data_dir, ontology_dir, store_dir), FORMATS[fmt], out, progress=progress
+    )
+    if written:
+        click.echo(err=True)
     if out is None:
         emit(data, None)
 

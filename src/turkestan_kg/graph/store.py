@@ -12,6 +12,7 @@ import io
 import itertools
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -153,17 +154,49 @@ def payload_size(kg: KnowledgeGraph, extra: Iterable[Path]) -> int:
     return len(store_payload(kg)) + sum(p.stat().st_size for p in extra)
 
 
-def dump_store(directory: Path, fmt: RdfFormat, out: Path) -> None:
+def dump_store(
+    directory: Path,
+    fmt: RdfFormat,
+    out: Path,
+    *,
+    progress: Callable[[int], None] = lambda n: None,
+) -> None:
     """Stream a store to ``out`` (via a temporary file): N-Triples gives the default graph
     (the merge), N-Quads every graph. Other formats are refused: they would need the whole
-    graph in memory."""
+    graph in memory. ``progress`` is told of the bytes written, twice a second."""
     store = open_store(directory)
     if fmt.name not in ("ntriples", "nquads"):
         raise BuildError(
             f"a store exports as ntriples or nquads, not {fmt.name}", hint="use --format ntriples"
         )
     with atomic_path(out) as tmp:
-        if fmt.keeps_graphs:
-            store.dump(str(tmp), format=fmt.oxigraph())
-        else:
-            store.dump(str(tmp), format=fmt.oxigraph(), from_graph=ox.DefaultGraph())
+
+        def dump() -> None:
+            if fmt.keeps_graphs:
+                store.dump(str(tmp), format=fmt.oxigraph())
+            else:
+                store.dump(str(tmp), format=fmt.oxigraph(), from_graph=ox.DefaultGraph())
+
+        _watched(dump, tmp, progress)
+
+
+def _watched(work: Callable[[], None], file: Path, progress: Callable[[int], None]) -> None:
+    """Run ``work`` in a thread, telling ``progress`` how much ``file`` grew meanwhile."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as err:  # handed to the caller's thread below
+            failure.append(err)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    done = 0
+    while worker.is_alive():
+        worker.join(0.5)
+        size = file.stat().st_size if file.exists() else done
+        progress(size - done)
+        done = size
+    if failure:
+        raise failure[0]

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BuildError
@@ -20,15 +21,22 @@ from ..paths import write_atomic
 from .rdf import serialize
 
 
-def export(source: Source, fmt: RdfFormat, out: Path | None = None) -> bytes:
+def export(
+    source: Source,
+    fmt: RdfFormat,
+    out: Path | None = None,
+    *,
+    progress: Callable[[int], None] = lambda n: None,
+) -> bytes:
     """The graph in ``fmt``; also written (atomically) to ``out`` when given. A store is
-    streamed straight to ``out`` (and nothing is returned): it needs one."""
+    streamed straight to ``out`` (and nothing is returned): it needs one; ``progress`` is
+    told of the bytes written."""
     if source.kind == "store":
         from ..graph.store import dump_store
 
         if out is None or source.store_dir is None:
             raise BuildError("a store is exported to a file", hint="give --out FILE")
-        dump_store(source.store_dir, fmt, out)
+        dump_store(source.store_dir, fmt, out, progress=progress)
         return b""
     if source.kind == "endpoint":
         raise BuildError(f"cannot export {source} yet", hint="export the files or a --store")
