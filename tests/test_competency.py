@@ -92,9 +92,9 @@ def test_names_by_language(kg: KnowledgeGraph) -> None:
     assert {r["language"]: r["name"] for r in rows if r["kind"] == "preferred"} == {
         "en": "Communist Party of Turkestan",
         "ru": "Коммунистическая партия Туркестана",
-        "uz-latn": "Turkiston Kommunistik partiyasi",
-        "tg-cyrl": "Ҳизби Коммунистии Туркистон",
-        "ky-cyrl": "Түркстан коммунисттик партиясы",
+        "uz-Latn": "Turkiston Kommunistik partiyasi",
+        "tg-Cyrl": "Ҳизби Коммунистии Туркистон",
+        "ky-Cyrl": "Түркстан коммунисттик партиясы",
     }
 
 
