@@ -23,13 +23,31 @@ from rdflib.term import Node
 
 from ..formats import FORMATS
 from ..graph.dataset import KnowledgeGraph
-from ..namespaces import BASE, DCAT, DCTERMS, PREFIXES, RDF, SKOS, TKG, VOID, WD, XSD, bind_prefixes
+from ..namespaces import (
+    BASE,
+    DCAT,
+    DCTERMS,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    TKG,
+    VOID,
+    WD,
+    XSD,
+    bind_prefixes,
+)
 
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
 PART = Namespace(str(DATASET) + "#")
 DOWNLOAD_BASE = BASE + "dist/"
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 MEDIA = Namespace("https://www.iana.org/assignments/media-types/")
+VALIDATE_HOWTO = (
+    "To validate a dump on its own, give the shapes and the ontology beside it, e.g. "
+    "pyshacl -s shapes.ttl -e ontology.ttl turkestan-kg.ttl: the shapes' class checks follow "
+    "the ontology's subclass axioms."
+)
 DUMP_MEDIA_TYPES = {FORMATS[name].media_type for name in ("ntriples", "nquads", "turtle")}
 
 
@@ -154,6 +172,10 @@ def _validation(out: Graph, conforms: bool, problems: int) -> None:
     out.add((DATASET, TKG.conformsToShapes, Literal(conforms)))
     out.add((DATASET, TKG.validationProblems, Literal(problems)))
     out.add((DATASET, TKG.validationReport, URIRef(DOWNLOAD_BASE + "validation-report.ttl")))
+    # The shapes' sh:class checks follow the ontology's subclass axioms: a dump is validated
+    # with the ontology beside it.
+    out.add((DATASET, DCTERMS.requires, URIRef(DOWNLOAD_BASE + "ontology.ttl")))
+    out.add((DATASET, RDFS.comment, Literal(VALIDATE_HOWTO, lang="en")))
     if not conforms:
         out.remove((DATASET, DCTERMS.conformsTo, None))
 

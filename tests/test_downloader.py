@@ -1,0 +1,79 @@
+"""What someone holding only dist/ can do: validate the dump with third-party tools, exactly
+as a downloader would, and find how in the dataset description."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import Graph, URIRef
+
+from turkestan_kg import build
+from turkestan_kg.namespaces import DCTERMS, RDFS
+from turkestan_kg.validation.execute import validate_graph
+
+DATASET = URIRef("https://w3id.org/turkestan-kg/dataset/turkestan-kg")
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("downloaded") / "dist"
+    build(out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("turkestan-kg.ttl", "turtle"),
+        ("turkestan-kg.nt", "nt"),
+        ("turkestan-kg.rdf", "xml"),
+        ("turkestan-kg.jsonld", "json-ld"),
+    ],
+)
+def test_each_dump_conforms_under_pyshacl_with_the_ontology_beside_it(
+    dist: Path, name: str, fmt: str
+) -> None:
+    conforms, _, text = pyshacl.validate(
+        str(dist / name),
+        data_graph_format=fmt,
+        shacl_graph=str(dist / "shapes.ttl"),
+        ont_graph=str(dist / "ontology.ttl"),
+        inference="none",
+        advanced=True,
+    )
+    assert conforms, text
+
+
+def test_the_pyshacl_command_a_downloader_runs_says_conforms(dist: Path) -> None:
+    pyshacl_cli = Path(sys.executable).parent / "pyshacl"
+    run = subprocess.run(
+        [str(pyshacl_cli), "-s", "shapes.ttl", "-e", "ontology.ttl", "turkestan-kg.ttl"],
+        cwd=dist,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "Conforms: True" in run.stdout
+
+
+def test_the_projects_engine_agrees_on_the_published_files(dist: Path) -> None:
+    data = Graph().parse(dist / "turkestan-kg.ttl")
+    data += Graph().parse(dist / "ontology.ttl")
+    conforms, report = validate_graph(data, Graph().parse(dist / "shapes.ttl"))
+    assert conforms, report.serialize(format="turtle")
+
+
+def test_the_description_says_how_to_validate(dist: Path) -> None:
+    void = Graph().parse(dist / "void.ttl")
+    assert (
+        DATASET,
+        DCTERMS.requires,
+        URIRef("https://w3id.org/turkestan-kg/dist/ontology.ttl"),
+    ) in void
+    howto = " ".join(str(c) for c in void.objects(DATASET, RDFS.comment))
+    assert "pyshacl -s shapes.ttl -e ontology.ttl turkestan-kg.ttl" in howto
