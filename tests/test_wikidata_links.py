@@ -32,3 +32,11 @@ def test_every_wikidata_item_in_the_data_is_reviewed(kg: KnowledgeGraph) -> None
 def test_known_wrong_guesses_are_absent(kg: KnowledgeGraph) -> None:
     for qid in ("Q179248", "Q485150", "Q484464", "Q7257", "Q1774814", "Q2305208"):
         assert WD[qid] not in set(kg.data_graph().objects()), qid
+
+
+def test_a_link_still_to_be_confirmed_is_not_given_full_confidence(root: Path) -> None:
+    from turkestan_kg.graph.sssom import read_mappings
+
+    for mapping in read_mappings(root / "data" / "wikidata-links.sssom.tsv"):
+        if "to be confirmed" in mapping.comment or "confirm by" in mapping.comment:
+            assert float(mapping.confidence) < 1.0, mapping.subject_id
