@@ -77,3 +77,38 @@ def test_the_description_says_how_to_validate(dist: Path) -> None:
     ) in void
     howto = " ".join(str(c) for c in void.objects(DATASET, RDFS.comment))
     assert "pyshacl -s shapes.ttl -e ontology.ttl turkestan-kg.ttl" in howto
+
+
+@pytest.mark.parametrize(
+    ("subject", "predicate", "value", "source"),
+    [
+        ("place/soviet-union", "http://schema.org/foundingDate", "1922-12-30", "agent/curators"),
+        (
+            "place/awliya-ata",
+            "https://w3id.org/turkestan-kg/ontology#modernName",
+            "Taraz",
+            "agent/curators",
+        ),
+        (
+            "organization/communist-party-of-turkestan",
+            "http://www.w3.org/2004/02/skos/core#prefLabel",
+            "Communist Party of Turkestan",
+            "source/enwiki-cpt/infobox source/enwiki-cpt/lead-1",  # stated in both sections
+        ),
+    ],
+)
+def test_the_flat_turtle_says_who_states_each_fact(
+    dist: Path, subject: str, predicate: str, value: str, source: str
+) -> None:
+    """The issue's examples: the curators' additions are not passed off as sourced."""
+    from turkestan_kg.publish.provenance import split
+
+    base = "https://w3id.org/turkestan-kg/"
+    _, sources = split(Graph().parse(dist / "turkestan-kg.ttl"))
+    found = {
+        str(src)
+        for (s, p, o), given in sources.items()
+        if str(s) == base + subject and str(p) == predicate and str(o) == value
+        for _, src in given
+    }
+    assert found == {base + part for part in source.split()}

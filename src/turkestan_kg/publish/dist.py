@@ -129,7 +129,7 @@ def publication(
 def _jsonld_extras(canonical: Canonical) -> dict[str, bytes]:
     context = canonical.context
     extras = {"context.jsonld": dumps(context)}
-    views = framed_views(canonical.triples, context)
+    views = framed_views(canonical.facts, context)
     extras.update({f"frames/{name}.jsonld": data for name, data in views.items()})
     return extras
 

@@ -3,8 +3,9 @@
 Blank nodes are labelled by the W3C RDF Dataset Canonicalization algorithm (URDNA2015, via
 pyld), so two exports of the same graph are identical files: N-Triples and N-Quads are the
 canonical forms themselves (sorted), the other formats are written from the canonically
-labelled graph, in a fixed order. The triple formats carry the merged data graph; N-Quads and TriG keep one
-named graph per source section.
+labelled graph, in a fixed order. The triple formats carry the merged data graph with each
+fact's provenance as a reification (:mod:`.provenance`); N-Quads and TriG keep one named graph
+per source section instead.
 
 >>> from turkestan_kg.formats import FORMATS
 >>> b"Communist Party of Turkestan" in serialize(load(), FORMATS["ntriples"])
@@ -28,6 +29,7 @@ from ..graph.dataset import KnowledgeGraph
 from ..graph.terms import from_oxigraph_term
 from ..namespaces import ONTOLOGY_GRAPH, RDF, XSD, bind_prefixes
 from .jsonld import JsonObject, build_context, compact, dumps
+from .provenance import with_provenance
 
 RDF_LANGSTRING = str(RDF.langString)
 XSD_STRING = str(XSD.string)
@@ -122,8 +124,18 @@ class Canonical:
         return self.kg.data_graph()
 
     @cached_property
+    def flat(self) -> Graph:
+        """The merged data graph with each fact's provenance, for the one-graph formats."""
+        return with_provenance(self.kg)
+
+    @cached_property
     def triples(self) -> str:
-        """Canonical N-Triples of the merged data graph."""
+        """Canonical N-Triples of the flat graph: the facts and their provenance."""
+        return canonical_nquads(self.flat)
+
+    @cached_property
+    def facts(self) -> str:
+        """Canonical N-Triples of the facts alone (for the framed views)."""
         return canonical_nquads(self.merged)
 
     @cached_property
@@ -133,8 +145,8 @@ class Canonical:
 
     @cached_property
     def context(self) -> JsonObject:
-        """The JSON-LD context for the data."""
-        return build_context(self.merged)
+        """The JSON-LD context for the data and its provenance."""
+        return build_context(self.flat)
 
     @cached_property
     def graph(self) -> Graph:
