@@ -447,3 +447,20 @@ def test_in_a_real_browser(base: str) -> None:
         browser.screenshot(ARTIFACTS / "editor.png")
     finally:
         browser.quit()
+
+
+def test_a_facts_reifier_is_a_readable_page(base: str, tmp_path: Path) -> None:
+    from turkestan_kg import load
+    from turkestan_kg.publish.rdf import with_provenance
+
+    flat = with_provenance(load())
+    taraz = next(
+        s for s, _, o in flat.triples((None, None, None)) if str(o) == "Taraz" and "genid" in str(s)
+    )
+    path = urllib.parse.urlsplit(str(taraz)).path.removeprefix("/turkestan-kg")
+    status, headers, body = fetch(base + path, accept="text/html")
+    assert status == 200 and "text/html" in headers["Content-Type"]
+    assert b"Taraz" in body and b"curators" in body
+    status, _, body = fetch(base + path + ".ttl")
+    assert status == 200 and b"prov:wasAttributedTo agent:curators" in body
+    assert fetch(base + "/.well-known/genid/fact-0000", accept="text/turtle")[0] == 404

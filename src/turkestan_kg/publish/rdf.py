@@ -29,7 +29,7 @@ from ..graph.dataset import KnowledgeGraph
 from ..graph.terms import from_oxigraph_term
 from ..namespaces import ONTOLOGY_GRAPH, RDF, XSD, bind_prefixes
 from .jsonld import JsonObject, build_context, compact, dumps
-from .provenance import with_provenance
+from .provenance import reified
 
 RDF_LANGSTRING = str(RDF.langString)
 XSD_STRING = str(XSD.string)
@@ -126,7 +126,7 @@ class Canonical:
     @cached_property
     def flat(self) -> Graph:
         """The merged data graph with each fact's provenance, for the one-graph formats."""
-        return with_provenance(self.kg)
+        return reified(from_canonical(self.quads))
 
     @cached_property
     def triples(self) -> str:
@@ -155,6 +155,11 @@ class Canonical:
         for triple in from_canonical(self.triples).triples((None, None, None)):
             graph.add(triple)
         return graph
+
+
+def with_provenance(kg: KnowledgeGraph) -> Graph:
+    """The merged data graph with each fact's reification and sources (:mod:`.provenance`)."""
+    return reified(from_canonical(canonical_nquads(data_dataset(kg))))
 
 
 def serialize(kg: KnowledgeGraph, fmt: RdfFormat, canonical: Canonical | None = None) -> bytes:

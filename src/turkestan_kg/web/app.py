@@ -20,7 +20,7 @@ from ..paths import ONTOLOGY_FILE, SHAPES_FILE
 from ..publish.htmldoc import ontology_page, shapes_page
 from . import endpoint, files, home
 from .conneg import choose
-from .entities import entity
+from .entities import entity, reifier
 from .http import HttpError, Response, Start
 from .pages import page
 from .sandbox import Limits
@@ -96,6 +96,8 @@ class LinkedDataApp:
             return files.vocabulary(environ, path, ONTOLOGY_FILE, ontology_page)
         if path in SHAPES_PATHS:
             return files.vocabulary(environ, path, SHAPES_FILE, shapes_page)
+        if path.startswith("/.well-known/genid/"):
+            return reifier(site, path, environ)
         return entity(site, path, environ)
 
     def error(self, status: str, message: str, environ: dict[str, Any]) -> Response:

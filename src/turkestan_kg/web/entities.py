@@ -9,9 +9,9 @@ import urllib.parse
 from html import escape
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
-from ..namespaces import BASE
+from ..namespaces import BASE, bind_prefixes
 from . import charts, neighbourhood
 from .conneg import choose
 from .http import HttpError, Response, not_acceptable
@@ -36,6 +36,34 @@ def entity(site: Site, path: str, environ: dict[str, Any]) -> Response:
         return Response("200 OK", html.encode(), "text/html; charset=utf-8", vary)
     body = serialize_graph(description.graph, media, site.context)
     return Response("200 OK", body, f"{media}; charset=utf-8", vary)
+
+
+def reifier(site: Site, path: str, environ: dict[str, Any]) -> Response:
+    """A fact's reifier (``/.well-known/genid/fact-...``): the statement and its sources."""
+    base_path, suffix = split_suffix(path)
+    node = URIRef(BASE + base_path.lstrip("/"))
+    description = bind_prefixes(Graph())
+    for triple in site.provenance.triples((node, None, None)):
+        description.add(triple)
+    if not len(description):
+        raise HttpError("404 Not Found", f"no statement {node}")
+    media = _media(path, suffix, environ)
+    location = base_path + (suffix or suffix_for(media))
+    vary = (("Vary", "Accept, Accept-Language"), ("Content-Location", location))
+    if media != "text/html":
+        body = serialize_graph(description, media, site.context)
+        return Response("200 OK", body, f"{media}; charset=utf-8", vary)
+    jsonld = serialize_graph(description, "application/ld+json", site.context).decode()
+    alternates = {media: base_path + suffix for suffix, media in SUFFIXES.items()}
+    page = entity_page(
+        node,
+        description,
+        site.labeller(environ, description),
+        sources={},
+        alternates=alternates,
+        jsonld=jsonld,
+    )
+    return Response("200 OK", page.encode(), "text/html; charset=utf-8", vary)
 
 
 def _node(site: Site, base_path: str, path: str) -> URIRef:

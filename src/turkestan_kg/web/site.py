@@ -6,6 +6,7 @@ the data does not change while serving).
 from __future__ import annotations
 
 import urllib.parse
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,13 @@ class Site:
         self.charts: dict[str, str] = {}
         self.static = project_root() / STATIC_ROOT
         self.dist = dist_dir or project_root() / "dist"
+
+    @cached_property
+    def provenance(self) -> Graph:
+        """Each fact's reifier with its sources, as the one-graph dumps publish them."""
+        from ..publish.rdf import with_provenance
+
+        return with_provenance(self.kg)
 
     @property
     def store(self) -> Any:
