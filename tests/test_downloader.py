@@ -112,3 +112,20 @@ def test_the_flat_turtle_says_who_states_each_fact(
         for _, src in given
     }
     assert found == {base + part for part in source.split()}
+
+
+def test_the_data_model_is_pictured_in_dist(dist: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from rdflib.namespace import RDF
+
+    from turkestan_kg.namespaces import curie
+
+    svg = (dist / "docs" / "model.svg").read_text(encoding="utf-8")
+    ET.fromstring(svg)  # well-formed
+    data = Graph().parse(dist / "turkestan-kg.ttl")
+    used = {curie(c) for c in data.objects(None, RDF.type)}
+    assert all(f">{name}</text>" in svg for name in used - {"rdf:Statement"})
+    assert "a kind of org:Membership" in svg  # tkg:Tenure, from the ontology
+    assert "org:memberDuring → time:Interval" in svg  # from the data's use
+    assert svg in (dist / "docs" / "index.html").read_text(encoding="utf-8")

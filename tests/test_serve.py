@@ -182,6 +182,8 @@ def test_stored_query_page_and_downloads(base: str) -> None:
 
 def test_ontology_and_shapes_dereference(base: str) -> None:
     assert b'id="Tenure"' in fetch(base + "/ontology")[2]
+    page = fetch(base + "/ontology.html")[2]
+    assert b'<figure class="model"><svg' in page and b"a kind of org:Membership" in page
     status, _headers, body = fetch(base + "/ontology", accept="text/turtle")
     assert status == 200 and b"owl:Ontology" in body
     assert b'id="S07-Tenure"' in fetch(base + "/shapes")[2]

@@ -43,6 +43,7 @@ from ..validation.report import ValidationReport
 from .description import Distribution, describe
 from .htmldoc import ontology_page, shapes_page
 from .jsonld import dumps, framed_views
+from .model import model_svg
 from .rdf import Canonical, canonical_nquads, from_canonical, serialize
 
 DIST_NAME = "turkestan-kg"
@@ -109,7 +110,10 @@ def publication(
     files.update(_jsonld_extras(canonical))
     files["ontology.ttl"] = (ontology / ONTOLOGY_FILE).read_bytes()
     files["shapes.ttl"] = (ontology / SHAPES_FILE).read_bytes()
-    files["docs/index.html"] = ontology_page(parse_file(ontology / ONTOLOGY_FILE)).encode("utf-8")
+    vocabulary = parse_file(ontology / ONTOLOGY_FILE)
+    diagram = model_svg(vocabulary, canonical.merged)
+    files["docs/model.svg"] = diagram.encode("utf-8")
+    files["docs/index.html"] = ontology_page(vocabulary, diagram=diagram).encode("utf-8")
     files["docs/shapes.html"] = shapes_page(parse_file(ontology / SHAPES_FILE)).encode("utf-8")
     files["validation-report.ttl"] = canonical_turtle(report.graph)
     description = describe(

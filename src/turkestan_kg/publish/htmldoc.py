@@ -40,11 +40,14 @@ DETAILS = (
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 
-def ontology_page(graph: Graph) -> str:
-    """The ontology as one HTML page: metadata, then every term by kind."""
+def ontology_page(graph: Graph, *, diagram: str = "") -> str:
+    """The ontology as one HTML page: metadata, the data model's picture (an SVG, when
+    given), then every term by kind."""
     iri = next(iter(graph.subjects(RDF.type, OWL.Ontology)))
     title = str(graph.value(iri, DCTERMS.title) or "Ontology")
     body = [f"<h1>{escape(title)}</h1>", _metadata(graph, iri)]
+    if diagram:
+        body += ['<h2 id="model">Data model</h2>', f'<figure class="model">{diagram}</figure>']
     for kind, heading in SECTIONS:
         terms = sorted(
             t

@@ -9,6 +9,7 @@ header (``Vary: Accept``), and each representation also has its own URL (``.ttl`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from html import escape
@@ -93,7 +94,8 @@ class LinkedDataApp:
         if path.startswith("/dist/"):
             return files.dist_file(site, path.removeprefix("/dist/"))
         if path in ONTOLOGY_PATHS or re.fullmatch(r"/ontology/[0-9.]+", path):
-            return files.vocabulary(environ, path, ONTOLOGY_FILE, ontology_page)
+            page = functools.partial(ontology_page, diagram=site.model)
+            return files.vocabulary(environ, path, ONTOLOGY_FILE, page)
         if path in SHAPES_PATHS:
             return files.vocabulary(environ, path, SHAPES_FILE, shapes_page)
         if path.startswith("/.well-known/genid/"):

@@ -55,6 +55,14 @@ class Site:
         self.dist = dist_dir or project_root() / "dist"
 
     @cached_property
+    def model(self) -> str:
+        """The data model's picture (SVG), for the ontology page."""
+        from ..namespaces import ONTOLOGY_GRAPH
+        from ..publish.model import model_svg
+
+        return model_svg(self.kg.graph(ONTOLOGY_GRAPH), self.data_only)
+
+    @cached_property
     def provenance(self) -> Graph:
         """Each fact's reifier with its sources, as the one-graph dumps publish them."""
         from ..publish.rdf import with_provenance
