@@ -129,3 +129,9 @@ def test_the_data_model_is_pictured_in_dist(dist: Path) -> None:
     assert "a kind of org:Membership" in svg  # tkg:Tenure, from the ontology
     assert "org:memberDuring → time:Interval" in svg  # from the data's use
     assert svg in (dist / "docs" / "index.html").read_text(encoding="utf-8")
+
+
+def test_dist_alone_says_how_to_cite_it(dist: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert (dist / "CITATION.cff").read_bytes() == (root / "CITATION.cff").read_bytes()
+    assert "CITATION.cff" in (dist / "SHA256SUMS").read_text()

@@ -10,7 +10,7 @@ builds of the same sources are byte-identical.
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "dist"
 >>> result = build(out)
 >>> [str(p.relative_to(out)) for p in result.files][:3]
-['.turkestan-kg', 'SHA256SUMS', 'context.jsonld']
+['.turkestan-kg', 'CITATION.cff', 'SHA256SUMS']
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from .model import model_svg
 from .rdf import Canonical, canonical_nquads, from_canonical, serialize
 
 DIST_NAME = "turkestan-kg"
+CITATION_FILE = "CITATION.cff"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ def publication(
     )
     files["void.ttl"] = canonical_turtle(description)
     files[MARKER] = marker_text("dist")  # tkg made this folder: it may replace it
+    citation = project_root() / CITATION_FILE
+    if citation.is_file():  # so that dist/ alone says how to cite it
+        files[CITATION_FILE] = citation.read_bytes()
     files["SHA256SUMS"] = checksums(files)
     return files
 
