@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import pyoxigraph as ox
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import split_uri
@@ -34,7 +35,8 @@ from ..graph.terms import canonical_language
 from ..namespaces import BASE, PREFIXES, RDF, TKG, TKGSH, XSD, curie
 
 JsonObject = dict[str, Any]
-NQUADS = {"format": "application/n-quads", "useNativeTypes": True}
+NATIVE_TYPES = {"useNativeTypes": True}
+RDF_LANGSTRING = str(RDF.langString)
 NATIVE_JSON = {XSD.integer, XSD.boolean}  # written as JSON numbers and booleans
 # In frames, literal-valued properties are named by compact IRI: a language-map term would
 # expand the match-anything frame {} to nothing.
@@ -99,13 +101,62 @@ def expanded(canonical_nquads: str) -> list[Any]:
 
 @functools.lru_cache(maxsize=4)
 def _expanded(canonical_nquads: str) -> list[Any]:
-    return list(jsonld.from_rdf(canonical_nquads, NQUADS))
+    # pyld's own N-Quads parser compares each quad with every earlier one of its graph (over
+    # a second for the dumps): Oxigraph parses, and pyld is handed its dataset structure.
+    return list(jsonld.from_rdf(pyld_dataset(canonical_nquads), NATIVE_TYPES))
+
+
+PyldTerm = dict[str, str]
+PyldDataset = dict[str, list[dict[str, PyldTerm]]]
+
+
+def pyld_dataset(nquads: str) -> PyldDataset:
+    """N-Quads (blank node labels kept) as pyld's RDF dataset: graph name -> triples."""
+    out: PyldDataset = {}
+    for quad in ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+        name = quad.graph_name
+        key = "@default" if isinstance(name, ox.DefaultGraph) else _pyld_term(name)["value"]
+        triple = {
+            k: _pyld_term(v)
+            for k, v in zip(SPO, (quad.subject, quad.predicate, quad.object), strict=True)
+        }
+        out.setdefault(key, []).append(triple)
+    return out
+
+
+SPO = ("subject", "predicate", "object")
+
+
+def _pyld_term(term: Any) -> PyldTerm:
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": f"_:{term.value}"}
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if term.language:
+        language = canonical_language(term.language)
+        return {
+            "type": "literal",
+            "value": term.value,
+            "datatype": RDF_LANGSTRING,
+            "language": language,
+        }
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+
+
+CHUNK = 200
+"""Nodes compacted at a time: pyld's compaction of one @graph grows with the square of its
+size, while each node compacts the same alone (compaction embeds nothing)."""
 
 
 def compact(canonical_nquads: str, context: JsonObject) -> JsonObject:
     """The canonical N-Quads compacted against ``context``, nodes sorted by ``id``."""
     options = {"graph": True, "skipExpansion": True}  # from_rdf gives expanded JSON-LD
-    document = jsonld.compact(expanded(canonical_nquads), context, options)
+    nodes = expanded(canonical_nquads)
+    document: JsonObject = {"@context": context["@context"], "@graph": []}
+    for start in range(0, len(nodes), CHUNK):
+        part = jsonld.compact(nodes[start : start + CHUNK], context, options)
+        document["@context"] = part["@context"]
+        document["@graph"] += part.get("@graph", [])
     return _tidy(document, context)
 
 

@@ -20,67 +20,26 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import BNode, Dataset, Graph, Literal
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from ..formats import RdfFormat
 from ..graph.dataset import KnowledgeGraph
 from ..graph.terms import from_oxigraph_term
-from ..namespaces import ONTOLOGY_GRAPH, RDF, XSD, bind_prefixes
-from .jsonld import JsonObject, build_context, compact, dumps
+from ..namespaces import ONTOLOGY_GRAPH, bind_prefixes
+from .jsonld import JsonObject, build_context, compact, dumps, pyld_dataset
 from .provenance import reified
-
-RDF_LANGSTRING = str(RDF.langString)
-XSD_STRING = str(XSD.string)
 
 
 def canonical_nquads(dataset: Graph) -> str:
     """The RDFC-1.0 (URDNA2015) canonical N-Quads of a graph or dataset, sorted.
 
-    The graph is handed to pyld as its RDF dataset structure directly: serializing it to
-    N-Quads for pyld to parse again cost more than the canonicalization itself.
+    The graph is handed to pyld as its RDF dataset structure (parsed by Oxigraph): pyld's own
+    N-Quads parser took longer than the canonicalization itself.
     """
+    text = dataset.serialize(format="nquads" if isinstance(dataset, Dataset) else "nt")
     options = {"algorithm": "URDNA2015", "format": "application/n-quads"}
-    return str(jsonld.URDNA2015().main(pyld_dataset(dataset), options))
-
-
-def pyld_dataset(graph: Graph) -> dict[str, list[dict[str, dict[str, str]]]]:
-    """A graph or dataset as pyld's RDF dataset: graph name -> triples of term objects."""
-    quads = (
-        (
-            (s, p, o, getattr(g, "identifier", g))
-            for s, p, o, g in graph.quads((None, None, None, None))
-        )
-        if isinstance(graph, Dataset)
-        else ((s, p, o, None) for s, p, o in graph)
-    )
-    out: dict[str, list[dict[str, dict[str, str]]]] = {}
-    for s, p, o, name in quads:
-        triple = {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
-        out.setdefault(_pyld_graph(name), []).append(triple)
-    return out
-
-
-def _pyld_graph(name: Node | None) -> str:
-    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
-        return "@default"
-    return f"_:{name}" if isinstance(name, BNode) else str(name)
-
-
-def _pyld_term(term: Node) -> dict[str, str]:
-    if isinstance(term, BNode):
-        return {"type": "blank node", "value": f"_:{term}"}
-    if not isinstance(term, Literal):
-        return {"type": "IRI", "value": str(term)}
-    if term.language:
-        return {
-            "type": "literal",
-            "value": str(term),
-            "datatype": RDF_LANGSTRING,
-            "language": term.language,
-        }
-    return {"type": "literal", "value": str(term), "datatype": str(term.datatype or XSD_STRING)}
+    return str(jsonld.URDNA2015().main(pyld_dataset(text), options))
 
 
 def data_dataset(kg: KnowledgeGraph) -> Dataset:
