@@ -143,20 +143,10 @@ def _pyld_term(term: Any) -> PyldTerm:
     return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
-CHUNK = 200
-"""Nodes compacted at a time: pyld's compaction of one @graph grows with the square of its
-size, while each node compacts the same alone (compaction embeds nothing)."""
-
-
 def compact(canonical_nquads: str, context: JsonObject) -> JsonObject:
     """The canonical N-Quads compacted against ``context``, nodes sorted by ``id``."""
     options = {"graph": True, "skipExpansion": True}  # from_rdf gives expanded JSON-LD
-    nodes = expanded(canonical_nquads)
-    document: JsonObject = {"@context": context["@context"], "@graph": []}
-    for start in range(0, len(nodes), CHUNK):
-        part = jsonld.compact(nodes[start : start + CHUNK], context, options)
-        document["@context"] = part["@context"]
-        document["@graph"] += part.get("@graph", [])
+    document = jsonld.compact(expanded(canonical_nquads), context, options)
     return _tidy(document, context)
 
 
