@@ -9,6 +9,7 @@ busy. Results past the row limit are refused.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import queue
 import threading
@@ -21,6 +22,8 @@ from rdflib import Graph
 
 from ..errors import TkgError
 from ..sparql.results import QueryResult
+
+LOG = logging.getLogger("turkestan_kg")
 
 
 class SandboxError(TkgError):
@@ -44,12 +47,15 @@ def _serve(conn: Connection, source: bytes | Path) -> None:
     is N-Quads to load into memory, or the directory of an on-disk store to open read-only."""
     import pyoxigraph as ox
 
+    from .policy import isolate
+
+    isolated = isolate()  # before any query: no network from here on
     if isinstance(source, Path):
         store = ox.Store.read_only(str(source))
     else:
         store = ox.Store()
         store.load(source, format=ox.RdfFormat.N_QUADS)
-    conn.send(("ready", None))
+    conn.send(("ready", isolated))
     while True:
         try:
             text, max_results = conn.recv()
@@ -100,6 +106,7 @@ class QueryPool:
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
         self._replacements: list[threading.Thread] = []
+        self.isolated = False
         for _ in range(workers):
             self._idle.put(self._start())
 
@@ -108,7 +115,9 @@ class QueryPool:
         process = self._context.Process(target=_serve, args=(child, self.source), daemon=True)
         process.start()
         child.close()
-        parent.recv()  # "ready"
+        _, self.isolated = parent.recv()  # ("ready", whether the worker is off the network)
+        if not self.isolated:
+            LOG.warning("SPARQL workers could not be taken off the network on this system")
         return process, parent
 
     def run(self, text: str) -> QueryResult:

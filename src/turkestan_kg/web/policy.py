@@ -1,0 +1,64 @@
+"""What the public /sparql endpoint runs, decided on the parsed query, not on its text.
+
+A query is parsed by rdflib's SPARQL 1.1 parser and refused if any ``SERVICE`` pattern
+appears anywhere in its parse tree (subqueries, nested groups, ``SERVICE SILENT``, a
+variable as endpoint...). Comments, strings and IRIs that merely contain the word are
+never mistaken for it, and no spelling hides a real one. A query rdflib cannot parse is
+refused too: what cannot be checked is not run. The workers that run queries also have no
+network at all (:func:`isolate`), so even a wrong decision here could not reach another host.
+
+>>> federated("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }")
+True
+>>> federated('SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/> {}" } # SERVICE')
+False
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Iterator
+from typing import Any
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+
+class Unchecked(ValueError):
+    """The query could not be parsed, so it could not be checked."""
+
+
+def federated(query: str) -> bool:
+    """Whether the query has a SERVICE pattern anywhere; Unchecked if it does not parse."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(query)
+    except (ParseException, ValueError, TypeError) as err:
+        raise Unchecked(str(err).splitlines()[0]) from None
+    return any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(tree))
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of a parse tree (pyparsing results, rdflib's CompValues, lists)."""
+    from pyparsing import ParseResults
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, dict):
+            stack.extend(dict.values(current))
+        elif isinstance(current, ParseResults | list | tuple):
+            stack.extend(list(current))
+
+
+def isolate() -> bool:
+    """Take this process off every network (a network namespace of its own with nothing in
+    it: not even the host's loopback). True if that worked; Linux only, as root or where
+    unprivileged user namespaces are allowed."""
+    if not hasattr(os, "fork") or not os.path.exists("/proc/self/ns/net"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
