@@ -466,3 +466,19 @@ def test_a_facts_reifier_is_a_readable_page(base: str, tmp_path: Path) -> None:
     status, _, body = fetch(base + path + ".ttl")
     assert status == 200 and b"prov:wasAttributedTo agent:curators" in body
     assert fetch(base + "/.well-known/genid/fact-0000", accept="text/turtle")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/queries/nope",
+        "/queries/../../../../etc/passwd",
+        "/queries/..%2F..%2Fqueries%2Ftenures",
+        "/queries/%2Fetc%2Fhostname",
+        "/queries/tenures.rq",
+    ],
+)
+def test_stored_queries_only_by_catalogue_name(base: str, path: str) -> None:
+    status, _, body = fetch(base + path)
+    assert status == 404
+    assert b"etc" not in body and b".rq" not in body and b"No such file" not in body

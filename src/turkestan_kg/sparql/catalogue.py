@@ -181,17 +181,11 @@ def stored_queries(folder: Path | None = None) -> dict[str, StoredQuery]:
 
 
 def get_query(name: str, folder: Path | None = None) -> StoredQuery:
-    """One stored query by name, or QueryError listing the names there are."""
-    path = (folder or queries_dir()) / f"{name}.rq"
-    if not path.is_file():
-        names = list(stored_queries(folder))
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = (
-            f"did you mean {close[0]}?"
-            if close
-            else f"stored queries: {', '.join(names) or 'none'}"
-        )
-        raise QueryError(
-            f"no stored query named {name!r}", hint=f"{hint} (`tkg queries` lists them)"
-        )
-    return StoredQuery.from_file(path)
+    """One stored query by name, or QueryError suggesting the closest. The name is looked up
+    in the catalogue, never made into a path."""
+    catalogue = stored_queries(folder)
+    if name in catalogue:
+        return catalogue[name]
+    close = difflib.get_close_matches(name, list(catalogue), n=1)
+    hint = f"did you mean {close[0]}?" if close else f"stored queries: {', '.join(catalogue)}"
+    raise QueryError(f"no stored query named {name!r}", hint=f"{hint}; `tkg queries` lists them")

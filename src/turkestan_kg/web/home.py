@@ -131,8 +131,10 @@ def stored_query(site: Site, name: str, environ: dict[str, Any]) -> Response:
     params = {k: v[0] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
     fmt = params.pop("format", None)
     lang = params.pop("lang", None)
+    query = stored_queries().get(name)  # by catalogue name only: never a path
+    if query is None:
+        raise HttpError("404 Not Found", "no stored query by that name; the home page lists them")
     try:
-        query = get_query(name)
         result = site.engine.run(query.text, query.bindings(params))
     except QueryError as err:
         raise HttpError("400 Bad Request", err.message) from None
