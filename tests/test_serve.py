@@ -482,3 +482,32 @@ def test_stored_queries_only_by_catalogue_name(base: str, path: str) -> None:
     status, _, body = fetch(base + path)
     assert status == 404
     assert b"etc" not in body and b".rq" not in body and b"No such file" not in body
+
+
+def entity_paths() -> list[str]:
+    from turkestan_kg import load
+
+    base = "https://w3id.org/turkestan-kg/"
+    data = load().data_graph()
+    return sorted(
+        "/" + str(s)[len(base) :]
+        for s in set(data.subjects())
+        if isinstance(s, URIRef) and str(s).startswith(base) and "/" in str(s)[len(base) :]
+    )
+
+
+def test_every_entity_is_the_same_graph_in_every_rdf_view(base: str) -> None:
+    """Blank nodes included: rdflib's JSON-LD writer dropped them for tenures and events."""
+    from rdflib.compare import isomorphic
+
+    formats = {".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
+    different = []
+    for path in entity_paths():
+        status, _, turtle = fetch(base + path + ".ttl")
+        assert status == 200, path
+        expected = Graph().parse(data=turtle, format="turtle")
+        for suffix, fmt in formats.items():
+            graph = Graph().parse(data=fetch(base + path + suffix)[2], format=fmt)
+            if not isomorphic(graph, expected):
+                different.append(path + suffix)
+    assert different == []

@@ -5,6 +5,8 @@
 ['application/ld+json', 'application/n-triples', 'application/rdf+xml', 'text/turtle']
 >>> serialize_graph(Graph(), "text/turtle", {"@context": {}})
 b'\\n'
+>>> serialize_graph(Graph(), "application/ld+json", {"@context": {}})
+b'{\\n  "@graph": []\\n}\\n'
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 from rdflib import Graph
 
 from ..formats import GRAPH_FORMATS, rdf_by_media_type
+from ..publish.jsonld import compact, dumps
+from ..publish.rdf import canonical_nquads
 
 VIEW_TYPES = [f.media_type for f in GRAPH_FORMATS]
 """The media types an entity, a CONSTRUCT answer or the service description is offered in."""
@@ -24,8 +28,9 @@ SUFFIXES = {f.file_extension: f.media_type for f in GRAPH_FORMATS}
 def serialize_graph(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
     """``graph`` in ``media``; JSON-LD compacted with the site's context."""
     fmt = rdf_by_media_type(media)
-    if fmt.name == "jsonld":
-        return graph.serialize(format="json-ld", context=context["@context"], encoding="utf-8")
+    if fmt.name == "jsonld":  # as dist/ writes it: rdflib's writer drops nodes a context
+        # types as @id (a period's blank node, say); pyld compacts the canonical form whole
+        return dumps(compact(canonical_nquads(graph), context))
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
