@@ -511,3 +511,62 @@ def test_every_entity_is_the_same_graph_in_every_rdf_view(base: str) -> None:
             if not isomorphic(graph, expected):
                 different.append(path + suffix)
     assert different == []
+
+
+def raw(base: str, request: bytes) -> bytes:
+    """Send bytes as they are (headers a client library would not let through)."""
+    import socket as sock
+
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    with sock.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("length", "status"),
+    [(b"abc", b"400"), (b"-1", b"400"), (b"99999999", b"413")],
+)
+def test_a_bad_content_length_is_a_clear_error(base: str, length: bytes, status: bytes) -> None:
+    answer = raw(
+        base,
+        b"POST /sparql HTTP/1.0\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: " + length + b"\r\n\r\nASK {}",
+    )
+    assert answer.split(b" ")[1] == status
+
+
+def test_protocol_mistakes(base: str) -> None:
+    two = "/sparql?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")])
+    assert fetch(base + two)[0] == 400
+    no_type = fetch(base + "/sparql", data=b"query=ASK%20%7B%7D", headers={"Content-Type": ""})
+    assert no_type[0] == 415
+    assert fetch(base + "/dist/%00")[0] == 404
+
+
+def test_dataset_parameters_are_honoured(base: str) -> None:
+    infobox = "https://w3id.org/turkestan-kg/graph/infobox"
+    see_also = "https://w3id.org/turkestan-kg/graph/see-also"
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{see_also}> WHERE {{ ?s ?p ?o }}"
+    counts = {}
+    for graph in (infobox, see_also):
+        url = (
+            base + "/sparql?" + urllib.parse.urlencode({"query": query, "default-graph-uri": graph})
+        )
+        body = json.loads(fetch(url, accept="application/sparql-results+json")[2])
+        counts[graph] = int(body["results"]["bindings"][0]["n"]["value"])
+    assert counts[infobox] > counts[see_also] > 0  # the protocol's dataset wins over FROM
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": named, "named-graph-uri": infobox})
+    body = json.loads(fetch(url, accept="application/sparql-results+json")[2])
+    assert [b["g"]["value"] for b in body["results"]["bindings"]] == [infobox]
+
+
+def test_relative_iris_resolve_against_the_endpoint(base: str) -> None:
+    query = "CONSTRUCT { <thing> <rel> ?o } WHERE { BIND (1 AS ?o) }"
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+    status, _, body = fetch(url, accept="application/n-triples")
+    assert status == 200 and f"<{base}/thing>".encode() in body

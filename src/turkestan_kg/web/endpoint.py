@@ -7,6 +7,7 @@ Queries sent by clients run in stoppable worker processes (:mod:`.sandbox`); upd
 from __future__ import annotations
 
 import urllib.parse
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -36,9 +37,10 @@ READ_ONLY = "this endpoint is read-only: updates are refused"
 
 def sparql(site: Site, environ: dict[str, Any], max_query_bytes: int) -> Response:
     """Answer a query (GET, POST form or POST direct), or describe the service."""
-    query = read_query(environ, max_query_bytes)
-    if query is None:
+    request = read_query(environ, max_query_bytes)
+    if request is None:
         return service_description(site, environ)
+    query = request.query
     try:
         if federated(query):
             raise HttpError(
@@ -49,7 +51,12 @@ def sparql(site: Site, environ: dict[str, Any], max_query_bytes: int) -> Respons
             "400 Bad Request", f"not a SPARQL 1.1 query this endpoint can check: {err}"
         ) from None
     try:
-        result = site.pool.run(query)
+        result = site.pool.run(
+            query,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            base_iri=_base(environ),
+        )
     except SandboxError as err:
         status = SANDBOX_STATUS.get(err.status, "500 Internal Server Error")
         raise HttpError(status, err.message) from None
@@ -69,44 +76,73 @@ def sparql(site: Site, environ: dict[str, Any], max_query_bytes: int) -> Respons
     return Response("200 OK", body, f"{fmt.media_type}; charset=utf-8", (("Vary", "Accept"),))
 
 
-def read_query(environ: dict[str, Any], max_query_bytes: int) -> str | None:
-    """The query text of a request, or None (a request for the service description)."""
+@dataclass(frozen=True)
+class Request:
+    """A query and the dataset the SPARQL 1.1 Protocol parameters give it."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def read_query(environ: dict[str, Any], max_query_bytes: int) -> Request | None:
+    """The query of a request and its dataset, or None (a request for the service
+    description). Protocol mistakes are 400, 403, 405, 413 or 415 with a message."""
     method = environ.get("REQUEST_METHOD", "GET")
     params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
     if method in ("GET", "HEAD"):
         if "update" in params:
             raise HttpError("403 Forbidden", READ_ONLY)
-        found = params.get("query")
-        return str(found[0]) if found else None
+        return _request(params.get("query"), params) if "query" in params else None
     if method != "POST":
         raise HttpError("405 Method Not Allowed", f"{method} is not allowed on /sparql")
     return _posted_query(environ, params, max_query_bytes)
 
 
-def _posted_query(
-    environ: dict[str, Any], params: dict[str, list[str]], max_query_bytes: int
-) -> str:
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    if length > max_query_bytes:
-        raise HttpError(
-            "413 Content Too Large", f"the request body is over {max_query_bytes} bytes"
-        )
-    body = environ["wsgi.input"].read(length).decode("utf-8", "replace")
-    kind = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip()
-    if kind == "application/sparql-update":
-        raise HttpError("403 Forbidden", READ_ONLY)
-    if kind == "application/sparql-query":
-        return str(body)
-    form = urllib.parse.parse_qs(body)
-    if "update" in form:
-        raise HttpError("403 Forbidden", READ_ONLY)
-    found = form.get("query") or params.get("query")
+def _request(found: list[str] | None, params: dict[str, list[str]]) -> Request:
     if not found:
         raise HttpError(
             "400 Bad Request",
             "no query: send query=... as a form field or application/sparql-query",
         )
-    return str(found[0])
+    if len(found) > 1:
+        raise HttpError("400 Bad Request", "more than one query parameter: send exactly one")
+    return Request(
+        found[0],
+        tuple(params.get("default-graph-uri", [])),
+        tuple(params.get("named-graph-uri", [])),
+    )
+
+
+def _posted_query(
+    environ: dict[str, Any], params: dict[str, list[str]], max_query_bytes: int
+) -> Request:
+    body = _body(environ, max_query_bytes)
+    kind = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if kind == "application/sparql-update":
+        raise HttpError("403 Forbidden", READ_ONLY)
+    if kind == "application/sparql-query":
+        return _request([body], params)
+    if kind != "application/x-www-form-urlencoded":
+        raise HttpError(
+            "415 Unsupported Media Type",
+            "send application/x-www-form-urlencoded (query=...) or application/sparql-query",
+        )
+    form = urllib.parse.parse_qs(body)
+    if "update" in form:
+        raise HttpError("403 Forbidden", READ_ONLY)
+    return _request(form.get("query"), {**params, **form})
+
+
+def _body(environ: dict[str, Any], max_query_bytes: int) -> str:
+    declared = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    if not declared.isdigit():
+        raise HttpError("400 Bad Request", f"Content-Length {declared!r} is not a byte count")
+    if int(declared) > max_query_bytes:
+        raise HttpError(
+            "413 Content Too Large", f"the request body is over {max_query_bytes} bytes"
+        )
+    return str(environ["wsgi.input"].read(int(declared)).decode("utf-8", "replace"))
 
 
 def service_description(site: Site, environ: dict[str, Any]) -> Response:
@@ -145,6 +181,17 @@ def _description(site: Site, origin_url: str) -> Graph:
 def _result_format_iris() -> list[str]:
     results = [RESULTS_FORMATS[n].w3c_iri for n in RESULTS_ORDER]
     return [iri for iri in results if iri] + [f.w3c_iri for f in GRAPH_FORMATS]
+
+
+def _base(environ: dict[str, Any]) -> str | None:
+    """The endpoint's own URL, the base IRI of relative IRIs in a query (None if the request
+    does not say which host it was sent to)."""
+    from ..urls import http_url
+
+    try:
+        return http_url(origin(environ) + "/sparql")
+    except ValueError:
+        return None
 
 
 def origin(environ: dict[str, Any]) -> str:

@@ -90,7 +90,10 @@ def static_file(site: Site, path: str) -> Response:
 def dist_file(site: Site, name: str) -> Response:
     """A file of the last ``tkg build`` (the dataset description's download URLs)."""
     root = site.dist.resolve()
-    target = (root / name).resolve()
+    try:
+        target = (root / name).resolve()
+    except (ValueError, OSError):  # a NUL byte or a name the file system refuses
+        raise HttpError("404 Not Found", "no such file in the published data") from None
     if not target.is_file() or root not in target.parents or target.suffix not in DIST_TYPES:
         raise HttpError("404 Not Found", f"no file {name} in the published data (run `tkg build`)")
     return Response("200 OK", target.read_bytes(), f"{DIST_TYPES[target.suffix]}; charset=utf-8")

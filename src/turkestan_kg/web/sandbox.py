@@ -58,13 +58,30 @@ def _serve(conn: Connection, source: bytes | Path) -> None:
     conn.send(("ready", isolated))
     while True:
         try:
-            text, max_results = conn.recv()
+            text, max_results, dataset = conn.recv()
         except EOFError:
             return
-        conn.send(_answer(store, text, max_results))
+        conn.send(_answer(store, text, max_results, dataset))
 
 
-def _answer(store: Any, text: str, max_results: int) -> tuple[str, Any]:
+Dataset = tuple[tuple[str, ...], tuple[str, ...], str | None]
+"""(default graph IRIs, named graph IRIs, base IRI) of a query, as the protocol gave them."""
+
+
+def _options(dataset: Dataset) -> dict[str, Any]:
+    """pyoxigraph's query options for a protocol dataset (ValueError for a bad IRI)."""
+    import pyoxigraph as ox
+
+    default, named, base = dataset
+    options: dict[str, Any] = {"base_iri": base}
+    if default:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default]
+    if named:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+    return options
+
+
+def _answer(store: Any, text: str, max_results: int, dataset: Dataset) -> tuple[str, Any]:
     """("select", (vars, rows)), ("ask", bool), ("graph", triples) or ("error", (status, text))."""
     import pyoxigraph as ox
 
@@ -72,7 +89,7 @@ def _answer(store: Any, text: str, max_results: int) -> tuple[str, Any]:
 
     too_many = ("error", (413, f"the query returns more than {max_results} results; add a LIMIT"))
     try:
-        answer = store.query(text)
+        answer = store.query(text, **_options(dataset))
         if isinstance(answer, ox.QueryBoolean):
             return ("ask", bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -120,13 +137,20 @@ class QueryPool:
             LOG.warning("SPARQL workers could not be taken off the network on this system")
         return process, parent
 
-    def run(self, text: str) -> QueryResult:
+    def run(
+        self,
+        text: str,
+        *,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """The query's result, or SandboxError with the HTTP status to answer."""
         try:
             process, conn = self._idle.get(timeout=self.limits.timeout)
         except queue.Empty:
             raise SandboxError("the server is busy; try again", 503) from None
-        conn.send((text, self.limits.max_results))
+        conn.send((text, self.limits.max_results, (default_graphs, named_graphs, base_iri)))
         if not conn.poll(self.limits.timeout):
             process.kill()
             replacement = threading.Thread(
