@@ -155,3 +155,15 @@ def test_even_unchecked_the_workers_reach_nothing(app: LinkedDataApp, listener: 
     with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the point is below
         app.site.pool.run(query)
     assert listener.connections == before
+
+
+def test_a_query_that_breaks_a_worker_leaves_the_endpoint_working(app: LinkedDataApp) -> None:
+    """A result holding an RDF 1.2 triple term made the worker raise and die; two of them
+    left no worker at all. Past the parser check, straight to the pool, three times."""
+    from turkestan_kg.web.sandbox import SandboxError
+
+    triple_term = "SELECT ?t WHERE { BIND (<<( <http://e/a> <http://e/b> <http://e/c> )>> AS ?t) }"
+    for _ in range(3):
+        with pytest.raises(SandboxError):
+            app.site.pool.run(triple_term)
+    assert app.site.pool.run("ASK { ?s ?p ?o }").boolean is True

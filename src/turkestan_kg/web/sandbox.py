@@ -110,6 +110,8 @@ def _answer(store: Any, text: str, max_results: int, dataset: Dataset) -> tuple[
         return ("error", (400, f"not a SPARQL query (this endpoint is read-only): {err}"))
     except (OSError, ValueError, RuntimeError) as err:
         return ("error", (400, f"the query failed: {err}"))
+    except Exception as err:  # whatever a query does, the worker answers and lives on
+        return ("error", (500, f"the query could not be answered: {err}"))
 
 
 class QueryPool:
@@ -161,7 +163,12 @@ class QueryPool:
             raise SandboxError(
                 f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
             )
-        kind, value = conn.recv()
+        try:
+            kind, value = conn.recv()
+        except (EOFError, OSError):  # the worker died: replace it, answer this one request
+            process.kill()
+            self._idle.put(self._start())
+            raise SandboxError("the query stopped its worker; it was replaced", 500) from None
         self._idle.put((process, conn))
         if kind == "error":
             code, message = value
