@@ -174,18 +174,22 @@ def queries_dir() -> Path:
     return project_root() / "queries"
 
 
+def query_files(folder: Path | None = None) -> dict[str, Path]:
+    """The ``.rq`` files of a folder by query name, in name order (nothing is parsed)."""
+    return {p.stem: p for p in sorted((folder or queries_dir()).glob("*.rq"))}
+
+
 def stored_queries(folder: Path | None = None) -> dict[str, StoredQuery]:
     """Every stored query of a folder, by name."""
-    paths = sorted((folder or queries_dir()).glob("*.rq"))
-    return {p.stem: StoredQuery.from_file(p) for p in paths}
+    return {name: StoredQuery.from_file(path) for name, path in query_files(folder).items()}
 
 
 def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     """One stored query by name, or QueryError suggesting the closest. The name is looked up
-    in the catalogue, never made into a path."""
-    catalogue = stored_queries(folder)
+    among the catalogue's files, never made into a path; only that one file is parsed."""
+    catalogue = query_files(folder)
     if name in catalogue:
-        return catalogue[name]
+        return StoredQuery.from_file(catalogue[name])
     close = difflib.get_close_matches(name, list(catalogue), n=1)
     hint = f"did you mean {close[0]}?" if close else f"stored queries: {', '.join(catalogue)}"
     raise QueryError(f"no stored query named {name!r}", hint=f"{hint}; `tkg queries` lists them")

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from ..errors import QueryError
 from ..formats import FORMATS
 from ..namespaces import BASE, DCTERMS, FOAF, QB, RDF, RDFS, TKG, bind_prefixes
-from ..sparql.catalogue import StoredQuery, get_query, stored_queries
+from ..sparql.catalogue import StoredQuery, get_query, query_files, stored_queries
 from ..sparql.results import MEDIA_TYPES, SELECT_FORMATS, QueryResult, render
 from . import charts
 from .http import HttpError, Response
@@ -131,9 +131,9 @@ def stored_query(site: Site, name: str, environ: dict[str, Any]) -> Response:
     params = {k: v[0] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
     fmt = params.pop("format", None)
     lang = params.pop("lang", None)
-    query = stored_queries().get(name)  # by catalogue name only: never a path
-    if query is None:
+    if name not in query_files():  # by catalogue name only: never a path
         raise HttpError("404 Not Found", "no stored query by that name; the home page lists them")
+    query = get_query(name)
     try:
         result = site.engine.run(query.text, query.bindings(params))
     except QueryError as err:
