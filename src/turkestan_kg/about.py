@@ -4,8 +4,7 @@ The version is read from the installed package's metadata, so it is written in o
 (``pyproject.toml``); it is read only when first asked for (``importlib.metadata`` takes
 longer to import than the whole ``tkg --help``).
 
->>> from turkestan_kg.about import USER_AGENT, __version__
->>> USER_AGENT.startswith(f"turkestan-kg/{__version__} ")
+>>> user_agent().startswith(f"turkestan-kg/{version()} ")
 True
 """
 
@@ -34,12 +33,4 @@ def user_agent() -> str:
     return f"{DISTRIBUTION}/{version()} ({HOMEPAGE}; SPARQL client)"
 
 
-def __getattr__(name: str) -> str:
-    if name == "__version__":
-        return version()
-    if name == "USER_AGENT":
-        return user_agent()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = ["DISTRIBUTION", "HOMEPAGE", "USER_AGENT", "__version__", "user_agent", "version"]  # noqa: F822
+__all__ = ["DISTRIBUTION", "HOMEPAGE", "user_agent", "version"]

@@ -114,11 +114,6 @@ def rdf_by_media_type(media_type: str) -> RdfFormat:
     raise KeyError(media_type)
 
 
-def rdf_by_extension(extension: str) -> RdfFormat | None:
-    """The RDF format whose file extension is ``extension`` (with its dot), or None."""
-    return next((f for f in FORMATS.values() if f.file_extension == extension), None)
-
-
 def results_by_media_type(media_type: str) -> ResultsFormat:
     """The results format of a media type or one of its aliases (KeyError if there is none)."""
     for fmt in RESULTS_FORMATS.values():
@@ -135,7 +130,6 @@ __all__ = [
     "W3C_RESULTS_FORMATS",
     "RdfFormat",
     "ResultsFormat",
-    "rdf_by_extension",
     "rdf_by_media_type",
     "results_by_media_type",
 ]

@@ -59,12 +59,6 @@ def parse_file(path: Path) -> Graph:
     return graph
 
 
-def check_syntax(path: Path) -> None:
-    """Raise ParseError with file, line and column if a Turtle file is not well-formed."""
-    for _ in _checked(_parser(path), path):
-        pass
-
-
 def _parser(path: Path) -> pyoxigraph.QuadParser:
     fmt = pyoxigraph.RdfFormat.N_TRIPLES if path.suffix == ".nt" else pyoxigraph.RdfFormat.TURTLE
     return pyoxigraph.parse(path=str(path), format=fmt)
