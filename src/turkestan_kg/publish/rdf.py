@@ -118,7 +118,7 @@ class Canonical:
 
 def with_provenance(kg: KnowledgeGraph) -> Graph:
     """The merged data graph with each fact's reification and sources (:mod:`.provenance`)."""
-    return reified(from_canonical(canonical_nquads(data_dataset(kg))))
+    return Canonical(kg).flat
 
 
 def serialize(kg: KnowledgeGraph, fmt: RdfFormat, canonical: Canonical | None = None) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -25,45 +26,53 @@ ORGANIZATION = URIRef("http://www.w3.org/ns/org#organization")
 
 def entity(site: Site, path: str, environ: dict[str, Any]) -> Response:
     """The entity at ``path`` in the representation the client asked for."""
-    base_path, suffix = split_suffix(path)
+    base_path, _ = split_suffix(path)
     node = _node(site, base_path, path)
-    media = _media(path, suffix, environ)
-    location = base_path + (suffix or suffix_for(media))
-    vary = (("Vary", "Accept, Accept-Language"), ("Content-Location", location))
     description = neighbourhood.outgoing(site.store, node)
-    if media == "text/html":
-        html = entity_html(site, node, description, environ)
-        return Response("200 OK", html.encode(), "text/html; charset=utf-8", vary)
-    body = serialize_graph(description.graph, media, site.context)
-    return Response("200 OK", body, f"{media}; charset=utf-8", vary)
+
+    def page() -> str:
+        return entity_html(site, node, description, environ)
+
+    return _represent(site, path, environ, description.graph, page)
 
 
 def reifier(site: Site, path: str, environ: dict[str, Any]) -> Response:
     """A fact's reifier (``/.well-known/genid/fact-...``): the statement and its sources."""
-    base_path, suffix = split_suffix(path)
+    base_path, _ = split_suffix(path)
     node = URIRef(BASE + base_path.lstrip("/"))
     description = bind_prefixes(Graph())
     for triple in site.provenance.triples((node, None, None)):
         description.add(triple)
     if not len(description):
         raise HttpError("404 Not Found", f"no statement {node}")
+
+    def page() -> str:
+        jsonld = serialize_graph(description, "application/ld+json", site.context).decode()
+        return entity_page(
+            node,
+            description,
+            site.labeller(environ, description),
+            sources={},
+            alternates={media: base_path + suffix for suffix, media in SUFFIXES.items()},
+            jsonld=jsonld,
+        )
+
+    return _represent(site, path, environ, description, page)
+
+
+def _represent(
+    site: Site, path: str, environ: dict[str, Any], graph: Graph, page: Callable[[], str]
+) -> Response:
+    """``graph`` in the RDF view the path's suffix or the Accept header asks for, or the
+    HTML ``page``; with Vary and the representation's own URL as Content-Location."""
+    base_path, suffix = split_suffix(path)
     media = _media(path, suffix, environ)
     location = base_path + (suffix or suffix_for(media))
     vary = (("Vary", "Accept, Accept-Language"), ("Content-Location", location))
-    if media != "text/html":
-        body = serialize_graph(description, media, site.context)
-        return Response("200 OK", body, f"{media}; charset=utf-8", vary)
-    jsonld = serialize_graph(description, "application/ld+json", site.context).decode()
-    alternates = {media: base_path + suffix for suffix, media in SUFFIXES.items()}
-    page = entity_page(
-        node,
-        description,
-        site.labeller(environ, description),
-        sources={},
-        alternates=alternates,
-        jsonld=jsonld,
-    )
-    return Response("200 OK", page.encode(), "text/html; charset=utf-8", vary)
+    if media == "text/html":
+        return Response("200 OK", page().encode(), "text/html; charset=utf-8", vary)
+    body = serialize_graph(graph, media, site.context)
+    return Response("200 OK", body, f"{media}; charset=utf-8", vary)
 
 
 def _node(site: Site, base_path: str, path: str) -> URIRef:
