@@ -23,6 +23,16 @@ def kg() -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of dist/ for every test that only reads it."""
+    from turkestan_kg import build
+
+    out = tmp_path_factory.mktemp("build") / "dist"
+    build(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def shapes_path() -> Path:
     return ROOT / "ontology" / "shapes.ttl"
 

@@ -27,13 +27,6 @@ from turkestan_kg.publish.rdf import canonical_nquads, with_provenance
 DATASET = URIRef("https://w3id.org/turkestan-kg/dataset/turkestan-kg")
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "dist"
-    build(out)
-    return out
-
-
 def lower_languages(graph: Graph) -> Graph:
     """Language tags compare case-insensitively (RDF 1.1); pyld writes them in lower case."""
     out = Graph()

@@ -11,18 +11,10 @@ import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
-from turkestan_kg import build
 from turkestan_kg.namespaces import DCTERMS, RDFS
 from turkestan_kg.validation.execute import validate_graph
 
 DATASET = URIRef("https://w3id.org/turkestan-kg/dataset/turkestan-kg")
-
-
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("downloaded") / "dist"
-    build(out)
-    return out
 
 
 @pytest.mark.parametrize(

@@ -32,15 +32,6 @@ RDFS_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # keeps 
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from turkestan_kg import build
-
-    out = tmp_path_factory.mktemp("served") / "dist"
-    build(out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def base(dist: Path) -> Iterator[str]:
     app = LinkedDataApp(load(), limits=Limits(timeout=2, max_results=500), dist_dir=dist)
     server = make_server(
@@ -189,11 +180,8 @@ def test_ontology_and_shapes_dereference(base: str) -> None:
     assert b'id="S07-Tenure"' in fetch(base + "/shapes")[2]
 
 
-def test_every_iri_in_dist_resolves(base: str, tmp_path: Path) -> None:
-    from turkestan_kg import build
-
-    build(tmp_path / "dist")
-    graph = Graph().parse(tmp_path / "dist" / "turkestan-kg.nt", format="nt")
+def test_every_iri_in_dist_resolves(base: str, dist: Path) -> None:
+    graph = Graph().parse(dist / "turkestan-kg.nt", format="nt")
     ours = sorted(
         {
             str(t)
