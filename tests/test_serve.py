@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -14,18 +13,17 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from wsgiref.simple_server import make_server
 
 import pytest
 from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, N3, TSV, XML, SPARQLWrapper
+from starlette.datastructures import Headers
 
 from browser import Browser, available
-from servers import free_port
 from turkestan_kg import load
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
-from turkestan_kg.web.server import QuietHandler, ThreadingServer
+from turkestan_kg.web.server import running
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 RDFS_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # keeps graph names in view
@@ -34,14 +32,8 @@ RDFS_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # keeps 
 @pytest.fixture(scope="module")
 def base(dist: Path) -> Iterator[str]:
     app = LinkedDataApp(load(), limits=Limits(timeout=2, max_results=500), dist_dir=dist)
-    server = make_server(
-        "127.0.0.1", free_port(), app, server_class=ThreadingServer, handler_class=QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with running(app) as url:
+        yield url
     app.close()
 
 
@@ -52,7 +44,8 @@ def fetch(
     data: bytes | None = None,
     headers: dict[str, str] | None = None,
     method: str | None = None,
-) -> tuple[int, dict[str, str], bytes]:
+) -> tuple[int, Headers, bytes]:
+    """(status, headers looked up in any letter case, body)."""
     request = urllib.request.Request(
         url,
         data=data,
@@ -61,9 +54,9 @@ def fetch(
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, Headers(dict(response.headers)), response.read()
     except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
+        return err.code, Headers(dict(err.headers)), err.read()
 
 
 PERSON = "/person/turar-risqulov"
@@ -268,10 +261,13 @@ def test_post_form_and_direct(base: str) -> None:
 
 
 def test_service_description_and_cors(base: str) -> None:
-    status, headers, body = fetch(base + "/sparql", accept="text/turtle")
+    page = {"Origin": "https://example.org"}
+    status, headers, body = fetch(base + "/sparql", accept="text/turtle", headers=page)
     assert status == 200 and b"SPARQL11Query" in body
     assert headers["Access-Control-Allow-Origin"] == "*"
-    assert fetch(base + "/sparql", method="OPTIONS")[0] == 204
+    preflight = {**page, "Access-Control-Request-Method": "POST"}
+    status, headers, _ = fetch(base + "/sparql", method="OPTIONS", headers=preflight)
+    assert status == 200 and "POST" in headers["Access-Control-Allow-Methods"]
 
 
 # ------------------------------------------------------------------ security

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -33,6 +34,13 @@ from .main import SECONDS, main, source_options, store_option
     show_default=True,
     help="Rows or triples a SPARQL query may return.",
 )
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
+    help="Megabytes of data each SPARQL worker may hold; a query needing more gets a 503.",
+)
 @store_option(
     "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
 )
@@ -43,6 +51,7 @@ def serve(
     port: int,
     timeout: float,
     max_results: int,
+    max_memory: int,
     store_dir: Path | None,
 ) -> None:
     """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
@@ -57,11 +66,15 @@ def serve(
     from ..web.sandbox import Limits
     from ..web.server import serve as run_server
 
-    run_server(
-        load(data_dir, ontology_dir),
-        host=host,
-        port=port,
-        limits=Limits(timeout, max_results),
-        store_dir=store_dir,
-        announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
-    )
+    try:
+        run_server(
+            load(data_dir, ontology_dir),
+            host=host,
+            port=port,
+            limits=Limits(timeout, max_results, max_memory * 1024**2),
+            store_dir=store_dir,
+            announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped: requests under way were answered first", err=True)
+        sys.exit(130)

@@ -7,16 +7,18 @@ Queries sent by clients run in stoppable worker processes (:mod:`.sandbox`); upd
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
+from starlette.requests import Request as HttpRequest
+from starlette.responses import RedirectResponse, Response
 
 from ..formats import GRAPH_FORMATS, RESULTS_FORMATS, W3C_RESULTS_FORMATS, results_by_media_type
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
 from ..sparql.results import render
 from .conneg import choose
-from .http import HttpError, Response, not_acceptable
+from .http import HttpError, Rendered, not_acceptable
 from .policy import Unchecked, federated
 from .sandbox import SandboxError
 from .site import Site
@@ -27,53 +29,55 @@ RESULTS_ORDER = ("json", "xml", "csv", "tsv")  # the first is what */* gets
 RESULT_TYPES = [RESULTS_FORMATS[n].media_type for n in RESULTS_ORDER] + [
     alias for f in W3C_RESULTS_FORMATS for alias in f.aliases
 ]
-SANDBOX_STATUS = {
-    400: "400 Bad Request",
-    413: "413 Content Too Large",
-    503: "503 Service Unavailable",
-}
+Endpoint = Callable[[HttpRequest], Awaitable[Response]]
 READ_ONLY = "this endpoint is read-only: updates are refused"
 
 
-def sparql(site: Site, environ: dict[str, Any], max_query_bytes: int) -> Response:
+def sparql(site: Site, max_query_bytes: int) -> Endpoint:
     """Answer a query (GET, POST form or POST direct), or describe the service."""
-    request = read_query(environ, max_query_bytes)
-    if request is None:
-        return service_description(site, environ)
+
+    async def answer(request: HttpRequest) -> Response:
+        query = await read_query(request, max_query_bytes)
+        accept = request.headers.get("accept")
+        if query is None:
+            return service_description(site, accept, origin(request))
+        key = ("sparql", query, _base(request), accept)
+        return await site.kept.get(key, lambda: run(site, query, _base(request), accept))
+
+    return answer
+
+
+def run(site: Site, request: Request, base: str | None, accept: str | None) -> Rendered:
+    """A checked query run in a worker, its answer in the media type ``accept`` prefers."""
     query = request.query
     try:
         if federated(query):
-            raise HttpError(
-                "400 Bad Request", "SERVICE is not allowed: this endpoint never fetches other URLs"
-            )
+            raise HttpError(400, "SERVICE is not allowed: this endpoint never fetches other URLs")
     except Unchecked as err:
-        raise HttpError(
-            "400 Bad Request", f"not a SPARQL 1.1 query this endpoint can check: {err}"
-        ) from None
+        raise HttpError(400, f"not a SPARQL 1.1 query this endpoint can check: {err}") from None
     try:
         result = site.pool.run(
             query,
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
-            base_iri=_base(environ),
+            base_iri=base,
         )
     except SandboxError as err:
-        status = SANDBOX_STATUS.get(err.status, "500 Internal Server Error")
-        raise HttpError(status, err.message) from None
-    accept = environ.get("HTTP_ACCEPT")
+        raise HttpError(err.status, err.message) from None
+    vary = (("Vary", "Accept"),)
     if result.kind == "graph":
         assert result.graph is not None
         media = choose(accept, VIEW_TYPES)
         if media is None:
             raise not_acceptable("graph results are", VIEW_TYPES)
-        body = serialize_graph(bind_prefixes(result.graph), media, site.context)
-        return Response("200 OK", body, f"{media}; charset=utf-8", (("Vary", "Accept"),))
+        return Rendered(
+            serialize_graph(bind_prefixes(result.graph), media, site.context), media, vary
+        )
     media = choose(accept, RESULT_TYPES)
     if media is None:
         raise not_acceptable("results are", RESULT_TYPES)
     fmt = results_by_media_type(media)
-    body = render(result, fmt.name).encode()
-    return Response("200 OK", body, f"{fmt.media_type}; charset=utf-8", (("Vary", "Accept"),))
+    return Rendered(render(result, fmt.name).encode(), fmt.media_type, vary)
 
 
 @dataclass(frozen=True)
@@ -85,28 +89,42 @@ class Request:
     named_graphs: tuple[str, ...] = ()
 
 
-def read_query(environ: dict[str, Any], max_query_bytes: int) -> Request | None:
+async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | None:
     """The query of a request and its dataset, or None (a request for the service
     description). Protocol mistakes are 400, 403, 405, 413 or 415 with a message."""
-    method = environ.get("REQUEST_METHOD", "GET")
-    params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-    if method in ("GET", "HEAD"):
+    params = _lists(request.query_params.multi_items())
+    if request.method in ("GET", "HEAD"):
         if "update" in params:
-            raise HttpError("403 Forbidden", READ_ONLY)
+            raise HttpError(403, READ_ONLY)
         return _request(params.get("query"), params) if "query" in params else None
-    if method != "POST":
-        raise HttpError("405 Method Not Allowed", f"{method} is not allowed on /sparql")
-    return _posted_query(environ, params, max_query_bytes)
+    body = await _body(request, max_query_bytes)
+    kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if kind == "application/sparql-update":
+        raise HttpError(403, READ_ONLY)
+    if kind == "application/sparql-query":
+        return _request([body], params)
+    if kind != "application/x-www-form-urlencoded":
+        raise HttpError(
+            415, "send application/x-www-form-urlencoded (query=...) or application/sparql-query"
+        )
+    form = _lists(urllib.parse.parse_qsl(body, keep_blank_values=True))
+    if "update" in form:
+        raise HttpError(403, READ_ONLY)
+    return _request(form.get("query"), {**params, **form})
+
+
+def _lists(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key, value in pairs:
+        found.setdefault(key, []).append(value)
+    return found
 
 
 def _request(found: list[str] | None, params: dict[str, list[str]]) -> Request:
     if not found:
-        raise HttpError(
-            "400 Bad Request",
-            "no query: send query=... as a form field or application/sparql-query",
-        )
+        raise HttpError(400, "no query: send query=... as a form field or application/sparql-query")
     if len(found) > 1:
-        raise HttpError("400 Bad Request", "more than one query parameter: send exactly one")
+        raise HttpError(400, "more than one query parameter: send exactly one")
     return Request(
         found[0],
         tuple(params.get("default-graph-uri", [])),
@@ -114,47 +132,32 @@ def _request(found: list[str] | None, params: dict[str, list[str]]) -> Request:
     )
 
 
-def _posted_query(
-    environ: dict[str, Any], params: dict[str, list[str]], max_query_bytes: int
-) -> Request:
-    body = _body(environ, max_query_bytes)
-    kind = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
-    if kind == "application/sparql-update":
-        raise HttpError("403 Forbidden", READ_ONLY)
-    if kind == "application/sparql-query":
-        return _request([body], params)
-    if kind != "application/x-www-form-urlencoded":
-        raise HttpError(
-            "415 Unsupported Media Type",
-            "send application/x-www-form-urlencoded (query=...) or application/sparql-query",
-        )
-    form = urllib.parse.parse_qs(body)
-    if "update" in form:
-        raise HttpError("403 Forbidden", READ_ONLY)
-    return _request(form.get("query"), {**params, **form})
+async def _body(request: HttpRequest, max_query_bytes: int) -> str:
+    """The request body, refused past ``max_query_bytes`` whatever Content-Length says."""
+    declared = (request.headers.get("content-length") or "").strip()
+    if declared and not declared.isdigit():
+        raise HttpError(400, f"Content-Length {declared!r} is not a byte count")
+    too_large = HttpError(413, f"the request body is over {max_query_bytes} bytes")
+    if declared and int(declared) > max_query_bytes:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_query_bytes:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks).decode("utf-8", "replace")
 
 
-def _body(environ: dict[str, Any], max_query_bytes: int) -> str:
-    declared = str(environ.get("CONTENT_LENGTH") or "0").strip()
-    if not declared.isdigit():
-        raise HttpError("400 Bad Request", f"Content-Length {declared!r} is not a byte count")
-    if int(declared) > max_query_bytes:
-        raise HttpError(
-            "413 Content Too Large", f"the request body is over {max_query_bytes} bytes"
-        )
-    return str(environ["wsgi.input"].read(int(declared)).decode("utf-8", "replace"))
-
-
-def service_description(site: Site, environ: dict[str, Any]) -> Response:
+def service_description(site: Site, accept: str | None, origin_url: str) -> Response:
     """The SPARQL 1.1 Service Description, in RDF; browsers are sent to the editor."""
-    media = choose(environ.get("HTTP_ACCEPT"), ["text/turtle", "text/html", *VIEW_TYPES])
+    media = choose(accept, ["text/turtle", "text/html", *VIEW_TYPES])
     if media == "text/html":
-        return Response("303 See Other", b"", "text/plain", (("Location", "/editor"),))
+        return RedirectResponse("/editor", 303)
     if media is None:
-        raise HttpError("406 Not Acceptable", "the service description is RDF")
-    graph = _description(site, origin(environ))
-    body = serialize_graph(graph, media, site.context)
-    return Response("200 OK", body, f"{media}; charset=utf-8", (("Vary", "Accept"),))
+        raise HttpError(406, "the service description is RDF")
+    body = serialize_graph(_description(site, origin_url), media, site.context)
+    return Rendered(body, media, (("Vary", "Accept"),)).response()
 
 
 def _description(site: Site, origin_url: str) -> Graph:
@@ -183,18 +186,17 @@ def _result_format_iris() -> list[str]:
     return [iri for iri in results if iri] + [f.w3c_iri for f in GRAPH_FORMATS]
 
 
-def _base(environ: dict[str, Any]) -> str | None:
+def _base(request: HttpRequest) -> str | None:
     """The endpoint's own URL, the base IRI of relative IRIs in a query (None if the request
     does not say which host it was sent to)."""
     from ..urls import http_url
 
     try:
-        return http_url(origin(environ) + "/sparql")
+        return http_url(origin(request) + "/sparql")
     except ValueError:
         return None
 
 
-def origin(environ: dict[str, Any]) -> str:
+def origin(request: HttpRequest) -> str:
     """scheme://host:port of the request."""
-    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
-    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+    return f"{request.url.scheme}://{request.url.netloc}"

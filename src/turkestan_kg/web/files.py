@@ -1,99 +1,155 @@
 """Files the server hands out: the ontology and shapes (Turtle or HTML), the published
-``dist/``, the SPARQL editor and its static assets. Every path is resolved and checked
-against its root before anything is read.
+``dist/``, the SPARQL editor and its static assets, the stylesheet and icon. Files are sent
+by Starlette's ``StaticFiles`` (paths resolved inside their folder, ETag and
+Last-Modified, ranges), with media types from the one format registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import functools
+import mimetypes
+import re
+from collections.abc import Awaitable, Callable, Collection
+from importlib.resources import files as package_files
+from pathlib import Path
 
 from rdflib import Graph
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.staticfiles import StaticFiles
 
 from ..formats import FORMATS
 from ..graph.files import parse_file
-from ..paths import project_root
+from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root
+from ..publish.htmldoc import ontology_page, shapes_page
 from .conneg import choose
-from .http import HttpError, Response
-from .pages import page
+from .http import HttpError, Rendered
+from .pages import render
 from .site import Site
 
-STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".map": "application/json"}
-DIST_TYPES = {
-    **{f.file_extension: f.media_type for f in FORMATS.values()},
-    ".html": "text/html",
-    "": "text/plain",
-}
-EDITOR_SCRIPT = (
-    "<script>window.yasgui = new Yasgui(document.getElementById('yasgui'), "
-    "{requestConfig: {endpoint: '/sparql', method: 'POST'}, copyEndpointOnNewTab: false, "
-    "endpointCatalogueOptions: {getData: () => [{endpoint: '/sparql'}]}});</script>"
-)
+Endpoint = Callable[[Request], Awaitable[Response]]
+STATIC_SUFFIXES = (".js", ".css", ".map")
+DIST_SUFFIXES = {f.file_extension for f in FORMATS.values()} | {".html", ".cff", ".svg", ""}
+ONTOLOGY_PATHS = ("/ontology", "/ontology.ttl", "/ontology.html")
+SHAPES_PATHS = ("/shapes", "/shapes.ttl", "/shapes.html")
+VERSIONED_ONTOLOGY = re.compile(r"[0-9.]+")
 
 
-def vocabulary(
-    environ: dict[str, Any], path: str, filename: str, render_html: Callable[[Graph], str]
-) -> Response:
+def register_media_types() -> None:
+    """Teach ``mimetypes`` (which StaticFiles asks) every RDF and results format we publish."""
+    for fmt in FORMATS.values():
+        mimetypes.add_type(fmt.media_type, fmt.file_extension)
+    mimetypes.add_type("text/javascript", ".js")
+
+
+def assets() -> list[BaseRoute]:
+    """The stylesheet every page links and the site's icon (also at /favicon.ico)."""
+    folder = package_files("turkestan_kg.web") / "templates"
+    css = Rendered((folder / "site.css").read_bytes(), "text/css", _cached)
+    icon = Rendered((folder / "favicon.svg").read_bytes(), "image/svg+xml", _cached)
+    return [
+        Route("/site.css", _constant(css)),
+        Route("/favicon.svg", _constant(icon)),
+        Route("/favicon.ico", _constant(icon)),
+    ]
+
+
+_cached = (("Cache-Control", "max-age=86400"),)
+
+
+def _constant(answer: Rendered) -> Endpoint:
+    async def send(request: Request) -> Response:
+        return answer.response()
+
+    return send
+
+
+def vocabularies(site: Site) -> list[BaseRoute]:
+    """/ontology and /shapes (and /ontology/VERSION) as Turtle or HTML."""
+    ontology = functools.partial(ontology_page, diagram=site.model)
+    answer_ontology = vocabulary(site, ONTOLOGY_FILE, ontology)
+    routes: list[BaseRoute] = [Route(p, answer_ontology) for p in ONTOLOGY_PATHS]
+    routes.append(Route("/ontology/{version}", _versioned(answer_ontology)))
+    answer_shapes = vocabulary(site, SHAPES_FILE, shapes_page)
+    routes += [Route(p, answer_shapes) for p in SHAPES_PATHS]
+    return routes
+
+
+def _versioned(answer: Endpoint) -> Endpoint:
+    async def versioned(request: Request) -> Response:
+        if not VERSIONED_ONTOLOGY.fullmatch(request.path_params["version"]):
+            raise HttpError(404, f"no ontology version {request.path_params['version']}")
+        return await answer(request)
+
+    return versioned
+
+
+def vocabulary(site: Site, filename: str, render_html: Callable[[Graph], str]) -> Endpoint:
     """The ontology or the shapes: Turtle as written, or its HTML documentation."""
     source = project_root() / "ontology" / filename
-    wants = _vocabulary_type(environ, path)
-    headers = (("Vary", "Accept"),)
-    if wants == "text/turtle":
-        return Response("200 OK", source.read_bytes(), "text/turtle; charset=utf-8", headers)
-    return Response("200 OK", render_html(parse_file(source)).encode(), headers=headers)
+
+    def make(wants: str) -> Rendered:
+        headers = (("Vary", "Accept"),)
+        if wants == "text/turtle":
+            return Rendered(source.read_bytes(), "text/turtle", headers)
+        return Rendered(render_html(parse_file(source)).encode(), "text/html", headers)
+
+    async def answer(request: Request) -> Response:
+        wants = _vocabulary_type(request.url.path, request.headers.get("accept"))
+        return await site.kept.get(("vocabulary", filename, wants), lambda: make(wants))
+
+    return answer
 
 
-def _vocabulary_type(environ: dict[str, Any], path: str) -> str:
+def _vocabulary_type(path: str, accept: str | None) -> str:
     if path.endswith(".ttl"):
         return "text/turtle"
     if path.endswith(".html"):
         return "text/html"
-    wants = choose(environ.get("HTTP_ACCEPT"), ["text/html", "text/turtle"])
+    wants = choose(accept, ["text/html", "text/turtle"])
     if wants is None:
-        raise HttpError("406 Not Acceptable", f"{path} is available as text/html and text/turtle")
+        raise HttpError(406, f"{path} is available as text/html and text/turtle")
     return wants
 
 
-def editor(site: Site) -> Response:
+def editor(site: Site) -> Endpoint:
     """YASGUI when its assets are installed, else a plain form."""
-    if (site.static / "yasgui.min.js").is_file():
-        head = '<link rel="stylesheet" href="/static/yasgui.min.css"><script src="/static/yasgui.min.js"></script>'
-        body = ["<h1>SPARQL editor</h1>", '<div id="yasgui"></div>', EDITOR_SCRIPT]
-        return Response("200 OK", page("SPARQL editor", body, head=head).encode())
-    body = [
-        "<h1>SPARQL editor</h1>",
-        "<p>The full editor (YASGUI) is installed by <code>python3 tasks.py setup</code>; this is the plain form.</p>",
-        '<form method="post" action="/sparql"><textarea name="query" rows="12" cols="80">SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea><br><button>Run</button></form>',
-    ]
-    return Response("200 OK", page("SPARQL editor", body).encode())
+
+    async def answer(request: Request) -> Response:
+        yasgui = (site.static / "yasgui.min.js").is_file()
+        page = render("editor.html", title="SPARQL editor", yasgui=yasgui)
+        return Rendered(page.encode()).response()
+
+    return answer
 
 
-def static_file(site: Site, path: str) -> Response:
+def static_file(site: Site) -> Endpoint:
     """One of the editor's assets (no subfolders)."""
-    name = path.removeprefix("/static/")
-    target = (site.static / name).resolve()
-    if (
-        "/" in name
-        or target.parent != site.static.resolve()
-        or not target.is_file()
-        or target.suffix not in STATIC_TYPES
-    ):
-        raise HttpError("404 Not Found", f"no static file {name}")
-    return Response(
-        "200 OK",
-        target.read_bytes(),
-        f"{STATIC_TYPES[target.suffix]}; charset=utf-8",
-        (("Cache-Control", "max-age=3600"),),
+    return _folder(site.static, STATIC_SUFFIXES, "no static file {name}", max_age=3600)
+
+
+def dist_file(site: Site) -> Endpoint:
+    """A file of the last ``tkg build`` (the dataset description's download URLs)."""
+    return _folder(
+        site.dist, DIST_SUFFIXES, "no file {name} in the published data (run `tkg build`)"
     )
 
 
-def dist_file(site: Site, name: str) -> Response:
-    """A file of the last ``tkg build`` (the dataset description's download URLs)."""
-    root = site.dist.resolve()
-    try:
-        target = (root / name).resolve()
-    except (ValueError, OSError):  # a NUL byte or a name the file system refuses
-        raise HttpError("404 Not Found", "no such file in the published data") from None
-    if not target.is_file() or root not in target.parents or target.suffix not in DIST_TYPES:
-        raise HttpError("404 Not Found", f"no file {name} in the published data (run `tkg build`)")
-    return Response("200 OK", target.read_bytes(), f"{DIST_TYPES[target.suffix]}; charset=utf-8")
+def _folder(root: Path, suffixes: Collection[str], missing: str, max_age: int = 0) -> Endpoint:
+    sender = StaticFiles(directory=root, check_dir=False)
+    headers = {"Cache-Control": f"max-age={max_age}"} if max_age else {}
+
+    async def answer(request: Request) -> Response:
+        name = request.path_params["name"]
+        if "\x00" in name or Path(name).suffix not in suffixes or not root.is_dir():
+            raise HttpError(404, missing.format(name=name))
+        try:
+            response = await sender.get_response(name, request.scope)
+        except HTTPException as err:
+            raise HttpError(err.status_code, missing.format(name=name)) from None
+        response.headers.update(headers)
+        return response
+
+    return answer

@@ -5,23 +5,27 @@ and the stored queries run from those forms.
 from __future__ import annotations
 
 import urllib.parse
-from html import escape
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rdflib import URIRef
+from starlette.requests import Request
+from starlette.responses import Response
 
 from ..errors import QueryError
 from ..formats import FORMATS
 from ..namespaces import BASE, DCTERMS, FOAF, QB, RDF, RDFS, TKG, bind_prefixes
-from ..sparql.catalogue import StoredQuery, get_query, query_files, stored_queries
-from ..sparql.results import MEDIA_TYPES, SELECT_FORMATS, QueryResult, render
+from ..sparql.catalogue import get_query, stored_queries
+from ..sparql.results import MEDIA_TYPES, SELECT_FORMATS, QueryResult
+from ..sparql.results import render as render_result
 from . import charts
-from .http import HttpError, Response
-from .pages import Labeller, page, results_table
+from .http import HttpError, Rendered
+from .pages import Labeller, Value, heading, link, render, result_rows, trusted
 from .site import Site
 from .views import serialize_graph
 
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
+Endpoint = Callable[[Request], Awaitable[Response]]
 ENTITY_GROUPS = {  # heading: class, in the order the home page lists them
     "Parties": TKG.PoliticalParty,
     "Party bodies": TKG.PartyBody,
@@ -43,29 +47,29 @@ def draw_charts(site: Site) -> dict[str, str]:
     }
 
 
-def home(site: Site, environ: dict[str, Any]) -> Response:
+def home_page(site: Site) -> Endpoint:
     """The home page, labelled in the request's languages."""
-    labeller = site.labeller(environ)
-    body = [
-        f"<h1>{escape(labeller.label(DATASET))}</h1>",
-        f"<p>{escape(str(site.data.value(DATASET, DCTERMS.description) or ''))}</p>",
-        f'<p class="src">{escape(str(site.data.value(DATASET, DCTERMS.rights) or ""))}</p>',
-        "<h2>Membership in 1922</h2>",
-        f'<figure class="chart" id="composition">{site.charts["composition"]}</figure>',
-        "<h2>Leaders</h2>",
-        f'<figure class="chart" id="leaders">{site.charts["leaders"]}</figure>',
-        "<h2>Hierarchy</h2>",
-        f'<figure class="chart" id="hierarchy">{site.charts["hierarchy"]}</figure>',
-        "<h2>Entities</h2>",
-        entity_lists(site, labeller),
-        "<h2>Stored queries</h2>",
-        query_forms(),
-    ]
-    return Response(
-        "200 OK",
-        page("turkestan-kg", body, lang=labeller.languages[0]).encode(),
-        headers=(("Vary", "Accept-Language"),),
+
+    async def answer(request: Request) -> Response:
+        languages = site.languages(request)
+        return await site.kept.get(("home", *languages), lambda: _home(site, languages))
+
+    return answer
+
+
+def _home(site: Site, languages: list[str]) -> Rendered:
+    labeller = site.labeller(languages)
+    page = render(
+        "home.html",
+        title=labeller.label(DATASET),
+        lang=languages[0],
+        description=str(site.data.value(DATASET, DCTERMS.description) or ""),
+        rights=str(site.data.value(DATASET, DCTERMS.rights) or ""),
+        charts={name: trusted(svg) for name, svg in site.charts.items()},
+        groups=entity_groups(site, labeller),
+        queries=query_forms(),
     )
+    return Rendered(page.encode(), headers=(("Vary", "Accept-Language"),))
 
 
 def composition_svg(site: Site) -> str:
@@ -94,10 +98,10 @@ def hierarchy_svg(site: Site) -> str:
     )
 
 
-def entity_lists(site: Site, labeller: Labeller) -> str:
+def entity_groups(site: Site, labeller: Labeller) -> list[tuple[str, list[Value]]]:
     """One list of links per kind of entity (subclasses included)."""
     out = []
-    for heading, cls in ENTITY_GROUPS.items():
+    for title, cls in ENTITY_GROUPS.items():
         members = {s for s in site.data.subjects(RDF.type, cls) if isinstance(s, URIRef)}
         members |= {
             s
@@ -105,75 +109,81 @@ def entity_lists(site: Site, labeller: Labeller) -> str:
             for s in site.data.subjects(RDF.type, sub)
             if isinstance(s, URIRef)
         }
-        items = "".join(
-            f'<li><a href="/{escape(str(s)[len(BASE) :])}">{escape(labeller.label(s))}</a></li>'
-            for s in sorted(members, key=lambda s: labeller.label(s))
-        )
-        out.append(f"<h3>{heading}</h3><ul>{items}</ul>")
-    return "".join(out)
+        ordered = sorted(members, key=lambda s: labeller.label(s))
+        out.append((title, [link(s, labeller) for s in ordered]))
+    return out
 
 
-def query_forms() -> str:
-    """Every stored query as a form with its parameters."""
-    return "".join(_form(name, q) for name, q in stored_queries().items())
+def query_forms() -> list[dict[str, Any]]:
+    """Every stored query as a form: its name, summary and parameters (IRI inputs wide)."""
+    return [
+        {
+            "name": name,
+            "summary": q.summary,
+            "params": [
+                {"name": p.name, "default": p.default or "", "wide": p.type == "iri"}
+                for p in q.params
+            ],
+        }
+        for name, q in stored_queries().items()
+    ]
 
 
-def _form(name: str, q: StoredQuery) -> str:
-    inputs = "".join(
-        f'<label>{escape(p.name)} <input name="{escape(p.name)}" value="{escape(p.default or "")}"></label> '
-        for p in q.params
-    )
-    return f'<form class="q" action="/queries/{escape(name)}"><b>{escape(q.summary)}</b><br>{inputs}<button>Run</button></form>'
-
-
-def stored_query(site: Site, name: str, environ: dict[str, Any]) -> Response:
+def stored_query(site: Site) -> Endpoint:
     """A stored query run with the request's parameters: a page, or ``?format=`` a download."""
-    params = {k: v[0] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
-    fmt = params.pop("format", None)
-    lang = params.pop("lang", None)
-    if name not in query_files():  # by catalogue name only: never a path
-        raise HttpError("404 Not Found", "no stored query by that name; the home page lists them")
+
+    async def answer(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in site.query_names:  # by catalogue name only: never a path
+            raise HttpError(404, "no stored query by that name; the home page lists them")
+        params = dict(request.query_params)
+        fmt = params.pop("format", None)
+        lang = params.pop("lang", None)
+        languages = site.languages(request) if lang is None else [lang, "en"]
+        key = ("query", name, tuple(sorted(params.items())), fmt, tuple(languages))
+        return await site.kept.get(key, lambda: _stored(site, name, params, fmt, languages))
+
+    return answer
+
+
+def _stored(
+    site: Site, name: str, params: dict[str, str], fmt: str | None, languages: list[str]
+) -> Rendered:
     query = get_query(name)
     try:
         result = site.engine.run(query.text, query.bindings(params))
     except QueryError as err:
-        raise HttpError("400 Bad Request", err.message) from None
+        raise HttpError(400, err.message) from None
     if fmt:
         return format_result(result, fmt, site.context)
-    labeller = site.labeller({**environ, "QUERY_STRING": f"lang={lang}" if lang else ""})
-    body = [
-        f"<h1>{escape(query.summary)}</h1>",
-        f"<p>{escape(query.description)}</p>",
-        f'<p class="src">Download: {_download_links(name, params, result)}</p>',
-        _result_html(result, labeller),
-    ]
-    return Response("200 OK", page(query.summary, body).encode())
-
-
-def _download_links(name: str, params: dict[str, str], result: QueryResult) -> str:
+    labeller = site.labeller(languages)
     qs = urllib.parse.urlencode(params)
-    return " · ".join(
-        f'<a href="/queries/{escape(name)}?{escape(qs)}&amp;format={f}">{f}</a>'
+    downloads = [
+        (f, f"/queries/{name}?{qs}&format={f}")
         for f in ("csv", "tsv", "json", "xml", "turtle")
         if (f == "turtle") == (result.kind == "graph")
+    ]
+    page = render(
+        "query.html",
+        title=query.summary,
+        lang=languages[0],
+        description=query.description,
+        asked=sorted(params.items()),
+        downloads=downloads,
+        result=result,
+        turtle=result.graph.serialize(format="turtle") if result.graph is not None else "",
+        headers=[heading(v) for v in result.variables],
+        rows=result_rows(result, labeller) if result.kind == "select" else [],
     )
+    return Rendered(page.encode())
 
 
-def _result_html(result: QueryResult, labeller: Labeller) -> str:
-    if result.kind != "graph":
-        return results_table(result, labeller)
-    return f"<pre>{escape(result.graph.serialize(format='turtle') if result.graph else '')}</pre>"
-
-
-def format_result(result: QueryResult, fmt: str, context: dict[str, Any]) -> Response:
+def format_result(result: QueryResult, fmt: str, context: dict[str, Any]) -> Rendered:
     """A download of a stored query's answer (graph answers are always Turtle)."""
     if result.kind == "graph":
         assert result.graph is not None
         turtle = FORMATS["turtle"].media_type
-        body = serialize_graph(bind_prefixes(result.graph), turtle, context)
-        return Response("200 OK", body, f"{turtle}; charset=utf-8")
+        return Rendered(serialize_graph(bind_prefixes(result.graph), turtle, context), turtle)
     if fmt not in SELECT_FORMATS:
-        raise HttpError(
-            "400 Bad Request", f"unknown format {fmt}; use one of {', '.join(SELECT_FORMATS)}"
-        )
-    return Response("200 OK", render(result, fmt).encode(), f"{MEDIA_TYPES[fmt]}; charset=utf-8")
+        raise HttpError(400, f"unknown format {fmt}; use one of {', '.join(SELECT_FORMATS)}")
+    return Rendered(render_result(result, fmt).encode(), MEDIA_TYPES[fmt])

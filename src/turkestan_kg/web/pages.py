@@ -1,28 +1,26 @@
-"""HTML pages for people: entity pages, the home page, stored-query results.
+"""HTML pages for people, from Jinja2 templates (``templates/``, autoescaped): entity pages,
+the home page, stored-query results, messages.
 
-Labels come in the reader's language (``?lang=`` or ``Accept-Language``) with English as the
-fallback; no raw IRI is shown where a label exists. Every page links its RDF alternates.
+Labels come in the reader's language (``?lang=``, then ``Accept-Language``) with English as
+the fallback; no raw IRI is shown where a label exists, and reused vocabulary terms get
+plain names (``foaf:Person`` is "person"). Python prepares what a page shows (:class:`Value`
+rows); the templates lay it out.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
-from html import escape
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import BASE, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, WD, curie
+from ..namespaces import BASE, RDF, RDFS, SKOS, WD, curie
 from ..sparql.results import QueryResult, to_python
-
-STYLE = """body{font:16px/1.55 system-ui,sans-serif;max-width:64rem;margin:1.5rem auto;padding:0 1rem;color:#222}
-a{color:#0645ad;text-decoration:none}a:hover{text-decoration:underline}h1{margin-bottom:.2rem}
-.kind{color:#666;margin-top:0}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #e4e4e4}
-th{color:#555;font-weight:600;width:14rem}.src{color:#777;font-size:.85rem}nav{font-size:.9rem;margin-bottom:1rem}
-.lang{color:#888;font-size:.8rem}code{background:#f4f4f4;padding:0 .2rem}svg{max-width:100%;height:auto}
-form.q{margin:.3rem 0 1rem}input{font:inherit}"""
+from .conneg import languages as accepted_languages
 
 
 def language_preference(query_lang: str | None, accept_language: str | None) -> list[str]:
@@ -30,19 +28,11 @@ def language_preference(query_lang: str | None, accept_language: str | None) -> 
 
     >>> language_preference(None, "ru-RU,ru;q=0.9,en;q=0.5")
     ['ru-ru', 'ru', 'en']
+    >>> language_preference("uz", None)
+    ['uz', 'en']
     """
-    tags: list[tuple[float, str]] = []
-    if query_lang:
-        tags.append((2.0, query_lang.lower()))
-    for part in (accept_language or "").split(","):
-        tag, _, q = part.strip().partition(";q=")
-        if tag and tag != "*":
-            try:
-                tags.append((float(q) if q else 1.0, tag.lower()))
-            except ValueError:
-                continue
-    ordered = [t for _, t in sorted(tags, key=lambda x: -x[0])]
-    return list(dict.fromkeys([*ordered, "en"]))
+    tags = ([query_lang.lower()] if query_lang else []) + accepted_languages(accept_language)
+    return list(dict.fromkeys([*tags, "en"]))
 
 
 class Labeller:
@@ -112,7 +102,42 @@ TERM_LABELS = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": "statement property",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": "statement value",
     "http://rdfs.org/ns/void#exampleResource": "example resource",
+    # classes from reused vocabularies, as a page's "kind" line names them
+    "http://xmlns.com/foaf/0.1/Person": "person",
+    "http://www.w3.org/ns/org#Organization": "organization",
+    "http://www.w3.org/ns/org#FormalOrganization": "formal organization",
+    "http://www.w3.org/ns/org#OrganizationalUnit": "organizational unit",
+    "http://www.w3.org/ns/org#Membership": "membership",
+    "http://www.w3.org/ns/org#Post": "post",
+    "http://www.w3.org/ns/org#Role": "role",
+    "http://www.w3.org/2006/time#Interval": "time interval",
+    "http://www.w3.org/2006/time#Instant": "instant",
+    "http://www.w3.org/ns/prov#Entity": "source entity",
+    "http://www.w3.org/ns/prov#Activity": "activity",
+    "http://www.w3.org/2004/02/skos/core#Concept": "concept",
+    "http://www.w3.org/2004/02/skos/core#ConceptScheme": "concept scheme",
+    "http://purl.org/linked-data/cube#DataSet": "statistical data set",
+    "http://purl.org/linked-data/cube#Observation": "observation",
+    "http://purl.org/linked-data/cube#DataStructureDefinition": "data structure",
+    "http://rdfs.org/ns/void#Dataset": "dataset",
+    "http://www.w3.org/ns/dcat#Dataset": "dataset",
+    "http://www.w3.org/ns/dcat#Distribution": "distribution",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement": "statement",
+    "http://schema.org/Event": "event",
+    "http://schema.org/Place": "place",
 }
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value on a page: a ``link`` (text, href), a ``literal`` (text, lang), a blank
+    ``node`` (its parts as (property label, value) pairs) or plain ``text``."""
+
+    kind: str
+    text: str = ""
+    href: str = ""
+    lang: str = ""
+    parts: tuple[tuple[str, Value], ...] = field(default=())
 
 
 def local_path(iri: str) -> str | None:
@@ -120,44 +145,74 @@ def local_path(iri: str) -> str | None:
     return "/" + iri[len(BASE) :] if iri.startswith(BASE) else None
 
 
-def link(node: Node, labeller: Labeller) -> str:
-    """An HTML link for an IRI: local pages for ours, Wikidata's page for items, else out."""
+def link(node: Node, labeller: Labeller) -> Value:
+    """A link for an IRI: local pages for ours, Wikidata's page for items, else out.
+
+    >>> link(URIRef(BASE + "person/x"), Labeller(Graph(), ["en"])).href
+    '/person/x'
+    """
     text = str(node)
-    label = escape(labeller.label(node))
+    label = labeller.label(node)
     if text.startswith(str(WD) + "Q"):
         qid = text[len(str(WD)) :]
-        return f'<a href="https://www.wikidata.org/wiki/{qid}">{label} ({qid})</a>'
-    path = local_path(text)
-    return f'<a href="{escape(path or text)}">{label}</a>'
+        return Value("link", f"{label} ({qid})", f"https://www.wikidata.org/wiki/{qid}")
+    return Value("link", label, local_path(text) or text)
 
 
-def value_html(node: Node, labeller: Labeller, depth: int = 0) -> str:
-    """A value for a fact table: a link, a literal with its language, or a nested blank node."""
+def value(node: Node, labeller: Labeller, depth: int = 0) -> Value:
+    """A fact's value: a link, a literal with its language, or a nested blank node."""
     if isinstance(node, Literal):
-        lang = f' <span class="lang">{escape(node.language)}</span>' if node.language else ""
-        return f'<span lang="{escape(node.language or "")}">{escape(str(node))}</span>{lang}'
+        return Value("literal", str(node), lang=node.language or "")
     if isinstance(node, BNode):
         if depth > 3:
-            return "…"
-        parts = [
-            f"{escape(labeller.label(p))}: {value_html(o, labeller, depth + 1)}"
+            return Value("text", "…")
+        parts = tuple(
+            (labeller.label(p), value(o, labeller, depth + 1))
             for p, o in sorted(labeller.graph.predicate_objects(node), key=lambda po: str(po[0]))
             if p != RDF.type
-        ]
-        return "; ".join(parts) or "(blank node)"
+        )
+        return Value("node", parts=parts)
     return link(node, labeller)
 
 
-def page(title: str, body: Iterable[str], *, head: str = "", lang: str = "en") -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · turkestan-kg</title><style>{STYLE}</style>{head}</head>\n<body>\n"
-        '<nav><a href="/">turkestan-kg</a> · <a href="/editor">SPARQL editor</a> · '
-        '<a href="/ontology">ontology</a> · <a href="/shapes">shapes</a></nav>\n'
-        + "\n".join(body)
-        + "\n</body></html>\n"
+@cache
+def environment() -> Any:
+    """The Jinja2 environment of the templates folder (autoescape on for .html)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("turkestan_kg.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
+
+
+def render(template: str, **context: Any) -> str:
+    """A template filled in; ``title`` and ``lang`` are what every page has."""
+    context.setdefault("lang", "en")
+    return str(environment().get_template(template).render(**context))
+
+
+def trusted(markup: str) -> Any:
+    """Markup this package drew itself (the SVG charts), placed in a page unescaped."""
+    from markupsafe import Markup
+
+    return Markup(markup)
+
+
+def message_page(title: str, message: str, suggestions: list[Value] | None = None) -> str:
+    """A page saying one thing (an error), with links to what the reader may have meant."""
+    return render("message.html", title=title, message=message, suggestions=suggestions or [])
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a page stops listing statements, and the editor link that lists them all."""
+
+    outgoing: int
+    incoming: int
+    href: str
 
 
 def entity_page(
@@ -168,34 +223,27 @@ def entity_page(
     sources: dict[tuple[Node, Node, Node], list[Node]],
     alternates: dict[str, str],
     jsonld: str,
-    extra: str = "",
+    chart: str = "",
+    cut: Cut | None = None,
 ) -> str:
     """The page of one entity: its facts grouped by property with their sources, incoming
     links, Wikidata links, an optional chart, embedded JSON-LD and RDF alternates."""
-    title = labeller.label(node)
-    types = ", ".join(link(t, labeller) for t in sorted(data.objects(node, RDF.type), key=str))
-    rows = _fact_rows(node, data, labeller, sources)
-    incoming = _incoming(node, data, labeller)
-    head = "".join(
-        f'<link rel="alternate" type="{escape(t)}" href="{escape(h)}">'
-        for t, h in alternates.items()
+    from markupsafe import Markup
+
+    types = [link(t, labeller) for t in sorted(data.objects(node, RDF.type), key=str)]
+    return render(
+        "entity.html",
+        title=labeller.label(node),
+        lang=labeller.languages[0],
+        iri=str(node),
+        types=types,
+        alternates=alternates,
+        jsonld=Markup(jsonld.replace("</", "<\\/")),
+        chart=trusted(chart) if chart else "",
+        cut=cut,
+        facts=_fact_rows(node, data, labeller, sources),
+        incoming=_incoming(node, data, labeller),
     )
-    safe_jsonld = jsonld.replace("</", "<\\/")
-    head += f'<script type="application/ld+json">{safe_jsonld}</script>'
-    downloads = " · ".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in alternates.items())
-    body = [
-        f"<h1>{escape(title)}</h1>",
-        f'<p class="kind">{types}</p>',
-        f'<p class="src"><code>{escape(str(node))}</code> · {downloads}</p>',
-        extra,
-        "<h2>Facts</h2>",
-        '<table class="facts"><tr><th>property</th><td><b>value</b></td><td class="src"><b>source</b></td></tr>',
-        *rows,
-        "</table>",
-    ]
-    if incoming:
-        body += ["<h2>Referred to by</h2>", '<table class="incoming">', *incoming, "</table>"]
-    return page(title, body, head=head, lang=labeller.languages[0])
 
 
 def _fact_rows(
@@ -203,7 +251,7 @@ def _fact_rows(
     data: Graph,
     labeller: Labeller,
     sources: dict[tuple[Node, Node, Node], list[Node]],
-) -> list[str]:
+) -> list[dict[str, Any]]:
     by_property: dict[Node, list[Node]] = defaultdict(list)
     for p, o in data.predicate_objects(node):
         if p != RDF.type:
@@ -213,49 +261,43 @@ def _fact_rows(
         for o in sorted(
             by_property[p], key=lambda x: (str(getattr(x, "language", "") or ""), str(x))
         ):
-            where = ", ".join(
-                sorted({escape(labeller.label(s)) for s in sources.get((node, p, o), [])})
-            )
+            where = sorted({labeller.label(s) for s in sources.get((node, p, o), [])})
             rows.append(
-                f'<tr><th>{escape(labeller.label(p))}</th><td>{value_html(o, labeller)}</td><td class="src">{where}</td></tr>'
+                {"property": labeller.label(p), "value": value(o, labeller), "sources": where}
             )
     return rows
 
 
-def _incoming(node: URIRef, data: Graph, labeller: Labeller) -> list[str]:
-    rows = []
-    for s, p in sorted(data.subject_predicates(node), key=lambda sp: (str(sp[1]), str(sp[0]))):
-        if isinstance(s, URIRef):
-            rows.append(
-                f"<tr><th>{escape(labeller.label(p))}</th><td>{link(s, labeller)}</td></tr>"
-            )
-    return rows
+def _incoming(node: URIRef, data: Graph, labeller: Labeller) -> list[dict[str, Any]]:
+    return [
+        {"property": labeller.label(p), "value": link(s, labeller)}
+        for s, p in sorted(data.subject_predicates(node), key=lambda sp: (str(sp[1]), str(sp[0])))
+        if isinstance(s, URIRef)
+    ]
 
 
-def results_table(result: QueryResult, labeller: Labeller) -> str:
-    """A SELECT result as an HTML table (labels for IRIs), or an ASK answer."""
-    if result.kind == "ask":
-        return f"<p>{'yes' if result.boolean else 'no'}</p>"
-    head = "".join(f"<th>{escape(v)}</th>" for v in result.variables)
-    rows = []
-    for row in result.rows:
-        cells = []
-        for v in result.variables:
-            term = row.get(v)
-            cells.append(
-                "<td></td>"
-                if term is None
-                else f"<td>{value_html(term, labeller) if isinstance(term, URIRef) else escape(str(to_python(term)))}</td>"
-            )
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="results"><tr>{head}</tr>{"".join(rows)}</table><p class="src">{len(rows)} rows</p>'
+def heading(variable: str) -> str:
+    """A readable column header for a result variable.
+
+    >>> heading("leaderLabel"), heading("printedPercentage"), heading("start_year")
+    ('leader name', 'printed percentage', 'start year')
+    """
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", variable).replace("_", " ").lower().split()
+    if len(words) > 1 and words[-1] == "label":
+        words[-1] = "name"
+    return " ".join(words)
 
 
-__all__ = [
-    "ONTOLOGY_GRAPH",
-    "Labeller",
-    "entity_page",
-    "language_preference",
-    "page",
-    "results_table",
-]
+def result_rows(result: QueryResult, labeller: Labeller) -> list[list[Value | None]]:
+    """A SELECT result's cells: links (labelled) for IRIs, plain text for the rest."""
+    return [
+        [
+            None
+            if row.get(v) is None
+            else value(row[v], labeller)
+            if isinstance(row[v], URIRef)
+            else Value("text", str(to_python(row[v])))
+            for v in result.variables
+        ]
+        for row in result.rows
+    ]

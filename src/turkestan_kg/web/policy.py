@@ -54,6 +54,20 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(list(current))
 
 
+def limit_memory(limit: int) -> bool:
+    """Cap this process's data (heap and private mappings) at ``limit`` bytes: an allocation
+    past it fails, which ends the process. True if the limit was set (POSIX only)."""
+    try:
+        import resource
+    except ImportError:
+        return False
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def isolate() -> bool:
     """Take this process off every network (a network namespace of its own with nothing in
     it: not even the host's loopback). True if that worked; Linux only, as root or where

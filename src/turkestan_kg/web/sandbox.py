@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -40,15 +41,22 @@ class Limits:
 
     timeout: float = 10.0
     max_results: int = 10_000
+    memory: int = 2 * 1024**3
+    """Bytes of data a worker may hold (its store included); past it, the query's worker
+    ends and is replaced, and the request gets a 503."""
 
 
-def _serve(conn: Connection, source: bytes | Path) -> None:
+def _serve(conn: Connection, source: bytes | Path, memory: int) -> None:
     """Worker loop: answer (query, max_results) requests until the pipe closes. ``source``
-    is N-Quads to load into memory, or the directory of an on-disk store to open read-only."""
+    is N-Quads to load into memory, or the directory of an on-disk store to open read-only.
+    The worker leaves Ctrl-C to the server (which stops it), and holds at most ``memory``
+    bytes of data."""
     import pyoxigraph as ox
 
-    from .policy import isolate
+    from .policy import isolate, limit_memory
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_memory(memory)
     isolated = isolate()  # before any query: no network from here on
     if isinstance(source, Path):
         store = ox.Store.read_only(str(source))
@@ -56,12 +64,22 @@ def _serve(conn: Connection, source: bytes | Path) -> None:
         store = ox.Store()
         store.load(source, format=ox.RdfFormat.N_QUADS)
     conn.send(("ready", isolated))
+    _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
+
     while True:
         try:
             text, max_results, dataset = conn.recv()
         except EOFError:
             return
         conn.send(_answer(store, text, max_results, dataset))
+
+
+def _quiet_stderr() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 Dataset = tuple[tuple[str, ...], tuple[str, ...], str | None]
@@ -131,7 +149,9 @@ class QueryPool:
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self.source), daemon=True)
+        process = self._context.Process(
+            target=_serve, args=(child, self.source, self.limits.memory), daemon=True
+        )
         process.start()
         child.close()
         _, self.isolated = parent.recv()  # ("ready", whether the worker is off the network)
@@ -167,7 +187,13 @@ class QueryPool:
             kind, value = conn.recv()
         except (EOFError, OSError):  # the worker died: replace it, answer this one request
             process.kill()
+            process.join(timeout=5)
             self._idle.put(self._start())
+            if process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+                raise SandboxError(
+                    f"the query needed more than {self.limits.memory:,} bytes and was stopped",
+                    503,
+                ) from None
             raise SandboxError("the query stopped its worker; it was replaced", 500) from None
         self._idle.put((process, conn))
         if kind == "error":

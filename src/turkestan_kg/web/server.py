@@ -1,32 +1,29 @@
-"""Run the application on a threading WSGI server until interrupted."""
+"""Run the application on uvicorn: HTTP/1.1 with keep-alive, a listen backlog of 2048, and a
+graceful stop on Ctrl-C (requests under way are finished, then the workers stop).
+
+The port is taken before the graph is loaded into the workers, so a port in use is one
+line before anything slow happens; connections that arrive while the server starts wait
+in the backlog.
+"""
 
 from __future__ import annotations
 
-import socketserver
+import contextlib
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import uvicorn
 
 from ..errors import TkgError
 from ..graph.dataset import KnowledgeGraph
 from .app import DEFAULT_LIMITS, LinkedDataApp
+from .files import register_media_types
 from .sandbox import Limits
 
-
-class QuietHandler(WSGIRequestHandler):
-    """A request handler that does not log every request to stderr."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
-    """One thread per request."""
-
-    daemon_threads = True
-    allow_reuse_address = True
+BACKLOG = 2048
+GRACE_SECONDS = 5
 
 
 def serve(
@@ -37,37 +34,65 @@ def serve(
     port: int = 8000,
     limits: Limits = DEFAULT_LIMITS,
     quiet: bool = True,
-    ready: threading.Event | None = None,
     store_dir: Path | None = None,
     announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted (from ``store_dir``, an on-disk store, when given). The port is
-    taken before anything else, and ``announce`` gets the URL once requests can be served."""
-    server = listen(host, port, quiet=quiet)
+    """Serve until interrupted (from ``store_dir``, an on-disk store, when given); Ctrl-C
+    stops the server gracefully and raises KeyboardInterrupt for the caller to report.
+    ``announce`` gets the URL once requests can be served."""
+    sock = listen(host, port)
     try:
         app = LinkedDataApp(kg, limits=limits, dist_dir=dist_dir, store_dir=store_dir)
     except BaseException:
-        server.server_close()
+        sock.close()
         raise
-    server.set_app(app)
+    server = _server(app, quiet=quiet)
     if announce is not None:
-        announce(f"http://{host}:{server.server_address[1]}/")
-    if ready is not None:
-        ready.set()
+        announce(f"http://{host}:{sock.getsockname()[1]}/")
     try:
-        server.serve_forever()
+        server.run(sockets=[sock])
     finally:
-        server.server_close()
+        sock.close()
         app.close()
 
 
-def listen(host: str, port: int, *, quiet: bool = True) -> ThreadingServer:
-    """A server bound to ``host:port``, or one line saying why it cannot be."""
-    handler = QuietHandler if quiet else WSGIRequestHandler
+@contextlib.contextmanager
+def running(app: LinkedDataApp, host: str = "127.0.0.1") -> Iterator[str]:
+    """The application served on a free port in a background thread; yields its base URL
+    (for tests and notebooks). The server stops when the block ends."""
+    sock = listen(host, 0)
+    server = _server(app, quiet=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
     try:
-        return make_server(
-            host, port, _unready, server_class=ThreadingServer, handler_class=handler
-        )
+        while not server.started and thread.is_alive():
+            threading.Event().wait(0.01)
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=GRACE_SECONDS + 5)
+        sock.close()
+
+
+def _server(app: LinkedDataApp, *, quiet: bool) -> uvicorn.Server:
+
+    register_media_types()
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_level="warning" if quiet else "info",
+        access_log=not quiet,
+        server_header=False,
+        backlog=BACKLOG,
+        timeout_graceful_shutdown=GRACE_SECONDS,
+    )
+    return uvicorn.Server(config)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening, or one line saying why it cannot be."""
+    try:
+        return socket.create_server((host, port), backlog=BACKLOG, reuse_port=False)
     except OverflowError:
         raise TkgError(f"port {port} is not a port", hint="give --port 0 to 65535") from None
     except OSError as err:
@@ -75,8 +100,3 @@ def listen(host: str, port: int, *, quiet: bool = True) -> ThreadingServer:
             f"cannot listen on {host}:{port}: {err.strerror or err}",
             hint="another program may be using the port: give --port with another number",
         ) from None
-
-
-def _unready(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-    return [b"starting\n"]

@@ -5,19 +5,22 @@ the data does not change while serving).
 
 from __future__ import annotations
 
-import urllib.parse
+import difflib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
+from starlette.requests import Request
 
 from ..graph.dataset import KnowledgeGraph, store_payload
+from ..namespaces import BASE
 from ..paths import project_root
 from ..publish.jsonld import build_context
-from ..sparql.catalogue import get_query
+from ..sparql.catalogue import get_query, query_files
 from ..sparql.engines import OxigraphEngine
-from .pages import Labeller, language_preference
+from .http import Kept
+from .pages import Labeller, Value, language_preference, link
 from .sandbox import Limits, QueryPool
 
 STATIC_ROOT = "node_modules/@zazuko/yasgui/build"
@@ -53,6 +56,8 @@ class Site:
         self.charts: dict[str, str] = {}
         self.static = project_root() / STATIC_ROOT
         self.dist = dist_dir or project_root() / "dist"
+        self.kept = Kept()
+        self.query_names = frozenset(query_files())
 
     @cached_property
     def model(self) -> str:
@@ -88,13 +93,27 @@ class Site:
             for r in result.rows
         ]
 
-    def labeller(self, environ: dict[str, Any], graph: Graph | None = None) -> Labeller:
-        """Labels in the languages the request prefers (``?lang=``, then Accept-Language)."""
-        params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-        languages = language_preference(
-            (params.get("lang") or [None])[0], environ.get("HTTP_ACCEPT_LANGUAGE")
+    def languages(self, request: Request) -> list[str]:
+        """The request's languages, best first (``?lang=``, then Accept-Language)."""
+        return language_preference(
+            request.query_params.get("lang"), request.headers.get("accept-language")
         )
+
+    def labeller(self, languages: list[str], graph: Graph | None = None) -> Labeller:
+        """Labels in ``languages``, from ``graph`` (the whole graph if not given)."""
         return Labeller(self.data if graph is None else graph, languages)
+
+    @cached_property
+    def entity_iris(self) -> list[str]:
+        """Every IRI of ours that has a page, for suggestions on a 404."""
+        return sorted({str(s) for s in self.data.subjects() if str(s).startswith(BASE)})
+
+    def closest(self, path: str, n: int = 5) -> list[Value]:
+        """Links to the entities whose IRIs look most like a missing ``path``."""
+        wanted = BASE + path.lstrip("/")
+        near = difflib.get_close_matches(wanted, self.entity_iris, n=n, cutoff=0.75)
+        labeller = self.labeller(["en"])
+        return [link(URIRef(iri), labeller) for iri in near]
 
     def sources_of(self, node: URIRef) -> dict[tuple[Any, Any, Any], list[Any]]:
         """For each statement about ``node``, the source sections (or curators) stating it."""
