@@ -395,6 +395,20 @@ def test_bounded_load(base: str) -> None:
     assert rss_kb() - before < 200_000  # kilobytes
 
 
+def test_concurrent_new_queries_are_all_answered(base: str) -> None:
+    """32 different queries at once, none seen before: each is checked and run (the query
+    parser is shared by the request threads, and was once broken by that)."""
+
+    def ask(n: int) -> int:
+        query = f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {n + 1}"
+        url = base + "/sparql?query=" + urllib.parse.quote(query)
+        return fetch(url, accept="application/sparql-results+json")[0]
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        statuses = list(pool.map(ask, range(32)))
+    assert statuses == [200] * 32
+
+
 # ------------------------------------------------------------------ browser
 
 

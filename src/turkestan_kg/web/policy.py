@@ -16,7 +16,9 @@ False
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,13 +30,19 @@ class Unchecked(ValueError):
     """The query could not be parsed, so it could not be checked."""
 
 
+_PARSER = threading.Lock()  # rdflib's pyparsing grammar is not safe to share between threads
+
+
+@functools.lru_cache(maxsize=4096)
 def federated(query: str) -> bool:
-    """Whether the query has a SERVICE pattern anywhere; Unchecked if it does not parse."""
+    """Whether the query has a SERVICE pattern anywhere; Unchecked if it does not parse.
+    Each text is parsed once (one parse at a time) and the decision kept."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        tree = parseQuery(query)
+        with _PARSER:
+            tree = parseQuery(query)
     except (ParseException, ValueError, TypeError) as err:
         raise Unchecked(str(err).splitlines()[0]) from None
     return any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(tree))
