@@ -25,8 +25,10 @@ from starlette.types import Receive, Scope, Send
 
 from ..graph.dataset import KnowledgeGraph
 from . import endpoint, entities, files, home
+from .answers import AnswerCache
 from .conneg import choose
 from .pages import message_page
+from .policy import federated
 from .sandbox import Limits
 from .site import Site
 
@@ -70,6 +72,7 @@ class LinkedDataApp:
     ) -> None:
         self.site = Site(kg, limits=limits, workers=workers, dist_dir=dist_dir, store_dir=store_dir)
         self.site.charts = home.draw_charts(self.site)
+        federated("ASK {}")  # load the query parser now, not on the first client's query
         self.starlette = Starlette(
             routes=routes(self.site, max_query_bytes),
             middleware=[
@@ -82,9 +85,10 @@ class LinkedDataApp:
             ],
             exception_handlers={HTTPException: self.error, Exception: self.failure},
         )
+        self.cached = AnswerCache(self.starlette)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.starlette(scope, receive, send)
+        await self.cached(scope, receive, send)
 
     async def error(self, request: Request, exc: Exception) -> Response:
         """An HTTP error as a page for browsers (404s suggest entities), else one line."""

@@ -1,0 +1,83 @@
+"""The server's HTTP cache: a GET answered once is answered again from memory.
+
+The shipped graph does not change while it is served, so a 200 answer to a GET depends
+only on the path, the query string and the headers the answers vary on (``Accept``,
+``Accept-Language``, ``Origin``). This layer sits in front of the router, like a caching
+proxy: a hit is two ASGI messages sent straight from memory; concurrent misses on the same
+key wait for the first one's answer instead of each computing it. Answers are kept least
+recently used first, up to a byte budget; errors, streamed bodies (files) and anything but
+GET and HEAD always go through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable
+
+from cachetools import LRUCache
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+VARY = frozenset({b"accept", b"accept-language", b"origin"})
+BUDGET = 128 * 1024 * 1024
+EMPTY: Message = {"type": "http.response.body", "body": b""}
+Answer = tuple[Message, Message]
+
+
+class AnswerCache:
+    """ASGI middleware keeping whole 200 answers to GET requests (HEAD reads them too)."""
+
+    def __init__(self, app: ASGIApp, budget: int = BUDGET) -> None:
+        self.app = app
+        self.answers: LRUCache[Hashable, Answer] = LRUCache(
+            budget, getsizeof=lambda answer: len(answer[1].get("body", b"")) + 512
+        )
+        self.pending: dict[Hashable, asyncio.Future[Answer | None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        key = request_key(scope)
+        answer = self.answers.get(key)
+        if answer is None and key in self.pending:
+            answer = await asyncio.shield(self.pending[key])
+        if answer is not None:
+            await send(answer[0])
+            await send(answer[1] if scope["method"] == "GET" else EMPTY)
+            return
+        await self._compute(key, scope, receive, send)
+
+    async def _compute(self, key: Hashable, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer through the application, keeping the answer if it can be kept."""
+        waiting: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
+        self.pending[key] = waiting
+        captured: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            captured.append(message)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            answer = keepable(captured) if scope["method"] == "GET" else None
+            if answer is not None and self.answers.getsizeof(answer) <= self.answers.maxsize:
+                self.answers[key] = answer
+            del self.pending[key]
+            waiting.set_result(answer)
+
+
+def request_key(scope: Scope) -> Hashable:
+    """What a GET's answer depends on: path, query string and the headers answers vary on."""
+    headers = tuple(sorted((k, v) for k, v in scope["headers"] if k in VARY))
+    return scope["path"], scope["query_string"], headers
+
+
+def keepable(messages: list[Message]) -> Answer | None:
+    """The answer if it is a whole 200 in one body message, else None."""
+    if len(messages) != 2:
+        return None
+    start, body = messages
+    if start.get("status") != 200 or body.get("more_body"):
+        return None
+    return start, body
