@@ -1,33 +1,100 @@
-"""Serve the same data with `tkg serve` and `oxigraph serve-read-only`; compare throughput.
+"""`tkg serve` side by side with `oxigraph serve-read-only` on the same data, under wrk.
 
-    .venv/bin/python benchmarks/serve.py [--seconds 10] [--clients 8]
+    .venv/bin/python benchmarks/serve.py [--seconds 15] [--connections 32] [--soak 60]
 
-Both servers get the same mix of stored queries through the SPARQL 1.1 protocol (POST,
-JSON results) from the same client, on loopback. Prints requests per second and p50/p99
-latency for each server, the ratio against Oxigraph measured in the same run, and the
-latency of entity pages on `tkg serve`.
+Needs wrk (Debian: `apt-get install wrk`). Both servers get the same requests over HTTP/1.1
+keep-alive on loopback, each workload for --seconds after a one-second warm-up:
+
+- a point lookup and a COUNT over everything, the same query each time (GET /sparql);
+- new point lookups, every request a query text neither server has seen (a different
+  LIMIT each time), which no cache can answer;
+- entity pages in HTML and Turtle, against Oxigraph's DESCRIBE of the same entity.
+
+Prints requests per second, p50 and p99 latency, errors (non-2xx and socket errors) and the
+ratio to Oxigraph in the same run; then --soak seconds of entity pages and queries on
+`tkg serve` alone, with its memory (RSS of the server and its workers) before and after.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import free_port, oxigraph_binary, wait_until_up  # noqa: E402
-from turkestan_kg import load, stored_queries  # noqa: E402
+from turkestan_kg import load  # noqa: E402
 from turkestan_kg.graph.dataset import store_payload  # noqa: E402
-from turkestan_kg.sparql.text import with_values  # noqa: E402
+
+PERSON = "https://w3id.org/turkestan-kg/person/turar-risqulov"
+POINT = f"SELECT ?o WHERE {{ <{PERSON}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+RESULTS = "application/sparql-results+json"
+# wrk script: each request a query text of its own (LIMIT 1000000 + a counter)
+NEW_QUERIES = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local q = "SELECT ?o WHERE { <%s> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } LIMIT "
+    .. tostring(1000000 + counter * 100 + math.random(0, 99))
+  local encoded = string.gsub(q, "[^%%w%%-_%%.~]", function(c)
+    return string.format("%%%%%%02X", string.byte(c)) end)
+  return wrk.format("GET", "%s?query=" .. encoded)
+end
+"""
+
+
+@dataclass
+class Run:
+    """One wrk run: throughput, latency percentiles (ms), errors."""
+
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+
+
+def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "") -> Run:
+    """Run wrk against ``url`` with two threads; parse its --latency report."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    command += ["-H", f"Accept: {accept}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    if script:
+        command += ["-s", lua.name]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    Path(lua.name).unlink()
+    return Run(
+        rps=float(_find(r"Requests/sec:\s+([\d.]+)", out)),
+        p50=_ms(_find(r"(?m)^\s+50%\s+(\S+)", out)),
+        p99=_ms(_find(r"(?m)^\s+99%\s+(\S+)", out)),
+        errors=sum(
+            int(n)
+            for n in re.findall(
+                r"(?:Non-2xx or 3xx responses|read|write|timeout|connect) (\d+)", out
+            )
+        ),
+    )
+
+
+def _find(pattern: str, text: str) -> str:
+    found = re.search(pattern, text)
+    if found is None:
+        raise RuntimeError(f"wrk printed no {pattern!r}:\n{text}")
+    return found.group(1)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def start_tkg() -> tuple[subprocess.Popen[bytes], str]:
@@ -46,21 +113,15 @@ def start_tkg() -> tuple[subprocess.Popen[bytes], str]:
 def start_oxigraph(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     data = workdir / "data.nq"
     data.write_bytes(store_payload(load()))
+    store = str(workdir / "store")
     subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(workdir / "store"), "--file", str(data)],
+        [oxigraph_binary(), "load", "--location", store, "--file", str(data)],
         check=True,
         capture_output=True,
     )
     port = free_port()
     process = subprocess.Popen(
-        [
-            oxigraph_binary(),
-            "serve-read-only",
-            "--location",
-            str(workdir / "store"),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
+        [oxigraph_binary(), "serve-read-only", "--location", store, "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -69,95 +130,96 @@ def start_oxigraph(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, base
 
 
-def post_query(url: str, query: str) -> float:
-    body = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(
-        url,
-        data=body,
-        headers={
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=30) as response:
-        response.read()
-    return time.perf_counter() - start
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (Linux /proc)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
-def get(url: str) -> float:
-    start = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:
-        response.read()
-    return time.perf_counter() - start
+def query_url(base: str, query: str) -> str:
+    return base + "?query=" + urllib.parse.quote(query)
 
 
-def hammer(action, items: list[str], seconds: float, clients: int) -> list[float]:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-
-    def client(i: int) -> list[float]:
-        times, n = [], i
-        while time.monotonic() < deadline:
-            times.append(action(items[n % len(items)]))
-            n += 1
-        return times
-
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        return [t for times in pool.map(client, range(clients)) for t in times]
-
-
-def summary(times: list[float], seconds: float) -> tuple[float, float, float]:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return len(times) / seconds, statistics.median(ordered) * 1000, p99 * 1000
+def workloads(tkg: str, ox: str) -> list[tuple[str, str, str, str, str, str]]:
+    """(name, tkg URL, oxigraph URL, Accept for tkg, Accept for oxigraph, wrk script)."""
+    page = tkg + "/person/turar-risqulov"
+    describe = query_url(ox + "/query", f"DESCRIBE <{PERSON}>")
+    return [
+        (
+            "point lookup",
+            query_url(tkg + "/sparql", POINT),
+            query_url(ox + "/query", POINT),
+            RESULTS,
+            RESULTS,
+            "",
+        ),
+        (
+            "COUNT",
+            query_url(tkg + "/sparql", COUNT),
+            query_url(ox + "/query", COUNT),
+            RESULTS,
+            RESULTS,
+            "",
+        ),
+        ("new point lookups", tkg + "/sparql", ox + "/query", RESULTS, RESULTS, "new"),
+        ("entity page, HTML (ox: DESCRIBE)", page, describe, "text/html", "text/turtle", ""),
+        ("entity page, Turtle (ox: DESCRIBE)", page, describe, "text/turtle", "text/turtle", ""),
+    ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=8)
-    args = parser.parse_args()
-    queries = [
-        with_values(q.text, q.bindings({}))
-        for q in stored_queries().values()
-        if "CONSTRUCT" not in q.text
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        tkg, tkg_base = start_tkg()
-        ox, ox_base = start_oxigraph(Path(tmp))
-        try:
-            rows = {}
-            for name, url in (
-                ("oxigraph serve-read-only", ox_base + "/query"),
-                ("tkg serve", tkg_base + "/sparql"),
-            ):
-                times = hammer(
-                    lambda q, u=url: post_query(u, q), queries, args.seconds, args.clients
-                )
-                rows[name] = summary(times, args.seconds)
-            pages = [
-                tkg_base + p
-                for p in (
-                    "/",
-                    "/person/turar-risqulov",
-                    "/organization/communist-party-of-turkestan",
-                    "/tenure/abdullo-rakhimbayev-1922",
-                )
-            ]
-            page_row = summary(hammer(get, pages, args.seconds, args.clients), args.seconds)
-        finally:
-            for process in (tkg, ox):
-                process.terminate()
-                process.wait(timeout=10)
-    base_rps = rows["oxigraph serve-read-only"][0]
-    print(
-        f"{len(queries)} stored queries, {args.clients} clients, {args.seconds:g} s each, loopback\n"
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--soak", type=float, default=60, help="seconds of the memory run (0: none)"
     )
-    print(f"{'server':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs oxigraph':>12}")
-    for name, (rps, p50, p99) in rows.items():
-        print(f"{name:<28} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {rps / base_rps:>11.2f}x")
-    rps, p50, p99 = page_row
-    print(f"{'tkg serve entity pages':<28} {rps:>8.0f} {p50:>8.2f} {p99:>8.2f} {'-':>12}")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk (Debian), then run this again")
+    with tempfile.TemporaryDirectory() as tmp:
+        tkg_process, tkg = start_tkg()
+        ox_process, ox = start_oxigraph(Path(tmp))
+        try:
+            print(f"{args.connections} connections, {args.seconds:g} s each, wrk on loopback\n")
+            print(
+                "| workload | tkg req/s | p50 ms | p99 ms | errors | oxigraph req/s | p50 ms | p99 ms | ratio |"
+            )
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for name, tkg_url, ox_url, tkg_accept, ox_accept, script in workloads(tkg, ox):
+                results = []
+                for url, accept in ((tkg_url, tkg_accept), (ox_url, ox_accept)):
+                    lua = NEW_QUERIES % (PERSON, url) if script else ""
+                    target = url.split("?")[0] if script else url
+                    wrk(target, accept, 1, args.connections, lua)  # warm-up
+                    results.append(wrk(target, accept, args.seconds, args.connections, lua))
+                mine, theirs = results
+                print(
+                    f"| {name} | {mine.rps:,.0f} | {mine.p50:.2f} | {mine.p99:.2f} | {mine.errors} "
+                    f"| {theirs.rps:,.0f} | {theirs.p50:.2f} | {theirs.p99:.2f} "
+                    f"| {mine.rps / theirs.rps:.2f}x |"
+                )
+            if args.soak:
+                before = rss_mb(tkg_process.pid)
+                soak = wrk(tkg + "/person/turar-risqulov", "text/html", args.soak, args.connections)
+                after = rss_mb(tkg_process.pid)
+                print(
+                    f"\nsoak: {args.soak:g} s of entity pages on tkg serve: {soak.rps:,.0f} req/s, "
+                    f"p99 {soak.p99:.2f} ms, {soak.errors} errors; memory {before:.0f} MB before, "
+                    f"{after:.0f} MB after"
+                )
+        finally:
+            for process in (tkg_process, ox_process):
+                process.terminate()
+                process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -97,8 +97,12 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
         if "update" in params:
             raise HttpError(403, READ_ONLY)
         return _request(params.get("query"), params) if "query" in params else None
+    kind, charset = _content_type(request.headers.get("content-type") or "")
+    if charset not in ("", "utf-8", "utf8"):
+        raise HttpError(
+            415, f"the query is in {charset}: send it in UTF-8 (the protocol's encoding)"
+        )
     body = await _body(request, max_query_bytes)
-    kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if kind == "application/sparql-update":
         raise HttpError(403, READ_ONLY)
     if kind == "application/sparql-query":
@@ -146,7 +150,21 @@ async def _body(request: HttpRequest, max_query_bytes: int) -> str:
         if size > max_query_bytes:
             raise too_large
         chunks.append(chunk)
-    return b"".join(chunks).decode("utf-8", "replace")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise HttpError(400, f"the request body is not UTF-8 (byte {err.start})") from None
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    """(media type, charset), both lower-cased; charset "" when not given."""
+    from email.message import Message
+
+    message = Message()
+    message["content-type"] = header
+    charset = message.get_param("charset")
+    kind = message.get_content_type() if header.strip() else ""
+    return kind, str(charset).lower() if isinstance(charset, str) else ""
 
 
 def service_description(site: Site, accept: str | None, origin_url: str) -> Response:
