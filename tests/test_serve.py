@@ -120,6 +120,32 @@ def test_entity_page_reads_well(base: str) -> None:
     assert "https://w3id.org/turkestan-kg/person/turar-risqulov" not in person.split("<code>")[0]
 
 
+def test_a_missing_page_suggests_the_closest_entities(base: str) -> None:
+    status, _, body = fetch(base + "/person/turar-risqul", accept="text/html")
+    assert status == 404
+    suggestions = body.decode().split('class="suggestions"')[1]
+    assert suggestions.index('href="/person/turar-risqulov"') < suggestions.index("</ul>")
+    status, _, body = fetch(base + "/person/zzzzzzzz", accept="text/html")
+    assert status == 404 and b"suggestions" not in body  # nothing alike: no guesses
+    assert fetch(base + "/person/turar-risqul")[2].startswith(b"no entity")  # not a browser
+
+
+def test_pages_speak_to_readers(base: str) -> None:
+    person = fetch(base + PERSON)[2].decode()
+    assert '<p class="kind"><a href="http://xmlns.com/foaf/0.1/Person">person</a></p>' in person
+    assert ">Turtle</a>" in person and ">RDF/XML</a>" in person  # format names, not media types
+    result = fetch(base + "/queries/leaders-in-year?year=1921")[2].decode()
+    assert "<th>leader name</th>" in result and "leaderLabel" not in result
+    assert "<b>year</b> = <code>1921</code>" in result  # what was asked
+    home = fetch(base + "/")[2].decode()
+    assert 'class="iri" size="60"' in home  # IRI inputs wide enough for an IRI
+    for icon in ("/favicon.ico", "/favicon.svg"):
+        status, headers, body = fetch(base + icon)
+        assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+        assert body.startswith(b"<svg")
+    assert fetch(base + "/site.css")[1]["Content-Type"].startswith("text/css")
+
+
 def test_wikidata_links_and_incoming_links(base: str) -> None:
     html = fetch(base + "/organization/rcpb")[2].decode()
     assert 'href="https://www.wikidata.org/wiki/Q79854"' in html
@@ -241,6 +267,33 @@ def test_construct_in_every_rdf_format(base: str, media: str, fmt: str) -> None:
     status, headers, body = fetch(f"{base}/sparql?query={query}", accept=media)
     assert status == 200 and headers["Content-Type"].startswith(media)
     assert len(Graph().parse(data=body, format=fmt)) == 5
+
+
+def test_a_construct_answer_is_the_same_graph_in_every_format(base: str) -> None:
+    """Blank nodes included (a tenure's period): every format's answer has the same
+    canonical form (RDF Dataset Canonicalization) as the Turtle answer."""
+    from turkestan_kg.publish.rdf import canonical_nquads
+
+    query = urllib.parse.quote(
+        "CONSTRUCT { ?t ?p ?o . ?o ?q ?v } WHERE { "
+        "?t a <https://w3id.org/turkestan-kg/ontology#Tenure> ; ?p ?o . "
+        "OPTIONAL { ?o ?q ?v FILTER isBlank(?o) } }"
+    )
+    canonical = {}
+    for media, fmt in FORMATS_OF_VIEWS.items():
+        status, _, body = fetch(f"{base}/sparql?query={query}", accept=media)
+        assert status == 200
+        canonical[media] = canonical_nquads(Graph().parse(data=body, format=fmt))
+    assert "_:c14n" in canonical["text/turtle"]
+    assert len(set(canonical.values())) == 1, canonical.keys()
+
+
+FORMATS_OF_VIEWS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
 
 
 def test_post_form_and_direct(base: str) -> None:

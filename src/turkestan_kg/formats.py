@@ -37,6 +37,11 @@ class RdfFormat:
         return f"<RdfFormat {self.name} {self.media_type}>"
 
     @property
+    def title(self) -> str:
+        """The format's name for people ("RDF/XML")."""
+        return self.w3c_name.replace("_", "/")
+
+    @property
     def w3c_iri(self) -> str:
         """The format's IRI in the W3C format registry."""
         return W3C_FORMATS + self.w3c_name

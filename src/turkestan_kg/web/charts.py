@@ -39,12 +39,18 @@ def composition_chart(rows: list[tuple[str, int, str]], *, width: int = 640) -> 
 def timeline_chart(
     tenures: list[tuple[str, int, int]], *, first: int, last: int, width: int = 640
 ) -> str:
-    """One row per tenure (name, start year, end year) on a year axis; overlaps stay visible."""
+    """One row per person (name, start year, end year), a bar per tenure on a year axis:
+    a person who led twice has two bars on one row, and overlaps between people stay visible.
+
+    >>> svg = timeline_chart([("A", 1918, 1919), ("B", 1919, 1920), ("A", 1921, 1921)], first=1918, last=1921)
+    >>> svg.count("<rect"), svg.count(">A</text>")
+    (3, 1)
+    """
+    people = list(dict.fromkeys(name for name, _, _ in tenures))
     row_h, left, top_pad = 26, 170, 24
     years = list(range(first, last + 1))
-    span = max(1, len(years))
-    unit = (width - left - 20) / span
-    height = top_pad + len(tenures) * row_h + 8
+    unit = (width - left - 20) / max(1, len(years))
+    height = top_pad + len(people) * row_h + 8
     parts = [_open(width, height, "Leaders of the Communist Party of Turkestan")]
     for i, year in enumerate(years):
         x = left + i * unit
@@ -52,16 +58,19 @@ def timeline_chart(
             f'<text x="{x + unit / 2:.1f}" y="15" text-anchor="middle" {FONT}>{year}</text>'
         )
         parts.append(f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height}" stroke="#ddd"/>')
-    for i, (name, start, end) in enumerate(tenures):
+    for i, person in enumerate(people):
         y = top_pad + i * row_h
-        x = left + (start - first) * unit
-        w = (end - start + 1) * unit
         parts.append(
-            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" {FONT}>{escape(name)}</text>'
+            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" {FONT}>{escape(person)}</text>'
         )
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" rx="3" fill="{COLOURS[i % len(COLOURS)]}"><title>{escape(name)}: {start}-{end}</title></rect>'
-        )
+        for name, start, end in tenures:
+            if name != person:
+                continue
+            x = left + (start - first) * unit
+            w = (end - start + 1) * unit
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" rx="3" fill="{COLOURS[i % len(COLOURS)]}"><title>{escape(name)}: {start}-{end}</title></rect>'
+            )
     return "".join(parts) + "</svg>"
 
 

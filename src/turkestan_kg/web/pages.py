@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..formats import rdf_by_media_type
 from ..namespaces import BASE, RDF, RDFS, SKOS, WD, curie
 from ..sparql.results import QueryResult, to_python
 from .conneg import languages as accepted_languages
@@ -238,6 +239,7 @@ def entity_page(
         iri=str(node),
         types=types,
         alternates=alternates,
+        downloads=[(rdf_by_media_type(media).title, href) for media, href in alternates.items()],
         jsonld=Markup(jsonld.replace("</", "<\\/")),
         chart=trusted(chart) if chart else "",
         cut=cut,

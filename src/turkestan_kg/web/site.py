@@ -104,16 +104,23 @@ class Site:
         return Labeller(self.data if graph is None else graph, languages)
 
     @cached_property
-    def entity_iris(self) -> list[str]:
-        """Every IRI of ours that has a page, for suggestions on a 404."""
-        return sorted({str(s) for s in self.data.subjects() if str(s).startswith(BASE)})
+    def entity_paths(self) -> list[str]:
+        """The path of every entity of ours that has a page (``/person/x``)."""
+        iris = {str(s) for s in self.data.subjects() if isinstance(s, URIRef)}
+        return sorted("/" + i[len(BASE) :] for i in iris if i.startswith(BASE) and "#" not in i)
 
     def closest(self, path: str, n: int = 5) -> list[Value]:
-        """Links to the entities whose IRIs look most like a missing ``path``."""
-        wanted = BASE + path.lstrip("/")
-        near = difflib.get_close_matches(wanted, self.entity_iris, n=n, cutoff=0.75)
+        """Links to the entities whose paths look most like a missing ``path``: those of
+        the same kind (``/person/...``) by their last part first, else any by the whole."""
+        kind, _, name = path.strip("/").partition("/")
+        same_kind = {
+            p.rsplit("/", 1)[-1]: p for p in self.entity_paths if p.startswith(f"/{kind}/")
+        }
+        near = [same_kind[m] for m in difflib.get_close_matches(name, same_kind, n, 0.6)]
+        if not near:
+            near = difflib.get_close_matches(path, self.entity_paths, n, 0.6)
         labeller = self.labeller(["en"])
-        return [link(URIRef(iri), labeller) for iri in near]
+        return [link(URIRef(BASE + p.lstrip("/")), labeller) for p in near]
 
     def sources_of(self, node: URIRef) -> dict[tuple[Any, Any, Any], list[Any]]:
         """For each statement about ``node``, the source sections (or curators) stating it."""
