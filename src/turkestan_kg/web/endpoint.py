@@ -18,7 +18,7 @@ from ..formats import GRAPH_FORMATS, RESULTS_FORMATS, W3C_RESULTS_FORMATS, resul
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
 from ..sparql.results import render
 from .conneg import choose
-from .http import HttpError, Rendered, not_acceptable
+from .http import HttpError, Rendered, computed, not_acceptable
 from .policy import Unchecked, federated
 from .sandbox import SandboxError
 from .site import Site
@@ -41,8 +41,8 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
         accept = request.headers.get("accept")
         if query is None:
             return service_description(site, accept, origin(request))
-        key = ("sparql", query, _base(request), accept)
-        return await site.kept.get(key, lambda: run(site, query, _base(request), accept))
+        base = _base(request)
+        return await computed(lambda: run(site, query, base, accept))
 
     return answer
 

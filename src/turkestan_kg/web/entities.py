@@ -15,7 +15,7 @@ from starlette.responses import Response
 from ..namespaces import BASE, bind_prefixes
 from . import charts, neighbourhood
 from .conneg import choose
-from .http import HttpError, Rendered, not_acceptable
+from .http import HttpError, Rendered, computed, not_acceptable
 from .pages import Cut, entity_page
 from .site import Site
 from .views import SUFFIXES, VIEW_TYPES, serialize_graph, split_suffix, suffix_for
@@ -33,9 +33,8 @@ def entity(site: Site) -> Endpoint:
     async def answer(request: Request) -> Response:
         path = request.url.path
         media = _media(path, split_suffix(path)[1], request.headers.get("accept"))
-        languages = tuple(site.languages(request)) if media == "text/html" else ()
-        key = ("entity", path, media, languages)
-        return await site.kept.get(key, lambda: _entity(site, path, media, list(languages)))
+        languages = site.languages(request) if media == "text/html" else []
+        return await computed(lambda: _entity(site, path, media, languages))
 
     return answer
 
@@ -56,9 +55,8 @@ def reifier(site: Site) -> Endpoint:
     async def answer(request: Request) -> Response:
         path = request.url.path
         media = _media(path, split_suffix(path)[1], request.headers.get("accept"))
-        languages = tuple(site.languages(request)) if media == "text/html" else ()
-        key = ("reifier", path, media, languages)
-        return await site.kept.get(key, lambda: _reifier(site, path, media, list(languages)))
+        languages = site.languages(request) if media == "text/html" else []
+        return await computed(lambda: _reifier(site, path, media, languages))
 
     return answer
 

@@ -25,7 +25,7 @@ from ..graph.files import parse_file
 from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root
 from ..publish.htmldoc import ontology_page, shapes_page
 from .conneg import choose
-from .http import HttpError, Rendered
+from .http import HttpError, Rendered, computed
 from .pages import render
 from .site import Site
 
@@ -98,7 +98,7 @@ def vocabulary(site: Site, filename: str, render_html: Callable[[Graph], str]) -
 
     async def answer(request: Request) -> Response:
         wants = _vocabulary_type(request.url.path, request.headers.get("accept"))
-        return await site.kept.get(("vocabulary", filename, wants), lambda: make(wants))
+        return await computed(lambda: make(wants))
 
     return answer
 

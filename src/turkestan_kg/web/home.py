@@ -19,7 +19,7 @@ from ..sparql.catalogue import get_query, stored_queries
 from ..sparql.results import MEDIA_TYPES, SELECT_FORMATS, QueryResult
 from ..sparql.results import render as render_result
 from . import charts
-from .http import HttpError, Rendered
+from .http import HttpError, Rendered, computed
 from .pages import Labeller, Value, heading, link, render, result_rows, trusted
 from .site import Site
 from .views import serialize_graph
@@ -52,7 +52,7 @@ def home_page(site: Site) -> Endpoint:
 
     async def answer(request: Request) -> Response:
         languages = site.languages(request)
-        return await site.kept.get(("home", *languages), lambda: _home(site, languages))
+        return await computed(lambda: _home(site, languages))
 
     return answer
 
@@ -140,8 +140,7 @@ def stored_query(site: Site) -> Endpoint:
         fmt = params.pop("format", None)
         lang = params.pop("lang", None)
         languages = site.languages(request) if lang is None else [lang, "en"]
-        key = ("query", name, tuple(sorted(params.items())), fmt, tuple(languages))
-        return await site.kept.get(key, lambda: _stored(site, name, params, fmt, languages))
+        return await computed(lambda: _stored(site, name, params, fmt, languages))
 
     return answer
 

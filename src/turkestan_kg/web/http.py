@@ -1,7 +1,6 @@
 """What handlers raise when a request cannot be answered (an HTTP error with a one-line
 message, Starlette's exception, so routing's 404s and 405s go through the same handler),
-and the answers the server keeps once made (the shipped graph does not change while it
-is served, so a page, an RDF view or a query's answer is computed once).
+and what they return: a finished answer, computed off the event loop.
 
 >>> HttpError(404, "no entity x").detail
 'no entity x'
@@ -11,16 +10,12 @@ is served, so a page, an RDF view or a query's answer is computed once).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from cachetools import LRUCache
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-
-KEPT_BYTES = 128 * 1024 * 1024
-"""How many bytes of answers the server keeps (least recently used go first)."""
 
 
 class HttpError(HTTPException):
@@ -52,19 +47,7 @@ class Rendered:
         return Response(self.body, self.status, dict(self.headers), media_type=self.media_type)
 
 
-class Kept:
-    """Answers by key, least recently used dropped past ``max_bytes``. Looked up on the
-    event loop; a miss is computed in a worker thread (it may block) and then kept."""
-
-    def __init__(self, max_bytes: int = KEPT_BYTES) -> None:
-        self.answers: LRUCache[Hashable, Rendered] = LRUCache(
-            max_bytes, getsizeof=lambda r: len(r.body) + 256
-        )
-
-    async def get(self, key: Hashable, make: Callable[[], Rendered]) -> Response:
-        found = self.answers.get(key)
-        if found is None:
-            found = await run_in_threadpool(make)
-            if len(found.body) + 256 <= self.answers.maxsize:
-                self.answers[key] = found
-        return found.response()
+async def computed(make: Callable[[], Rendered]) -> Response:
+    """The answer ``make`` computes, in a worker thread (it may block on the store or a
+    SPARQL worker); the answer cache in front (:mod:`.answers`) keeps it."""
+    return (await run_in_threadpool(make)).response()

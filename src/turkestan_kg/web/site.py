@@ -19,7 +19,6 @@ from ..paths import project_root
 from ..publish.jsonld import build_context
 from ..sparql.catalogue import get_query, query_files
 from ..sparql.engines import OxigraphEngine
-from .http import Kept
 from .pages import Labeller, Value, language_preference, link
 from .sandbox import Limits, QueryPool
 
@@ -56,7 +55,6 @@ class Site:
         self.charts: dict[str, str] = {}
         self.static = project_root() / STATIC_ROOT
         self.dist = dist_dir or project_root() / "dist"
-        self.kept = Kept()
         self.query_names = frozenset(query_files())
 
     @cached_property
