@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from ..graph.dataset import KnowledgeGraph
-from . import endpoint, entities, files, home
+from . import endpoint, entities, files, home, reconcile
 from .answers import AnswerCache
 from .conneg import choose
 from .pages import message_page
@@ -50,6 +50,7 @@ def routes(site: Site, max_query_bytes: int) -> list[BaseRoute]:
             methods=["GET", "HEAD", "POST"],
         ),
         Route("/queries/{name:path}", home.stored_query(site)),
+        *reconcile.routes(site),
         *files.vocabularies(site),
         Route("/.well-known/genid/{rest:path}", entities.reifier(site)),
         Route("/{rest:path}", entities.entity(site)),

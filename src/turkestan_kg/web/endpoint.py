@@ -102,7 +102,7 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
         raise HttpError(
             415, f"the query is in {charset}: send it in UTF-8 (the protocol's encoding)"
         )
-    body = await _body(request, max_query_bytes)
+    body = await read_body(request, max_query_bytes)
     if kind == "application/sparql-update":
         raise HttpError(403, READ_ONLY)
     if kind == "application/sparql-query":
@@ -136,7 +136,7 @@ def _request(found: list[str] | None, params: dict[str, list[str]]) -> Request:
     )
 
 
-async def _body(request: HttpRequest, max_query_bytes: int) -> str:
+async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
     """The request body, refused past ``max_query_bytes`` whatever Content-Length says."""
     declared = (request.headers.get("content-length") or "").strip()
     if declared and not declared.isdigit():

@@ -72,6 +72,13 @@ class Site:
 
         return with_provenance(self.kg)
 
+    @cached_property
+    def reconciliation(self) -> Any:
+        """The Reconciliation Service API over the served graph (its index read on first use)."""
+        from ..reconcile.service import Service
+
+        return Service(self.engine)
+
     @property
     def store(self) -> Any:
         """The Oxigraph store the pages read."""

@@ -1,0 +1,2 @@
+"""Reconciliation: match names (in any spelling or script) to the graph's entities, and the
+W3C Entity Reconciliation Community Group's Reconciliation Service API over that matcher."""

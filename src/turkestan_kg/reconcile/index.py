@@ -1,0 +1,120 @@
+"""The names the graph holds, and the entities a name most likely means.
+
+An :class:`Index` is read once from any engine (the project's files, an on-disk store, a
+SPARQL endpoint) with two stored queries, ``reconciliation-names`` and ``class-hierarchy``.
+A search folds the query (:mod:`.names`), lets RapidFuzz pick the closest names from the
+whole index in C, then scores each candidate entity by its best name, with the reasons
+kept for the preview.
+
+>>> from turkestan_kg import load
+>>> from turkestan_kg.sparql.engines import OxigraphEngine
+>>> index = Index.read(OxigraphEngine(load()))
+>>> best = index.search("Рыскулов")[0]
+>>> best.entity.rsplit("/", 1)[-1], best.name, best.score >= 85
+('turar-risqulov', 'Turar Rïsqulov', True)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..sparql.catalogue import get_query
+from ..sparql.engines import Engine
+from .names import closeness, fold, similarity, skeleton
+
+SHORTLIST = 40  # names RapidFuzz hands on for scoring, per form of the query
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entity a query may mean: its IRI, display name, types, score and why."""
+
+    entity: str
+    name: str
+    types: tuple[str, ...]
+    score: float
+    reasons: tuple[str, ...] = field(default=())
+
+
+@dataclass
+class Index:
+    """Every name of every entity, folded and as a skeleton, with the entities' types."""
+
+    names: list[tuple[str, str]]  # (entity, name) per name held
+    label: dict[str, str]  # entity -> the name to show (the English preferred label)
+    types: dict[str, set[str]]  # entity -> its classes and every class above them
+    direct: dict[str, set[str]]  # entity -> the classes it is stated to belong to
+    class_names: dict[str, str]  # class -> its English name
+    folded: list[str] = field(default_factory=list)
+    skeletons: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.folded = [fold(name) for _, name in self.names]
+        self.skeletons = [skeleton(name) for _, name in self.names]
+
+    @classmethod
+    def read(cls, engine: Engine) -> Index:
+        """The index of everything ``engine`` answers for."""
+        rows = engine.run(get_query("reconciliation-names").text, {}).rows
+        above: dict[str, set[str]] = defaultdict(set)
+        class_names: dict[str, str] = {}
+        for row in engine.run(get_query("class-hierarchy").text, {}).rows:
+            cls_iri = str(row["class"])
+            if "label" in row:
+                class_names[cls_iri] = str(row["label"])
+            if "super" in row:
+                above[cls_iri].add(str(row["super"]))
+        names: dict[tuple[str, str], None] = {}
+        label: dict[str, str] = {}
+        direct: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            entity, name = str(row["entity"]), str(row["name"])
+            names[(entity, name)] = None
+            direct[entity].add(str(row["type"]))
+            preferred = str(row.get("preferred", "")).lower() in ("true", "1")
+            english = getattr(row["name"], "language", None) in ("en", None)
+            if entity not in label or (preferred and english):
+                label[entity] = name
+        types = {e: ts | {s for t in ts for s in above.get(t, ())} for e, ts in direct.items()}
+        return cls(list(names), label, types, dict(direct), class_names)
+
+    def class_name(self, iri: str) -> str:
+        """A class's English name, else the last part of its IRI."""
+        return self.class_names.get(iri) or iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+    def search(self, text: str, *, types: Iterable[str] = (), limit: int = 5) -> list[Match]:
+        """The entities ``text`` most likely names, best first (of ``types``, if given)."""
+        from rapidfuzz import fuzz, process
+
+        wanted = set(types)
+        shortlist: set[int] = set()
+        for query, choices in ((fold(text), self.folded), (skeleton(text), self.skeletons)):
+            picked = process.extract(query, choices, scorer=fuzz.WRatio, limit=SHORTLIST)
+            shortlist.update(i for _, _, i in picked)
+        best: dict[str, tuple[float, float, str, str]] = {}
+        for i in shortlist:
+            entity, name = self.names[i]
+            if wanted and not wanted & self.types.get(entity, set()):
+                continue
+            score, how = similarity(text, name)
+            found = (score, closeness(text, name), how, name)
+            if entity not in best or found[:2] > best[entity][:2]:
+                best[entity] = found
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+        return [self._match(e, score, how, name) for e, (score, _, how, name) in ranked[:limit]]
+
+    def _match(self, entity: str, score: float, how: str, name: str) -> Match:
+        reasons = [f"{how} match of the name {name!r} ({score:g})"]
+        return Match(
+            entity=entity,
+            name=self.label.get(entity, name),
+            types=tuple(sorted(self.direct.get(entity, ()))),
+            score=score,
+            reasons=tuple(reasons),
+        )
+
+    def entities_of(self, type_iri: str) -> list[str]:
+        """Every entity of a class (its subclasses included)."""
+        return sorted(e for e, ts in self.types.items() if type_iri in ts)

@@ -1,0 +1,117 @@
+"""How two names are compared: folded, transliterated, and reduced to a spelling skeleton.
+
+The party's people and places are written in Latin, Cyrillic and Arabic-derived spellings,
+and romanized in several ways (Rïsqulov, Risqulov, Ryskulov, Рыскулов). A name is *folded*
+(compatibility-decomposed, diacritics dropped, any script transliterated to ASCII with
+anyascii, lower case, punctuation to spaces) and then reduced to a *skeleton* that merges
+the usual romanization variants of Russian and Turkic names (y and ï as i, q as k, kh and x
+as h, dzh and j as j, doubled letters single). Scores are 0-100 from RapidFuzz's weighted
+ratio on both forms; a name that equals the query's skeleton scores 100.
+
+>>> fold("Turar Rïsqulov"), fold("Рыскулов")
+('turar risqulov', 'ryskulov')
+>>> skeleton("Rïsqulov") == skeleton("Рыскулов") == skeleton("Ryskulov")
+True
+>>> similarity("Ryskulov", "Turar Rïsqulov")
+(90.0, 'skeleton')
+>>> similarity("Risqulov", "Turar Rïsqulov")[0] > similarity("Kobozev", "Turar Rïsqulov")[0]
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+VARIANTS = (  # romanization variants, applied in order to a folded name
+    ("dzh", "j"),
+    ("kh", "h"),
+    ("x", "h"),
+    ("q", "k"),
+    ("y", "i"),
+    ("w", "v"),
+    ("ou", "u"),
+    ("ts", "c"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "j"),
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII with diacritics dropped and other scripts transliterated."""
+    from anyascii import anyascii
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = anyascii(bare).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text).split())
+
+
+def skeleton(text: str) -> str:
+    """The folded name with romanization variants merged and doubled letters made single."""
+    out = fold(text)
+    for variant, common in VARIANTS:
+        out = out.replace(variant, common)
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
+def acronyms(query: str, name: str) -> list[str]:
+    """``name`` with each run of words whose initials spell an all-capital word of the query
+    replaced by that word (ASSR for Autonomous Soviet Socialist Republic).
+
+    >>> acronyms("Turkestan ASSR", "Turkestan Autonomous Soviet Socialist Republic")
+    ['Turkestan ASSR']
+    """
+    wanted = {w for w in fold_words(query, keep_case=True) if len(w) > 1 and w.isupper()}
+    words = fold_words(name, keep_case=True)
+    found = []
+    for start in range(len(words)):
+        for end in range(start + 2, len(words) + 1):
+            initials = "".join(w[0] for w in words[start:end]).upper()
+            if initials in wanted:
+                found.append(" ".join([*words[:start], initials, *words[end:]]))
+    return found
+
+
+def fold_words(text: str, *, keep_case: bool = False) -> list[str]:
+    """The words of ``text`` in ASCII (case kept if asked)."""
+    from anyascii import anyascii
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = anyascii("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return re.sub(r"[^A-Za-z0-9]+", " ", bare if keep_case else bare.lower()).split()
+
+
+def closeness(query: str, name: str) -> float:
+    """How much of the whole name the query covers (0-100): the tie-breaker between a
+    person's name and a longer name that contains it (a tenure's)."""
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(skeleton(query), skeleton(name)))
+
+
+def similarity(query: str, name: str) -> tuple[float, str]:
+    """(score 0-100, how it matched: "exact", "skeleton", "acronym" or "fuzzy")."""
+    best = _similarity(query, name)
+    for variant in acronyms(query, name):
+        score, how = _similarity(query, variant)
+        if score > best[0]:
+            best = (score, "acronym" if how != "fuzzy" else how)
+    return best
+
+
+def _similarity(query: str, name: str) -> tuple[float, str]:
+    from rapidfuzz import fuzz
+
+    folded_query, folded_name = fold(query), fold(name)
+    if folded_query and folded_query == folded_name:
+        return 100.0, "exact"
+    skeleton_query, skeleton_name = skeleton(query), skeleton(name)
+    if skeleton_query and skeleton_query == skeleton_name:
+        return 98.0, "skeleton"
+    plain = fuzz.WRatio(folded_query, folded_name)
+    merged = fuzz.WRatio(skeleton_query, skeleton_name)
+    if merged > plain:
+        return round(float(merged), 1), "skeleton"
+    return round(float(plain), 1), "fuzzy"

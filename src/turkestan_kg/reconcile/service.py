@@ -1,0 +1,280 @@
+"""The Reconciliation Service API (W3C Entity Reconciliation Community Group, version 0.2)
+over the graph: the documents a client such as OpenRefine reads and sends, as Python data.
+
+Identifiers are the entities' IRIs. A query's ``type`` narrows the candidates to that class
+and its subclasses; its ``properties`` are checked against the entity's statements (an IRI
+by equality, a name by the same matcher as names, a year against dates and tenure years),
+and move the score: 70 % the name, 30 % the properties. A candidate is a ``match`` when it
+scores 95 or more and no other candidate scores as much. Data extension offers every
+property of the entities of a type, plus the years of their leadership tenures and their
+Wikidata item.
+
+>>> from turkestan_kg import load
+>>> from turkestan_kg.sparql.engines import OxigraphEngine
+>>> service = Service(OxigraphEngine(load()))
+>>> found = service.reconcile({"q0": {"query": "Рыскулов", "type": "http://xmlns.com/foaf/0.1/Person"}})
+>>> top = found["q0"]["result"][0]
+>>> top["id"].rsplit("/", 1)[-1], top["name"], top["match"]
+('turar-risqulov', 'Turar Rïsqulov', False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from ..namespaces import BASE, WD
+from ..sparql.catalogue import get_query
+from ..sparql.engines import Engine
+from .index import Index, Match
+from .query import (
+    COMPUTED,
+    TENURE_YEARS,
+    WIKIDATA,
+    Fact,
+    Query,
+    ReconcileError,
+    cell,
+    property_name,
+    property_score,
+)
+
+SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PERSON = "http://xmlns.com/foaf/0.1/Person"
+MATCH_SCORE = 95.0
+SUGGEST_SCORE = 70.0
+MAX_QUERIES = 1000
+
+
+class Service:
+    """The reconciliation service over one engine (files, store or endpoint)."""
+
+    def __init__(self, engine: Engine, *, name: str = "turkestan-kg") -> None:
+        self.engine = engine
+        self.name = name
+
+    @cached_property
+    def index(self) -> Index:
+        return Index.read(self.engine)
+
+    # ------------------------------------------------------------------ manifest
+
+    def manifest(self, origin: str) -> dict[str, Any]:
+        """The service manifest, its URLs under ``origin`` (``http://host:port``)."""
+        service = origin + "/reconcile"
+        return {
+            "versions": ["0.2"],
+            "name": self.name,
+            "identifierSpace": BASE,
+            "schemaSpace": BASE + "ontology#",
+            "defaultTypes": [self._type(t) for t in self.default_types()],
+            "view": {"url": origin + "/reconcile/view?id={{id}}"},
+            "preview": {"url": service + "/preview?id={{id}}", "width": 430, "height": 300},
+            "suggest": {
+                kind: {"service_url": service, "service_path": f"/suggest/{kind}"}
+                for kind in ("entity", "type", "property")
+            },
+            "extend": {
+                "propose_properties": {"service_url": service, "service_path": "/properties"},
+                "property_settings": [],
+            },
+        }
+
+    def default_types(self) -> list[str]:
+        """The classes most entities a historian reconciles belong to, commonest first."""
+        counts: dict[str, int] = {}
+        for types in self.index.direct.values():
+            for t in types:
+                counts[t] = counts.get(t, 0) + 1
+        wanted = [PERSON, BASE + "ontology#PoliticalParty", BASE + "ontology#PartyBody"]
+        wanted += [BASE + "ontology#Place", BASE + "ontology#State", BASE + "ontology#Event"]
+        return [t for t in wanted if t in counts or t in self.index.class_names]
+
+    def _type(self, iri: str) -> dict[str, str]:
+        return {"id": iri, "name": self.index.class_name(iri)}
+
+    # ------------------------------------------------------------------ reconciliation
+
+    def reconcile(self, queries: Any) -> dict[str, Any]:
+        """Answers to a batch of queries (``{"q0": {...}, ...}``)."""
+        if not isinstance(queries, dict):
+            raise ReconcileError("queries is not an object of queries by key")
+        if len(queries) > MAX_QUERIES:
+            raise ReconcileError(f"more than {MAX_QUERIES} queries in one batch")
+        parsed = {str(k): Query.parse(str(k), v) for k, v in queries.items()}
+        return {key: {"result": self.results(query)} for key, query in parsed.items()}
+
+    def results(self, query: Query) -> list[dict[str, Any]]:
+        """The candidates of one query, best first, in the API's shape."""
+        matches = self.candidates(query)
+        top = matches[0].score if matches else 0.0
+        unique = sum(1 for m in matches if m.score >= top) == 1
+        return [
+            {
+                "id": m.entity,
+                "name": m.name,
+                "type": [self._type(t) for t in m.types],
+                "score": m.score,
+                "match": i == 0 and unique and m.score >= MATCH_SCORE,
+                "description": "; ".join(m.reasons),
+            }
+            for i, m in enumerate(matches)
+        ]
+
+    def candidates(self, query: Query) -> list[Match]:
+        """Name matches, then property constraints, as scored :class:`Match` es."""
+        if query.text:
+            found = self.index.search(query.text, types=query.types, limit=query.limit * 3)
+        else:
+            found = [
+                Match(e, self.index.label.get(e, e), tuple(sorted(self.index.direct[e])), 0.0)
+                for t in query.types
+                for e in self.index.entities_of(t)
+            ]
+        if query.properties:
+            found = [self._constrained(m, query) for m in found]
+        found.sort(key=lambda m: -m.score)
+        return found[: query.limit]
+
+    def _constrained(self, match: Match, query: Query) -> Match:
+        facts = self.facts(match.entity)
+        scores, reasons = [], list(match.reasons)
+        for pid, values in query.properties:
+            score, why = property_score(pid, values, facts)
+            scores.append(score)
+            reasons.append(why)
+        mean = sum(scores) / len(scores)
+        total = mean if not query.text else 0.7 * match.score + 0.3 * mean
+        return Match(match.entity, match.name, match.types, round(total, 1), tuple(reasons))
+
+    # ------------------------------------------------------------------ facts
+
+    def facts(self, entity: str) -> list[Fact]:
+        """Every statement about ``entity``, and its computed properties."""
+        query = get_query("entity-facts")
+        rows = self.engine.run(query.text, query.bindings({"entity": entity})).rows
+        facts = [
+            Fact(
+                str(r["property"]),
+                str(r["value"]),
+                str(r.get("valueLabel") or self.index.label.get(str(r["value"]), r["value"])),
+                not hasattr(r["value"], "datatype") and not hasattr(r["value"], "language"),
+            )
+            for r in rows
+        ]
+        facts += [Fact(TENURE_YEARS, str(y), str(y), False) for y in self.tenure_years(entity)]
+        facts += [
+            Fact(WIKIDATA, f.value.removeprefix(str(WD)), f.label, False)
+            for f in facts
+            if f.property == SKOS_EXACT_MATCH and f.value.startswith(str(WD))
+        ]
+        return facts
+
+    def tenure_years(self, entity: str) -> list[int]:
+        """Every year of the entity's leadership tenures (none if it led nothing)."""
+        years: set[int] = set()
+        for row in self._tenures:
+            if str(row["leader"]) == entity:
+                first, last = int(str(row["start"])[:4]), int(str(row["end"])[:4])
+                years.update(range(first, last + 1))
+        return sorted(years)
+
+    @cached_property
+    def _tenures(self) -> list[Mapping[str, Any]]:
+        return list(self.engine.run(get_query("tenures").text, {}).rows)
+
+    # ------------------------------------------------------------------ suggest
+
+    def suggest_entities(self, prefix: str, types: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Entities whose names start like ``prefix`` (or resemble it), for autocomplete."""
+        found = self.index.search(prefix, types=types, limit=10) if prefix.strip() else []
+        return {
+            "result": [
+                {"id": m.entity, "name": m.name, "description": self._kinds(m.types)}
+                for m in found
+                if m.score >= SUGGEST_SCORE
+            ]
+        }
+
+    def _kinds(self, types: tuple[str, ...]) -> str:
+        return ", ".join(self.index.class_name(t) for t in types)
+
+    def suggest_types(self, prefix: str) -> dict[str, Any]:
+        """Classes whose names contain ``prefix``."""
+        wanted = prefix.strip().lower()
+        classes = sorted({t for ts in self.index.direct.values() for t in ts})
+        return {
+            "result": [
+                self._type(c)
+                for c in classes
+                if wanted in self.index.class_name(c).lower() or wanted in c.lower()
+            ][:20]
+        }
+
+    def suggest_properties(self, prefix: str) -> dict[str, Any]:
+        """Properties (declared by the ontology, or used) whose names contain ``prefix``."""
+        wanted = prefix.strip().lower()
+        known = dict(self.properties_of(None, limit=500)) | self.declared_properties
+        return {
+            "result": [
+                {"id": pid, "name": name}
+                for pid, name in sorted(known.items(), key=lambda p: p[1])
+                if wanted in name.lower() or wanted in pid.lower()
+            ][:20]
+        }
+
+    @cached_property
+    def declared_properties(self) -> dict[str, str]:
+        """Every property the ontology declares, by IRI, with its English name."""
+        rows = self.engine.run(get_query("properties").text, {}).rows
+        return {
+            str(r["property"]): str(r.get("label") or property_name(str(r["property"])))
+            for r in rows
+        }
+
+    # ------------------------------------------------------------------ data extension
+
+    def properties_of(self, type_iri: str | None, limit: int = 50) -> list[tuple[str, str]]:
+        """(id, name) of the properties entities of ``type_iri`` have (all entities if None):
+        the computed ones first, then those read from a sample of the entities."""
+        if type_iri:
+            entities = self.index.entities_of(type_iri)[:40]
+        else:  # a few entities of every class
+            by_class: dict[str, list[str]] = {}
+            for entity, classes in sorted(self.index.direct.items()):
+                for c in classes:
+                    by_class.setdefault(c, []).append(entity)
+            entities = sorted({e for members in by_class.values() for e in members[:3]})
+        seen: dict[str, str] = {}
+        for entity in entities:
+            for fact in self.facts(entity):
+                if fact.property not in COMPUTED and fact.property != RDF_TYPE:
+                    seen.setdefault(fact.property, property_name(fact.property))
+        computed = [(pid, name) for pid, name in COMPUTED.items()]
+        return [*computed, *sorted(seen.items(), key=lambda p: p[1])][:limit]
+
+    def propose_properties(self, type_iri: str, limit: int = 50) -> dict[str, Any]:
+        """The API's property proposal for a type."""
+        return {
+            "type": type_iri,
+            "properties": [{"id": p, "name": n} for p, n in self.properties_of(type_iri, limit)],
+        }
+
+    def extend(self, request: Any) -> dict[str, Any]:
+        """Values of the asked properties for the asked entities (the API's extension)."""
+        if not isinstance(request, dict) or not isinstance(request.get("ids"), list):
+            raise ReconcileError("extend needs an object with 'ids' and 'properties'")
+        asked = request.get("properties")
+        if not isinstance(asked, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("id"), str) for p in asked
+        ):
+            raise ReconcileError("extend's 'properties' is a list of objects with an 'id'")
+        pids = [p["id"] for p in asked]
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for entity in (str(i) for i in request["ids"]):
+            facts = self.facts(entity) if entity in self.index.direct else []
+            rows[entity] = {pid: [cell(f) for f in facts if f.property == pid] for pid in pids}
+        meta = [{"id": pid, "name": COMPUTED.get(pid) or property_name(pid)} for pid in pids]
+        return {"meta": meta, "rows": rows}
