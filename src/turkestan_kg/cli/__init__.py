@@ -7,7 +7,7 @@ to the ``main`` group: ``graph`` (load, synth), ``data`` (validate, build, expor
 
 from __future__ import annotations
 
-from . import data, graph, query, web, wikidata  # noqa: F401 - importing them registers their commands
+from . import data, graph, query, reconcile, web, wikidata  # noqa: F401 - importing them registers their commands
 from .main import main
 
 __all__ = ["main"]

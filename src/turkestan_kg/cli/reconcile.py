@@ -1,0 +1,81 @@
+"""The command that reconciles a spreadsheet's names against the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .main import SECONDS, URL, emit, main, out_option, source_of, source_options, store_option
+
+
+@main.command()
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--column", required=True, help="The column holding the names to match.")
+@click.option(
+    "--type",
+    "type_iri",
+    metavar="IRI",
+    help="Match only entities of this class (and its subclasses), e.g. "
+    "http://xmlns.com/foaf/0.1/Person.",
+)
+@click.option(
+    "--endpoint",
+    type=URL,
+    metavar="URL",
+    help="Match against this SPARQL 1.1 endpoint (its query URL) instead.",
+)
+@click.option(
+    "--timeout",
+    type=SECONDS,
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for --endpoint.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    default=70.0,
+    show_default=True,
+    help="Leave a name unmatched when its best candidate scores less.",
+)
+@out_option("Write the table with the added columns to this file (atomically).")
+@store_option("Match against an on-disk Oxigraph store made by `tkg load --store`.")
+@source_options
+def reconcile(
+    table: Path,
+    column: str,
+    type_iri: str | None,
+    min_score: float,
+    endpoint: str | None,
+    timeout: float,
+    out: Path | None,
+    store_dir: Path | None,
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+) -> None:
+    """Match the names in one column of a CSV (or .tsv) file against the graph.
+
+    Adds tkg_id, tkg_name, tkg_score (0-100) and tkg_match (true when the match is sure)
+    to every row; names in any script and common romanizations are matched
+    (Рыскулов, Ryskulov and Rïsqulov are one person).
+
+    Example: tkg reconcile names.csv --column name --type http://xmlns.com/foaf/0.1/Person
+    """
+    from ..errors import TkgError
+    from ..reconcile.service import Service
+    from ..reconcile.table import reconcile_text
+    from ..sparql.run import engine_of
+
+    try:
+        text = table.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise TkgError(
+            f"{table} is not UTF-8 text (byte {err.start})", hint="save the table as UTF-8 CSV"
+        ) from None
+    service = Service(engine_of(source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)))
+    dialect = "excel-tab" if table.suffix.lower() == ".tsv" else "excel"
+    matched = reconcile_text(
+        text, column, service, type_iri=type_iri, dialect=dialect, min_score=min_score
+    )
+    emit(matched, out)

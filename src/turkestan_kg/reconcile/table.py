@@ -1,0 +1,79 @@
+"""Reconcile a spreadsheet: one column of names matched against the graph, four columns
+added (the entity's IRI and name, the score, whether it is a sure match).
+
+Reads and writes CSV, or TSV when the file ends in .tsv; the other columns and the rows'
+order are kept. Names that repeat are matched once; a best candidate scoring under 70 is not written (the
+name is then most likely not in the graph).
+
+>>> from turkestan_kg import load
+>>> from turkestan_kg.sparql.engines import OxigraphEngine
+>>> service = Service(OxigraphEngine(load()))
+>>> text = "name,note\\nРыскулов,sheet 1\\nTurar Rïsqulov,sheet 2\\n"
+>>> print(reconcile_text(text, "name", service, type_iri="http://xmlns.com/foaf/0.1/Person"), end="")
+name,note,tkg_id,tkg_name,tkg_score,tkg_match
+Рыскулов,sheet 1,https://w3id.org/turkestan-kg/person/turar-risqulov,Turar Rïsqulov,90.0,false
+Turar Rïsqulov,sheet 2,https://w3id.org/turkestan-kg/person/turar-risqulov,Turar Rïsqulov,100.0,true
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .query import ReconcileError
+from .service import Service
+
+ADDED = ("tkg_id", "tkg_name", "tkg_score", "tkg_match")
+BATCH = 100
+MIN_SCORE = 70.0
+
+
+def reconcile_text(
+    text: str,
+    column: str,
+    service: Service,
+    *,
+    type_iri: str | None = None,
+    dialect: str = "excel",
+    min_score: float = MIN_SCORE,
+) -> str:
+    """The table ``text`` (CSV, or TSV with ``dialect="excel-tab"``) with the four columns
+    added, matched on ``column``; a best candidate under ``min_score`` is left out."""
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if reader.fieldnames is None or column not in reader.fieldnames:
+        columns = ", ".join(reader.fieldnames or []) or "no header"
+        raise ReconcileError(f"no column {column!r} in the table (it has: {columns})")
+    rows = list(reader)
+    best = _best(sorted({row[column] or "" for row in rows} - {""}), service, type_iri)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*reader.fieldnames, *ADDED], dialect=dialect, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        found = best.get(row[column] or "")
+        if found is not None and found["score"] < min_score:
+            found = None
+        writer.writerow({**row, **dict(zip(ADDED, _cells(found), strict=True))})
+    return out.getvalue()
+
+
+def _best(names: list[str], service: Service, type_iri: str | None) -> dict[str, Any]:
+    """The top candidate of each name, asked in batches."""
+    best: dict[str, Any] = {}
+    for start in range(0, len(names), BATCH):
+        chunk = names[start : start + BATCH]
+        queries = {
+            f"q{i}": {"query": name, "limit": 1, **({"type": type_iri} if type_iri else {})}
+            for i, name in enumerate(chunk)
+        }
+        answers = service.reconcile(queries)
+        for i, name in enumerate(chunk):
+            results = answers[f"q{i}"]["result"]
+            best[name] = results[0] if results else None
+    return best
+
+
+def _cells(found: Any) -> tuple[str, str, str, str]:
+    if found is None:
+        return "", "", "", "false"
+    return found["id"], found["name"], f"{found['score']:.1f}", str(found["match"]).lower()
