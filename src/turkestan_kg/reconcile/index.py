@@ -47,12 +47,19 @@ class Index:
     types: dict[str, set[str]]  # entity -> its classes and every class above them
     direct: dict[str, set[str]]  # entity -> the classes it is stated to belong to
     class_names: dict[str, str]  # class -> its English name
-    folded: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # each distinct name once
+    holders: dict[str, list[str]] = field(default_factory=dict)  # name -> entities holding it
+    folded: list[str] = field(default_factory=list)  # per distinct name
     skeletons: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.folded = [fold(name) for _, name in self.names]
-        self.skeletons = [skeleton(name) for _, name in self.names]
+        holders: dict[str, list[str]] = defaultdict(list)
+        for entity, name in self.names:
+            holders[name].append(entity)
+        self.holders = dict(holders)
+        self.texts = list(self.holders)
+        self.folded = [fold(text) for text in self.texts]
+        self.skeletons = [skeleton(text) for text in self.texts]
 
     @classmethod
     def read(cls, engine: Engine) -> Index:
@@ -94,14 +101,15 @@ class Index:
             picked = process.extract(query, choices, scorer=fuzz.WRatio, limit=SHORTLIST)
             shortlist.update(i for _, _, i in picked)
         best: dict[str, tuple[float, float, str, str]] = {}
-        for i in shortlist:
-            entity, name = self.names[i]
-            if wanted and not wanted & self.types.get(entity, set()):
-                continue
+        for i in shortlist:  # each distinct name is scored once, then given to its holders
+            name = self.texts[i]
             score, how = similarity(text, name)
             found = (score, closeness(text, name), how, name)
-            if entity not in best or found[:2] > best[entity][:2]:
-                best[entity] = found
+            for entity in self.holders[name]:
+                if wanted and not wanted & self.types.get(entity, set()):
+                    continue
+                if entity not in best or found[:2] > best[entity][:2]:
+                    best[entity] = found
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
         return [self._match(e, score, how, name) for e, (score, _, how, name) in ranked[:limit]]
 
