@@ -61,7 +61,12 @@ def test_reconciliation_ranks_the_right_person_first(candidates) -> None:  # typ
 
 def test_reconciliation_uses_aliases_and_dates(candidates) -> None:  # type: ignore[no-untyped-def]
     assert ranked(candidates, "person:turar-risqulov") == ["Q900004"]
-    assert ranked(candidates, "organization:communist-party-of-turkestan") == ["Q900010", "Q900011"]
+    assert ranked(candidates, "organization:communist-party-of-turkestan") == [
+        "Q900010",
+        "Q900012",  # its uz label is our uz-Latn name (a language range)
+        "Q900011",
+        "Q900013",  # its mul label is our tg-Cyrl name
+    ]
     [later] = [c for c in candidates if c.qid == "Q900011"]
     assert "inception 1991, ours 1918" in later.reasons
 

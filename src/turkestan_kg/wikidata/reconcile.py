@@ -56,8 +56,10 @@ class Candidate:
 
 
 def candidates_query(entity: Entity) -> str:
-    """SPARQL for items whose label or alias equals one of the entity's names."""
-    names = " ".join(n.n3() for n in entity.names)
+    """SPARQL for items whose label or alias equals one of the entity's names, in the name's
+    language or any wider range of it (RFC 4647: a name tagged uz-Latn is looked up as
+    uz-Latn, then uz), or as a ``mul`` label (Wikidata's labels for every language)."""
+    names = " ".join(v.n3() for n in entity.names for v in language_variants(n))
     return (
         WD_PREFIXES
         + f"""SELECT ?item ?name ?how ?itemLabel ?type ?start ?end WHERE {{
@@ -73,6 +75,20 @@ def candidates_query(entity: Entity) -> str:
   OPTIONAL {{ ?item wdt:P570|wdt:P576 ?end }}
 }}"""
     )
+
+
+def language_variants(name: Literal) -> list[Literal]:
+    """The name under its own tag, each shorter range of the tag (RFC 4647 lookup: uz-Latn,
+    then uz), and ``mul``; a name with no tag as it is.
+
+    >>> [v.language for v in language_variants(Literal("Turkiston", lang="uz-Latn"))]
+    ['uz-latn', 'uz', 'mul']
+    """
+    if not name.language:
+        return [name]
+    subtags = name.language.lower().split("-")
+    ranges = ["-".join(subtags[:n]) for n in range(len(subtags), 0, -1)]
+    return [Literal(str(name), lang=tag) for tag in dict.fromkeys([*ranges, "mul"])]
 
 
 def reconcile(kg: KnowledgeGraph, client: WikidataClient, *, limit: int = 5) -> list[Candidate]:
