@@ -20,6 +20,7 @@ from turkestan_kg.publish.upload import put
 from turkestan_kg.wikidata.client import WikidataClient
 from turkestan_kg.wikidata.curation import LinkError, accept, check
 from turkestan_kg.wikidata.diff import diff
+from turkestan_kg.wikidata.model import Item
 from turkestan_kg.wikidata.quickstatements import quickstatements, unlinked_for_creation
 from turkestan_kg.wikidata.reconcile import reconcile, write_review
 
@@ -143,11 +144,47 @@ def test_diff_classifies_each_fact(endpoint: str, linked_data: Path) -> None:
     )
     assert party[("P749", "wd:Q79854 (Russian Communist Party (Bolsheviks))")].status == "agree"
     assert party[("P1142", "wd:Q6186 (Communism)")].status == "agree"
-    assert party[("P1142", "wd:Q7264 (Marxism)")].status == "missing"
+    # Wikidata holds Marxism only as a truthy statement, with no full statement behind it
+    assert party[("P1142", "wd:Q7264 (Marxism)")].status == "agree"
     assert party[("P2124", "18945")].status == "conflict"
     assert "18000" in party[("P2124", "18945")].wikidata
     assert party[("P17", "wd:Q15180 (Soviet Union)")].status == "missing"
     assert party[("P488", "Pyotr Kobozev (no Wikidata id)")].status == "unlinked"
+
+
+@pytest.fixture
+def linked_leader(tmp_path: Path, candidates, root: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of data/ in which the party and Abdullo Rakhimbayev are linked."""
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    review = tmp_path / "candidates.sssom.tsv"
+    write_review(candidates, review, today="2026-11-24")
+    accept(review, data / "wikidata-links.sssom.tsv", ["Q900010", "Q900005"])
+    return data
+
+
+def test_leaders_agree_only_for_the_same_years(endpoint: str, linked_leader: Path) -> None:
+    results = diff(load(linked_leader), client(endpoint))
+    leaders = [
+        r
+        for r in results
+        if r.fact.pid == "P488" and r.fact.value == Item("Q900005", "Abdullo Rakhimbayev")
+    ]
+    by_years = {tuple(str(v) for _, v in r.fact.qualifiers): r for r in leaders}
+    assert by_years[("1920", "1921")].status == "agree"
+    other = by_years[("1922", "1922")]
+    assert other.status == "missing" and "other years" in other.note
+
+
+def test_a_second_statement_with_the_same_value_is_left_for_a_person(
+    endpoint: str, linked_leader: Path
+) -> None:
+    """QuickStatements would add a 1922 P580 and P582 to the 1920-1921 statement: it says so
+    instead of writing the line."""
+    text = quickstatements(diff(load(linked_leader), client(endpoint)), retrieved=RETRIEVED)
+    assert "P488\tQ900005" not in text
+    [note] = [line for line in text.splitlines() if "Q900005" in line]
+    assert note.startswith("/* by hand:") and "1922" in note and "merge" in note
 
 
 QS_LINE = re.compile(
@@ -162,7 +199,7 @@ def test_quickstatements_for_missing_facts(endpoint: str, linked_data: Path) -> 
     statements = [line for line in text.splitlines() if not line.startswith("/*")]
     assert statements, text
     assert all(QS_LINE.match(line) for line in statements), text
-    assert "Q900010\tP1142\tQ7264\tS854" in text
+    assert "P1142\tQ7264" not in text  # Wikidata has it (truthy only): not proposed again
     assert "Q900010\tP17\tQ15180\tP580\t+1922-12-30T00:00:00Z/11\tS854" in text
     assert "Q900010\tP2541\tQ75903\t" in text
     assert "P2124" not in text  # a conflict is for people to resolve, not a bot
@@ -226,7 +263,7 @@ def test_cli_end_to_end(endpoint: str, tmp_path: Path, root: Path) -> None:
             str(out),
         ],
     )
-    assert result.exit_code == 0 and "Q900010\tP1142\tQ7264" in out.read_text()
+    assert result.exit_code == 0 and "Q900010\tP2541\tQ75903" in out.read_text()
     result = runner.invoke(main, ["link", "check", *common, "--data", str(data)])
     assert result.exit_code == 1 and "redirect ideology:communism" in result.output
 

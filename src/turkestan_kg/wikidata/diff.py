@@ -29,7 +29,10 @@ from .model import Comparison, Fact, Item, Quantity, Time, Value
 
 
 def statements_query(qid: str, pids: Iterable[str]) -> str:
-    values = " ".join(f"(wd:{p} p:{p} ps:{p} psv:{p})" for p in sorted(set(pids)))
+    """The item's non-deprecated full statements for ``pids``, with their qualifiers, and
+    each truthy (``wdt:``) value that no full statement gives (some stores and dumps hold
+    only truthy statements), as a statement of its own with no qualifiers."""
+    values = " ".join(f"(wd:{p} p:{p} ps:{p} psv:{p} wdt:{p})" for p in sorted(set(pids)))
     return (
         WD_PREFIXES
         + f"""PREFIX p: <http://www.wikidata.org/prop/>
@@ -38,10 +41,17 @@ PREFIX psv: <http://www.wikidata.org/prop/statement/value/>
 PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
 PREFIX wikibase: <http://wikiba.se/ontology#>
 SELECT ?prop ?statement ?value ?valueLabel ?precision ?start ?end ?pointInTime WHERE {{
-  VALUES (?prop ?p ?ps ?psv) {{ {values} }}
-  wd:{qid} ?p ?statement .
-  ?statement ?ps ?value ; wikibase:rank ?rank .
-  FILTER (?rank != wikibase:DeprecatedRank)
+  {{
+    VALUES (?prop ?p ?ps ?psv ?wdt) {{ {values} }}
+    wd:{qid} ?p ?statement .
+    ?statement ?ps ?value ; wikibase:rank ?rank .
+    FILTER (?rank != wikibase:DeprecatedRank)
+  }} UNION {{
+    VALUES (?prop ?p ?ps ?psv ?wdt) {{ {values} }}
+    wd:{qid} ?wdt ?value .
+    FILTER NOT EXISTS {{ wd:{qid} ?p ?full . ?full ?ps ?value }}
+    BIND (CONCAT("truthy ", STR(?prop), " ", STR(?value)) AS ?statement)
+  }}
   OPTIONAL {{ ?statement ?psv ?node . ?node wikibase:timePrecision ?precision }}
   OPTIONAL {{ ?value rdfs:label ?valueLabel . FILTER (LANG(?valueLabel) = "en") }}
   OPTIONAL {{ ?statement pq:P580 ?start }}
@@ -104,6 +114,8 @@ def _statement(rows: list[dict[str, Identifier]]) -> Statement | None:
 
 # ------------------------------------------------------------------ comparison
 
+SAME_VALUE_OTHER_YEARS = "Wikidata has the same value with other years"
+
 
 def compare(fact: Fact, statements: list[Statement]) -> Comparison:
     """Classify one of our facts against the item's statements for the same property."""
@@ -115,14 +127,29 @@ def compare(fact: Fact, statements: list[Statement]) -> Comparison:
         return _compare_time(fact, fact.value, theirs, shown)
     if isinstance(fact.value, Quantity):
         return _compare_quantity(fact, fact.value, theirs, shown)
-    if any(
-        s.value == fact.value or (isinstance(s.value, Item) and s.value.qid == fact.value.qid)
+    same = [
+        s
         for s in theirs
-    ):
+        if s.value == fact.value or (isinstance(s.value, Item) and s.value.qid == fact.value.qid)
+    ]
+    if any(_same_years(fact, s) for s in same):
         return Comparison(fact, "agree", shown)
+    if same:
+        return Comparison(fact, "missing", shown, SAME_VALUE_OTHER_YEARS)
     if theirs and fact.pid in SINGLE_VALUED:
         return Comparison(fact, "conflict", shown)
     return Comparison(fact, "missing", shown)
+
+
+def _same_years(fact: Fact, statement: Statement) -> bool:
+    """Whether the statement's start, end and point in time (P580, P582, P585) agree with
+    ours, to the year, wherever both sides give one; a missing qualifier on Wikidata is
+    compatible with ours (it is less precise, not different)."""
+    for pid, ours in fact.qualifiers:
+        theirs = statement.qualifiers.get(pid)
+        if isinstance(ours, Time) and theirs is not None and theirs.year != ours.year:
+            return False
+    return True
 
 
 def _compare_time(fact: Fact, ours: Time, theirs: list[Statement], shown: str) -> Comparison:

@@ -20,7 +20,7 @@ from rdflib import Literal
 
 from ..graph.dataset import KnowledgeGraph
 from .client import WikidataClient
-from .diff import diff
+from .diff import SAME_VALUE_OTHER_YEARS, diff
 from .entities import Entity, linkable_entities
 from .facts import collect_facts, wikidata_links
 from .model import Comparison, Fact, Item, Quantity, Time, Value
@@ -74,13 +74,31 @@ def quickstatements(
 ) -> str:
     """Lines for every missing, sourced fact; then CREATE blocks when asked."""
     lines = []
+    written: set[tuple[str, str, str]] = set()
     for c in comparisons:
         if c.status == "missing" and c.fact.qid and _writable(c.fact):
+            key = (c.fact.qid, c.fact.pid, value_text(c.fact.value))
+            if key in written or c.note == SAME_VALUE_OTHER_YEARS:
+                lines.append(by_hand(c.fact))
+                continue
+            written.add(key)
             lines.append(f"/* {c.fact.subject.label}: {c.fact.pid} */")
             lines.append(statement_line(c.fact.qid, c.fact, retrieved))
     for entity, facts in create:
         lines.extend(create_block(entity, facts, retrieved))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def by_hand(fact: Fact) -> str:
+    """A comment for a statement QuickStatements cannot add: one whose item, property and
+    value another statement already has (QuickStatements would put its qualifiers on that
+    statement instead of making a new one)."""
+    quals = ", ".join(f"{pid} {value}" for pid, value in fact.qualifiers)
+    return (
+        f"/* by hand: {fact.qid} {fact.pid} {value_text(fact.value)} ({quals}) for "
+        f"{fact.subject.label}: QuickStatements would merge it into the statement with the "
+        "same value; add it on Wikidata as a statement of its own */"
+    )
 
 
 def edits(
