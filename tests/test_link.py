@@ -130,6 +130,18 @@ def test_check_finds_redirects_deletions_and_changes(endpoint: str, root: Path) 
     assert results["ethnic:russians"].status == "ok"
 
 
+def test_check_finds_a_link_to_a_namesake_whose_dates_do_not_fit(endpoint: str, root: Path) -> None:
+    """Right name and right type, but born in 1950: not the man who led the party in 1919."""
+    curated = read_mappings(root / "data" / "wikidata-links.sssom.tsv")
+    namesake = curated[0].with_(
+        subject_id="person:pyotr-kobozev", object_id="wd:Q900002", object_label="Pyotr Kobozev"
+    )
+    right = namesake.with_(object_id="wd:Q900001")
+    wrong, ok = check(load(), [namesake, right], client(endpoint))
+    assert wrong.status == "dates" and "1950" in wrong.detail and "leading in 1919" in wrong.detail
+    assert ok.status == "ok"
+
+
 def test_diff_classifies_each_fact(endpoint: str, linked_data: Path) -> None:
     results = diff(load(linked_data), client(endpoint))
     party = {
@@ -215,6 +227,25 @@ def test_quickstatements_create_blocks(endpoint: str, linked_data: Path) -> None
     assert "LAST\tP31\tQ7210356" in lines
     assert "LAST\tP571\t+1919-00-00T00:00:00Z/9\tS854" in block
     assert 'LAST\tLuz\t"Turkiston Kommunistik partiyasi"' not in text  # the party is linked now
+
+
+def test_create_is_refused_where_wikidata_has_a_strong_candidate(
+    endpoint: str, linked_data: Path, tmp_path: Path
+) -> None:
+    """Kobozev and Rakhimbayev have no link yet but strong candidates (Q900001, Q900005):
+    proposing new items for them would make duplicates."""
+    runner = CliRunner()
+    common = ["--endpoint", endpoint, "--contact", "curators@example.org", "--no-cache"]
+    out = tmp_path / "edits.qs"
+    args = ["wikidata", "quickstatements", *common, "--data", str(linked_data), "--create"]
+    refused = runner.invoke(main, [*args, "--out", str(out)])
+    assert refused.exit_code == 1 and not out.exists()
+    assert "person:pyotr-kobozev (wd:Q900001" in refused.output
+    assert "person:abdullo-rakhimbayev (wd:Q900005" in refused.output
+    assert "--force" in refused.output
+    forced = runner.invoke(main, [*args, "--force", "--out", str(out)])
+    assert forced.exit_code == 0, forced.output
+    assert "/* new item: Pyotr Kobozev (person:pyotr-kobozev) */" in out.read_text()
 
 
 def test_cli_end_to_end(endpoint: str, tmp_path: Path, root: Path) -> None:

@@ -227,7 +227,13 @@ def wikidata_diff(
 @click.option(
     "--create",
     is_flag=True,
-    help="Also write CREATE blocks for people and organizations with no Wikidata item.",
+    help="Also write CREATE blocks for people and organizations with no Wikidata item "
+    "(refused for any that Wikidata seems to have already).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --create, propose new items even where Wikidata has a strong candidate.",
 )
 @click.option(
     "--retrieved",
@@ -239,6 +245,7 @@ def wikidata_diff(
 def wikidata_quickstatements(
     client: WikidataClient,
     create: bool,
+    force: bool,
     retrieved: dt.datetime | None,
     out: Path | None,
     data_dir: Path | None,
@@ -252,4 +259,6 @@ def wikidata_quickstatements(
     from ..wikidata.quickstatements import edits
 
     day = (retrieved or dt.datetime.now()).date()
-    emit(edits(load(data_dir, ontology_dir), client, retrieved=day, create=create), out)
+    emit(
+        edits(load(data_dir, ontology_dir), client, retrieved=day, create=create, force=force), out
+    )

@@ -17,6 +17,7 @@ from ..namespaces import WD
 from ..paths import write_atomic
 from .client import WikidataClient, WikidataError
 from .entities import EXPECTED_TYPES, WD_PREFIXES, Entity, linkable_entities
+from .reconcile import date_fit
 
 
 class LinkError(TkgError):
@@ -95,7 +96,8 @@ def _pick(candidates: list[Mapping], wanted: str) -> Mapping:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What became of one curated link: ``ok``, ``missing``, ``redirect``, ``type`` or ``label``."""
+    """What became of one curated link: ``ok``, ``missing``, ``redirect``, ``type``, ``dates``
+    or ``label``."""
 
     subject: str
     qid: str
@@ -110,17 +112,21 @@ def check_query(qids: list[str]) -> str:
     values = " ".join(f"wd:{q}" for q in qids)
     return (
         WD_PREFIXES
-        + f"""SELECT ?item ?target ?label ?type WHERE {{
+        + f"""SELECT ?item ?target ?label ?type ?start ?end WHERE {{
   VALUES ?item {{ {values} }}
   OPTIONAL {{ ?item owl:sameAs ?target }}
   OPTIONAL {{ ?item rdfs:label ?label . FILTER (LANG(?label) = "en") }}
   OPTIONAL {{ ?item wdt:P31 ?type }}
+  OPTIONAL {{ ?item wdt:P569|wdt:P571 ?start }}
+  OPTIONAL {{ ?item wdt:P570|wdt:P576 ?end }}
 }}"""
     )
 
 
 def check(kg: KnowledgeGraph, mappings: list[Mapping], client: WikidataClient) -> list[CheckResult]:
-    """Every curated link: does the item still exist, is it a redirect, do type and label fit?"""
+    """Every curated link: does the item still exist, is it a redirect, do its type, its dates
+    (birth and death against the years a person led, inception against founding) and its
+    label fit?"""
     entities = {e.curie: e for e in linkable_entities(kg)}
     qids = sorted({m.object_id.removeprefix("wd:") for m in mappings})
     rows = client.select(check_query(qids), required=("item",)) if qids else []
@@ -163,6 +169,8 @@ def _check_one(m: Mapping, entity: Entity | None, rows: list[dict[str, Identifie
             "type",
             f"instance of {', '.join(sorted(types))}, expected {', '.join(sorted(expected))}",
         )
+    if entity is not None and (fit := date_fit(entity, rows))[0] < 0:
+        return CheckResult(m.subject_id, qid, "dates", f"{fit[1]}: another {entity.kind}?")
     if m.object_label and labels and m.object_label not in labels:
         return CheckResult(
             m.subject_id,

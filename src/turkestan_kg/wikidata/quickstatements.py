@@ -20,10 +20,12 @@ from rdflib import Literal
 
 from ..graph.dataset import KnowledgeGraph
 from .client import WikidataClient
+from .curation import LinkError
 from .diff import SAME_VALUE_OTHER_YEARS, diff
 from .entities import Entity, linkable_entities
 from .facts import collect_facts, wikidata_links
 from .model import Comparison, Fact, Item, Quantity, Time, Value
+from .reconcile import candidates_query, score_candidates
 
 ARTICLE_URL = "https://en.wikipedia.org/wiki/Communist_Party_of_Turkestan"
 WIKIMEDIA_LANGUAGE = {"uz-Latn": "uz", "tg-Cyrl": "tg", "ky-Cyrl": "ky"}
@@ -101,13 +103,45 @@ def by_hand(fact: Fact) -> str:
     )
 
 
+STRONG_CANDIDATE = 0.7
+"""A reconciliation score at which an item probably already exists for the entity."""
+
+
 def edits(
-    kg: KnowledgeGraph, client: WikidataClient, *, retrieved: dt.date, create: bool = False
+    kg: KnowledgeGraph,
+    client: WikidataClient,
+    *,
+    retrieved: dt.date,
+    create: bool = False,
+    force: bool = False,
 ) -> str:
     """QuickStatements for what Wikidata lacks of our sourced facts (and, with ``create``,
-    new items for the people and organizations it has none for)."""
+    new items for the people and organizations it has none for). Before proposing a new item,
+    Wikidata is searched for the entity: one with a strong candidate is refused (a duplicate
+    item is worse than a missing one) unless ``force``."""
     blocks = unlinked_for_creation(kg) if create else []
+    if blocks and not force:
+        refuse_duplicates([entity for entity, _ in blocks], client)
     return quickstatements(diff(kg, client), retrieved=retrieved, create=blocks)
+
+
+def refuse_duplicates(entities: list[Entity], client: WikidataClient) -> None:
+    """A LinkError naming every entity Wikidata already has a strong candidate for."""
+    strong = []
+    for entity in entities:
+        if not entity.names:
+            continue
+        rows = client.select(candidates_query(entity), required=("item", "name", "how"))
+        best = next(iter(score_candidates(entity, rows)), None)
+        if best is not None and best.score >= STRONG_CANDIDATE:
+            strong.append(f"{entity.curie} (wd:{best.qid}, {best.score:.2f})")
+    if strong:
+        raise LinkError(
+            f"Wikidata may already have items for {len(strong)} of the entities to create: "
+            + ", ".join(strong),
+            hint="link them with `tkg link wikidata` and `tkg link accept`, "
+            "or give --force to propose new items anyway",
+        )
 
 
 def create_block(entity: Entity, facts: list[Fact], retrieved: dt.date) -> list[str]:

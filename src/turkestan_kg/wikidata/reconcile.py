@@ -112,7 +112,7 @@ def score_candidates(entity: Entity, rows: list[dict[str, Identifier]]) -> list[
 
 def _score(entity: Entity, qid: str, rows: list[dict[str, Identifier]]) -> Candidate:
     score, reasons = _name_score(rows)
-    for part_score, reason in (_type_score(entity, rows), _date_score(entity, rows)):
+    for part_score, reason in (_type_score(entity, rows), date_fit(entity, rows)):
         score += part_score
         if reason:
             reasons.append(reason)
@@ -147,7 +147,9 @@ def _type_score(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[floa
     return -0.4, f"instance of {', '.join(sorted(types))}, not a {entity.kind}"
 
 
-def _date_score(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[float, str]:
+def date_fit(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[float, str]:
+    """How an item's dates (``start``: birth or inception, ``end``: death or dissolution)
+    fit the years we hold: a positive score and why, a negative one and why, or (0, "")."""
     start = min((y for r in rows if (y := year_of(r.get("start"))) is not None), default=None)
     end = min((y for r in rows if (y := year_of(r.get("end"))) is not None), default=None)
     if entity.kind == "person" and entity.active_year is not None:
