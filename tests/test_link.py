@@ -62,6 +62,8 @@ def test_reconciliation_ranks_the_right_person_first(candidates) -> None:  # typ
 
 def test_reconciliation_uses_aliases_and_dates(candidates) -> None:  # type: ignore[no-untyped-def]
     assert ranked(candidates, "person:turar-risqulov") == ["Q900004"]
+    [turar] = [c for c in candidates if c.qid == "Q900004"]  # found by its alias
+    assert "English label 'Turar Ryskulov' is our name (skeleton, 98)" in turar.reasons
     assert ranked(candidates, "organization:communist-party-of-turkestan") == [
         "Q900010",
         "Q900012",  # its uz label is our uz-Latn name (a language range)

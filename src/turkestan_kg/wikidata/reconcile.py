@@ -1,9 +1,10 @@
 """Reconcile entities with Wikidata: ranked candidates written to an SSSOM file for review.
 
 Reconciliation asks a Wikidata-shaped SPARQL endpoint for items whose label or alias equals
-one of the entity's names (in every language the graph holds), then scores each candidate
-by how it was matched, whether its type (P31) fits the entity's kind, and whether its dates
-fit ours. Candidates go to an SSSOM review file (``semapv:LexicalMatching``, the score as
+one of the entity's names (in every language the graph holds, by language range), then
+scores each candidate by how it was matched, whether its type (P31) fits the entity's kind,
+whether its dates fit ours, and whether its English label is our name in another spelling
+(the matcher of :mod:`turkestan_kg.reconcile.names`). Candidates go to an SSSOM review file (``semapv:LexicalMatching``, the score as
 confidence, the reasons as comment); ``accept`` promotes reviewed rows into the curated file,
 never replacing a curated link unless told to.
 """
@@ -112,7 +113,11 @@ def score_candidates(entity: Entity, rows: list[dict[str, Identifier]]) -> list[
 
 def _score(entity: Entity, qid: str, rows: list[dict[str, Identifier]]) -> Candidate:
     score, reasons = _name_score(rows)
-    for part_score, reason in (_type_score(entity, rows), date_fit(entity, rows)):
+    for part_score, reason in (
+        _type_score(entity, rows),
+        date_fit(entity, rows),
+        _label_score(entity, rows),
+    ):
         score += part_score
         if reason:
             reasons.append(reason)
@@ -135,6 +140,21 @@ def _name_score(rows: list[dict[str, Identifier]]) -> tuple[float, list[str]]:
         if value > best:
             best, reason = value, f"{row['how']} matches {name.n3()}"
     return best, [reason]
+
+
+def _label_score(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[float, str]:
+    """The item's English label against our name, by the graph's own matcher (folded,
+    transliterated, romanizations merged): found by an alias, an item whose label is the
+    same name in another spelling (Turar Ryskulov for Turar Rïsqulov) gains a little."""
+    from ..reconcile.names import similarity
+
+    label = next((str(r["itemLabel"]) for r in rows if "itemLabel" in r), None)
+    if label is None:
+        return 0.0, ""
+    score, how = similarity(entity.label, label)
+    if score >= 90:
+        return 0.05, f"English label {label!r} is our name ({how}, {score:g})"
+    return 0.0, ""
 
 
 def _type_score(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[float, str]:
