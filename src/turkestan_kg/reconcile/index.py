@@ -80,7 +80,7 @@ class Index:
             entity, name = str(row["entity"]), str(row["name"])
             names[(entity, name)] = None
             direct[entity].add(str(row["type"]))
-            preferred = str(row.get("preferred", "")).lower() in ("true", "1")
+            preferred = str(row.get("kind", "")) == "preferred"
             english = getattr(row["name"], "language", None) in ("en", None)
             if entity not in label or (preferred and english):
                 label[entity] = name
