@@ -1,12 +1,13 @@
 """Set up and run turkestan-kg with nothing but Python 3.11+.
 
     python3 tasks.py build   # create .venv, install pinned deps, run `tkg build`
-    python3 tasks.py test    # same set-up (plus Chromium for browser tests), then ruff, mypy, pytest
+    python3 tasks.py test    # same set-up (plus Chromium and Virtuoso for their tests), then ruff, mypy, pytest
     python3 tasks.py lock    # refresh requirements.lock from the current .venv
 
 Set-up also installs the SPARQL editor's browser assets with npm when npm is there (the
 server falls back to a plain form without them). The test command installs Debian's
-chromium and chromium-driver when they are missing and it runs as root with apt-get.
+chromium, chromium-driver and virtuoso-opensource-7-bin when they are missing and it runs as
+root with apt-get.
 
 Each step prints what it runs and stops at the first failure with its exit code.
 """
@@ -63,24 +64,30 @@ def web_assets() -> None:
     stamp.write_text(wanted)
 
 
-BROWSER = (Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"))
+SYSTEM_PACKAGES = {  # Debian package: a file it installs, for the tests that need it
+    "chromium": Path("/usr/bin/chromium"),
+    "chromium-driver": Path("/usr/bin/chromedriver"),
+    "virtuoso-opensource-7-bin": Path("/usr/bin/virtuoso-t"),
+}
 
 
-def browsers() -> None:
-    """Debian's chromium and chromium-driver, for the browser tests."""
-    if all(p.exists() for p in BROWSER):
+def system_packages() -> None:
+    """Debian's chromium and chromium-driver (browser tests) and Virtuoso open source 7 (the
+    SPARQL store tests), when missing and this runs as root with apt-get."""
+    missing = [name for name, path in SYSTEM_PACKAGES.items() if not path.exists()]
+    if not missing:
         return
     if not shutil.which("apt-get") or os.geteuid() != 0:
-        print("chromium and chromedriver are missing; browser tests will be skipped", flush=True)
+        print(f"{', '.join(missing)} missing; the tests that need them will be skipped", flush=True)
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for args in (
         ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],
+        ["apt-get", "install", "-y", "-qq", *missing],
     ):
         print("+", " ".join(args), flush=True)
         if subprocess.call(args, env=env, stdout=subprocess.DEVNULL) != 0:
-            sys.exit("installing chromium failed; see the apt-get output above")
+            sys.exit(f"installing {', '.join(missing)} failed; see the apt-get output above")
 
 
 def build() -> None:
@@ -92,7 +99,7 @@ def build() -> None:
 def test() -> None:
     setup()
     web_assets()
-    browsers()
+    system_packages()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy")

@@ -1,4 +1,5 @@
-"""Real servers on free loopback ports, for the tests: Oxigraph, and small misbehaving ones."""
+"""Real servers on free loopback ports, for the tests: Oxigraph, Virtuoso, and small
+misbehaving ones."""
 
 from __future__ import annotations
 
@@ -46,6 +47,81 @@ def oxigraph_server(*extra: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")
+VIRTUOSO_INI = """[Database]
+DatabaseFile = db/virtuoso.db
+ErrorLogFile = db/virtuoso.log
+LockFile = db/virtuoso.lck
+TransactionFile = db/virtuoso.trx
+xa_persistent_file = db/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = db/virtuoso-temp.db
+TransactionFile = db/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+ServerThreads = 20
+CheckpointInterval = 60
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+DirsAllowed = .
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+ServerThreads = 10
+MaxClientConnections = 10
+EnabledDavVSP = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+
+
+@contextmanager
+def virtuoso_server(workdir: Path) -> Iterator[str]:
+    """Start Debian's Virtuoso open source 7 in ``workdir`` (a new database, its own ini, free
+    loopback ports), let its anonymous SPARQL user update, and yield its base URL: /sparql
+    answers queries and updates, /sparql-graph-crud is its Graph Store."""
+    if VIRTUOSO is None or ISQL is None:
+        raise RuntimeError("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
+    (workdir / "db").mkdir(parents=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port))
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_until_up(base + "/sparql?query=ASK%7B%7D", process, seconds=60)
+        grant = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+        subprocess.run(
+            [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 20) -> None:

@@ -75,9 +75,27 @@ class RemoteEngine:
         headers = {"Accept": GRAPH_TYPES if graph_form else RESULTS_JSON, "Content-Type": FORM}
         content = urllib.parse.urlencode({"query": query}).encode("utf-8")
         check = turtle_graph if graph_form else select_results
-        return self.client.fetch(
+        answer = self.client.fetch(
             "POST", self.endpoint, check, content=content, headers=headers, sent="query"
         )
+        return virtuoso_ask(answer) if query_form(query) == "ASK" else answer
+
+
+def virtuoso_ask(answer: QueryResult) -> QueryResult:
+    """An ASK answer: Virtuoso 7 answers ASK in JSON as a SELECT of one variable,
+    ``__ASK_RETVAL``, with a row holding 1 for true and no row for false.
+
+    >>> from rdflib import Literal
+    >>> virtuoso_ask(QueryResult.select(["__ASK_RETVAL"], [{"__ASK_RETVAL": Literal(1)}])).boolean
+    True
+    >>> virtuoso_ask(QueryResult.select(["__ASK_RETVAL"], [])).boolean
+    False
+    """
+    if answer.kind == "select" and list(answer.variables) == ["__ASK_RETVAL"]:
+        return QueryResult.ask(
+            any(str(r.get("__ASK_RETVAL")) not in ("0", "") for r in answer.rows)
+        )
+    return answer
 
 
 def prologue() -> str:
