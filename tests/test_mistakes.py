@@ -53,7 +53,11 @@ CASES = [
         2,
         "--graph goes with --endpoint",
     ),
-    (["load", "--endpoint", "http://127.0.0.1:9/store", "--file", "x.nt"], 2, "--file goes with"),
+    (
+        ["load", "--endpoint", "http://127.0.0.1:9/store", "--file", "x.nt"],
+        2,
+        "--graph IRI and --update URL",
+    ),
     (["query", "--store", "s", "--endpoint", "http://127.0.0.1:9/q", "tenures"], 1, "not both"),
     (["synth", "--members", "0", "--out", "r.nt"], 2, "0 is not in the range x>=1"),
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,23 +25,42 @@ from compare import assert_same
 from servers import VIRTUOSO, oxigraph_server, virtuoso_server
 from test_queries import QUERIES, golden
 from turkestan_kg import load
+from turkestan_kg.errors import TkgError
 from turkestan_kg.graph.source import Source
-from turkestan_kg.publish.upload import publish, put, target_url
+from turkestan_kg.publish.stream import stream_file
+from turkestan_kg.publish.upload import PublishError, publish, put, target_url
 from turkestan_kg.sparql.catalogue import StoredQuery
 from turkestan_kg.sparql.run import execute
+from turkestan_kg.synth.roll import Generator, write_roll
 
 ALL = "https://w3id.org/turkestan-kg/graph/all"
 
 
+@dataclass(frozen=True)
+class Store:
+    """A running server: where queries, Graph Store requests and updates go."""
+
+    source: Source
+    query: str
+    graph_store: str
+    update: str
+
+
 @pytest.fixture(scope="module")
-def oxigraph() -> Iterator[Source]:
+def oxigraph_store() -> Iterator[Store]:
     with oxigraph_server() as base:
         publish(load(), base + "/store")
-        yield Source(endpoint=base + "/query")
+        query = base + "/query"
+        yield Store(Source(endpoint=query), query, base + "/store", base + "/update")
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Source]:
+def oxigraph(oxigraph_store: Store) -> Source:
+    return oxigraph_store.source
+
+
+@pytest.fixture(scope="module")
+def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     if VIRTUOSO is None:
         pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
@@ -50,15 +70,18 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Source]:
         for graph in kg.graphs():
             name = str(graph.identifier)
             if len(graph) and name.startswith("https://"):
-                put(
-                    target_url(store, name),
-                    graph.serialize(format="nt", encoding="utf-8"),
-                    "application/n-triples",
-                )
+                body = graph.serialize(format="nt", encoding="utf-8")
+                put(target_url(store, name), body, "application/n-triples")
                 names.append(name)
         publish(kg, store, graph=ALL)
         dataset = [("default-graph-uri", ALL), *(("named-graph-uri", n) for n in names)]
-        yield Source(endpoint=base + "/sparql?" + urllib.parse.urlencode(dataset))
+        source = Source(endpoint=base + "/sparql?" + urllib.parse.urlencode(dataset))
+        yield Store(source, base + "/sparql", store, base + "/sparql")
+
+
+@pytest.fixture(scope="module")
+def virtuoso(virtuoso_store: Store) -> Source:
+    return virtuoso_store.source
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
@@ -77,3 +100,91 @@ def test_the_virtuoso_fixture_is_a_fresh_database(tmp_path: Path) -> None:
     with virtuoso_server(tmp_path) as base:
         empty = Source(endpoint=base + "/sparql?default-graph-uri=" + urllib.parse.quote(ALL))
         assert execute("ASK { ?s ?p ?o }", source=empty).boolean is False
+
+
+# ---------------------------------------------------------------------- streaming a big file
+
+ROLL = "https://w3id.org/turkestan-kg/graph/roll"
+STORES = ["oxigraph_store", "virtuoso_store"]
+
+
+def in_graph(store: Store, graph: str, pattern: str = "?s ?p ?o") -> int:
+    """How many triples of ``graph`` match, asked with the graph in the query itself."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}"
+    rows = execute(query, source=Source(endpoint=store.query)).rows
+    return int(str(rows[0]["n"]))
+
+
+def staging_graphs(store: Store) -> int:
+    query = (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (CONTAINS(STR(?g), 'staging-')) }"
+    )
+    return len(execute(query, source=Source(endpoint=store.query)).rows)
+
+
+@pytest.fixture(scope="module")
+def roll(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("roll") / "roll.nt"
+    write_roll(path, Generator(members=300, seed=3))
+    return path
+
+
+@pytest.mark.parametrize("which", STORES)
+def test_a_file_is_streamed_in_chunks_with_its_blank_nodes_kept(
+    which: str, roll: Path, request: pytest.FixtureRequest
+) -> None:
+    import pyoxigraph as ox
+
+    store: Store = request.getfixturevalue(which)
+    triples = list(ox.parse(path=str(roll), format=ox.RdfFormat.N_TRIPLES))
+    blanks = {t.object.value for t in triples if isinstance(t.object, ox.BlankNode)}
+    result = stream_file(roll, store.graph_store, ROLL, store.update, chunk=500)
+    assert result.triples == len(triples) and result.chunks == -(-len(triples) // 500)
+    assert in_graph(store, ROLL) == len(triples)
+    skolems = "?s ?p ?o FILTER (STRSTARTS(STR(?o), 'https://w3id.org/turkestan-kg/.well-known/genid/load-'))"
+    assert in_graph(store, ROLL, skolems) == sum(
+        isinstance(t.object, ox.BlankNode) for t in triples
+    )
+    distinct = f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH <{ROLL}> {{ {skolems} }} }}"
+    assert int(str(execute(distinct, source=Source(endpoint=store.query)).rows[0]["n"])) == len(
+        blanks
+    )
+    assert staging_graphs(store) == 0
+
+
+@pytest.mark.parametrize("which", STORES)
+def test_a_load_that_fails_leaves_the_graph_as_it_was(
+    which: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    store: Store = request.getfixturevalue(which)
+    kept = "https://w3id.org/turkestan-kg/graph/kept"
+    first = tmp_path / "first.nt"
+    first.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    stream_file(first, store.graph_store, kept, store.update)
+    broken = tmp_path / "broken.nt"
+    good = "".join(
+        f"<https://example.org/s{i}> <https://example.org/p> _:b{i} .\n" for i in range(1200)
+    )
+    broken.write_text(good + "<https://example.org/s> <https://example.org/p> not-a-term .\n")
+    with pytest.raises(TkgError, match="is not N-Triples"):
+        stream_file(broken, store.graph_store, kept, store.update, chunk=500)
+    assert in_graph(store, kept) == 1  # two chunks had been sent; none of them stayed
+    with pytest.raises(PublishError):  # a Graph Store URL that refuses every chunk
+        stream_file(first, store.query.rsplit("/", 1)[0] + "/nothing", kept, store.update)
+    assert in_graph(store, kept) == 1 and staging_graphs(store) == 0
+
+
+def test_the_command_streams_a_roll_and_says_what_it_needs(
+    oxigraph_store: Store, roll: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from turkestan_kg.cli import main
+
+    runner = CliRunner()
+    base = ["load", "--endpoint", oxigraph_store.graph_store, "--file", str(roll)]
+    missing = runner.invoke(main, [*base, "--graph", ROLL])
+    assert missing.exit_code == 2 and "--update URL" in missing.output
+    done = runner.invoke(main, [*base, "--graph", ROLL, "--update", oxigraph_store.update])
+    assert done.exit_code == 0, done.output
+    assert f"into <{ROLL}>" in done.output and in_graph(oxigraph_store, ROLL) > 5000

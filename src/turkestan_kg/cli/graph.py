@@ -23,7 +23,16 @@ from .main import SECONDS, URL, main, source_options, store_option
     "files",
     multiple=True,
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="With --store: also load this N-Triples/N-Quads file (e.g. a synthetic roll).",
+    help="With --store: also load this N-Triples/N-Quads file (e.g. a synthetic roll). "
+    "With --endpoint: stream this N-Triples file into --graph instead of the project's graph.",
+)
+@click.option(
+    "--update",
+    "update_url",
+    type=URL,
+    metavar="URL",
+    help="With --endpoint and --file: the store's SPARQL Update URL (Oxigraph: /update, "
+    "Virtuoso: /sparql), which swaps the streamed file in at the end.",
 )
 @click.option(
     "--graph",
@@ -42,6 +51,7 @@ def load_command(
     endpoint: str | None,
     store_dir: Path | None,
     files: tuple[Path, ...],
+    update_url: str | None,
     graph: str | None,
     timeout: float,
     data_dir: Path | None,
@@ -55,6 +65,10 @@ def load_command(
     With --store, the graph (and any --file) goes into an on-disk Oxigraph store instead,
     with a progress bar; `tkg query --store` and `tkg validate --store` then use it.
 
+    With --endpoint and --file, the file (N-Triples, any size) is streamed in chunks into
+    --graph, with a progress bar, and swapped in at the end by one SPARQL Update: the graph is
+    the whole file or what it was before, never half of it.
+
     Example: tkg load --endpoint http://localhost:7878/store
     """
     from ..graph.dataset import load
@@ -62,9 +76,8 @@ def load_command(
     if (endpoint is None) == (store_dir is None):
         raise click.UsageError("give exactly one of --endpoint or --store")
     if endpoint and files:
-        raise click.UsageError(
-            "--file goes with --store; a Graph Store upload sends the project's graph"
-        )
+        _stream(endpoint, files, graph, update_url, timeout)
+        return
     if store_dir and graph:
         raise click.UsageError("--graph goes with --endpoint; a store holds every graph")
     kg = load(data_dir, ontology_dir)
@@ -139,3 +152,31 @@ def synth(members: int, scale: int, seed: int, defects: float, out: Path) -> Non
     click.echo(f"wrote {generator.total} members, {triples} triples to {out}")
     for shape, count in sorted(generator.expected.items()):
         click.echo(f"expected {count} violations of tkgsh:{shape}")
+
+
+def _stream(
+    endpoint: str,
+    files: tuple[Path, ...],
+    graph: str | None,
+    update_url: str | None,
+    timeout: float,
+) -> None:
+    """``tkg load --endpoint URL --file F --graph IRI --update URL``."""
+    if len(files) != 1 or graph is None or graph == "default" or update_url is None:
+        raise click.UsageError(
+            "--endpoint with --file streams one file into one named graph: give one --file, "
+            "--graph IRI and --update URL (the store's SPARQL Update URL)"
+        )
+    from ..publish.stream import stream_file
+
+    with click.progressbar(length=_lines(files[0]), label="streaming", file=sys.stderr) as bar:
+        result = stream_file(
+            files[0], endpoint, graph, update_url, timeout=timeout, progress=bar.update
+        )
+    click.echo(f"loaded {result.triples} triples into <{result.graph}> in {result.chunks} requests")
+
+
+def _lines(path: Path) -> int:
+    """About how many triples an N-Triples file holds (its lines), for the progress bar."""
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))

@@ -66,12 +66,27 @@ def publish(
 def put(url: str, body: bytes, media_type: str, *, timeout: float = 60.0) -> int:
     """One Graph Store Protocol PUT (retried on 429, 502, 503, 504 and broken connections);
     the HTTP status, or PublishError saying what went wrong."""
+    return _send("PUT", url, body, f"{media_type}; charset=utf-8", timeout)
+
+
+def post(url: str, body: bytes, media_type: str, *, timeout: float = 60.0) -> int:
+    """One Graph Store Protocol POST: the body is added to the graph."""
+    return _send("POST", url, body, f"{media_type}; charset=utf-8", timeout)
+
+
+def update(url: str, text: str, *, timeout: float = 60.0) -> int:
+    """One SPARQL 1.1 Update, sent as a form (``update=...``) to the store's update URL."""
+    body = urllib.parse.urlencode({"update": text}).encode("utf-8")
+    return _send("POST", url, body, "application/x-www-form-urlencoded", timeout)
+
+
+def _send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> int:
     policy = Policy(
         timeout=timeout, retries=2, backoff=0.5, retry_status=frozenset({429, 502, 503, 504})
     )
     client = Client(
         user_agent=user_agent(), policy=policy, error=PublishError, name="the store at {url}"
     )
-    headers = {"Content-Type": f"{media_type}; charset=utf-8"}
-    client.fetch("PUT", url, lambda answer: None, content=body, headers=headers, sent="data")
+    headers = {"Content-Type": content_type}
+    client.fetch(method, url, lambda answer: None, content=body, headers=headers, sent="data")
     return client.status
