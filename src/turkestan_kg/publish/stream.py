@@ -12,7 +12,7 @@ a new node in each), so each is sent as a well-known genid IRI (RDF 1.1, section
 from the target graph and the node's label: the file's structure is kept exactly.
 
 >>> skolem("https://w3id.org/turkestan-kg/graph/roll", "b12")[-40:]
-'ell-known/genid/load-4c7fa24d9a79c1a4-b12'
+'ll-known/genid/load-ffb9793d792725d4-b12'
 """
 
 from __future__ import annotations
