@@ -188,3 +188,65 @@ def test_the_command_streams_a_roll_and_says_what_it_needs(
     done = runner.invoke(main, [*base, "--graph", ROLL, "--update", oxigraph_store.update])
     assert done.exit_code == 0, done.output
     assert f"into <{ROLL}>" in done.output and in_graph(oxigraph_store, ROLL) > 5000
+
+
+# ---------------------------------------------------------------------- validation on a server
+
+CHECKED = "https://w3id.org/turkestan-kg/graph/checked"
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, ...]]]:
+    """The project's graph and a roll with one broken member of each kind, in one N-Triples
+    file; and the problems an on-disk store of the same data reports."""
+    from turkestan_kg.graph.store import load_store
+    from turkestan_kg.validation.engines import validate_store
+
+    work = tmp_path_factory.mktemp("defective")
+    roll = work / "roll.nt"
+    write_roll(roll, Generator(members=400, seed=5, defects=0.01))
+    kg = load()
+    both = work / "both.nt"
+    both.write_bytes(kg.merged().serialize(format="nt", encoding="utf-8") + roll.read_bytes())
+    local = validate_store(load_store(work / "store", kg, extra=[roll]), name="local")
+    assert not local.conforms
+    return both, sorted(_located(p) for p in local.problems)
+
+
+def _located(problem: object) -> tuple[str, ...]:
+    """A problem's fields, a blank node's label (which each store makes up) left out."""
+    fields = ("entity", "label", "path", "message", "shape", "severity", "value")
+    found = [str(getattr(problem, f)) for f in fields]
+    return tuple("_:" if f.startswith("_:") else f for f in found)
+
+
+VIRTUOSO_EXISTS = (
+    "Virtuoso 7.2.5 answers a class test by property path inside EXISTS "
+    "(?q rdf:type/rdfs:subClassOf* C, with ?this bound by the target) as false: every concept "
+    "is reported without provenance. Documented in docs/stores.md; not worked around yet."
+)
+
+
+@pytest.mark.parametrize(
+    "which",
+    [
+        "oxigraph_store",
+        pytest.param(
+            "virtuoso_store", marks=pytest.mark.xfail(reason=VIRTUOSO_EXISTS, strict=True)
+        ),
+    ],
+)
+def test_validation_on_a_server_gives_the_local_report(
+    which: str, defective: tuple[Path, list[tuple[str, ...]]], request: pytest.FixtureRequest
+) -> None:
+    """A differential test: a roll with injected defects, validated in an on-disk store and
+    through the protocol on each server; the same problems, field for field."""
+    from turkestan_kg.validation.engines import validate_source
+
+    store: Store = request.getfixturevalue(which)
+    data, expected = defective
+    put(target_url(store.graph_store, CHECKED), data.read_bytes(), "application/n-triples")
+    endpoint = store.query + "?" + urllib.parse.urlencode({"default-graph-uri": CHECKED})
+    report = validate_source(Source(endpoint=endpoint))
+    assert not report.conforms
+    assert sorted(_located(p) for p in report.problems) == expected

@@ -18,8 +18,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "turkestan_kg"
 SHARED = {"about", "errors", "formats", "namespaces", "paths"}
-STEPS = ("graph", "synth", "validation", "sparql", "reconcile", "publish", "wikidata", "web", "cli")
-RANK = {"graph": 1, "synth": 1, "validation": 2, "sparql": 3, "reconcile": 4, "publish": 4}
+STEPS = ("graph", "synth", "sparql", "validation", "reconcile", "publish", "wikidata", "web", "cli")
+RANK = {"graph": 1, "synth": 1, "sparql": 2, "validation": 3, "reconcile": 4, "publish": 4}
 RANK |= {"wikidata": 5, "web": 6, "cli": 7}
 
 

@@ -12,6 +12,7 @@ import click
 from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
 from .main import (
+    SECONDS,
     URL,
     emit,
     folder_option,
@@ -46,6 +47,20 @@ from .main import (
     help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
 )
 @store_option("Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).")
+@click.option(
+    "--endpoint",
+    type=URL,
+    metavar="URL",
+    help="Validate what this SPARQL 1.1 endpoint (its query URL) holds in its default graph: "
+    "the checks run there, only their results come back.",
+)
+@click.option(
+    "--timeout",
+    type=SECONDS,
+    default=300.0,
+    show_default=True,
+    help="Seconds per check on --endpoint.",
+)
 def validate(
     data_dir: Path | None,
     ontology_dir: Path | None,
@@ -53,6 +68,8 @@ def validate(
     fmt: str,
     engine: str,
     store_dir: Path | None,
+    endpoint: str | None,
+    timeout: float,
 ) -> None:
     """Check the graph against the SHACL shapes.
 
@@ -63,7 +80,7 @@ def validate(
     """
     from ..validation.engines import validate_source
 
-    source = source_of(data_dir, ontology_dir, store_dir)
+    source = source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
     with ExitStack() as bars:
 
         def progress(total: int) -> Callable[[int], None]:

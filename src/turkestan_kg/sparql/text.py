@@ -14,18 +14,31 @@ from rdflib.term import Identifier
 from ..errors import QueryError
 
 Bindings = Mapping[str, Identifier]
-QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+TOKENS = re.compile(  # the tokens a query form keyword can hide in, then the keyword itself
+    r"(?P<iri><[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<long>\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')"
+    r"|(?P<string>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<form>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)",
+    re.IGNORECASE,
+)
 WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query form keyword after the prologue."""
-    body = re.sub(r"#[^\n]*", "", text)
-    body = re.sub(r"<[^>\s]*>", "<>", body)
-    match = QUERY_FORM.search(body)
-    if not match:
-        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return match.group(1).upper()
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query form keyword of the query, read
+    token by token, so that IRIs, strings and comments (a ``#`` in an IRI is not one) are
+    skipped whole.
+
+    >>> query_form("PREFIX x: <http://example.org/select#> ASK { ?s ?p 'SELECT' }")
+    'ASK'
+    >>> query_form("# SELECT is a comment here" + chr(10) + "CONSTRUCT WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    for match in TOKENS.finditer(text):
+        if match.lastgroup == "form":
+            return match.group("form").upper()
+    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 def with_values(text: str, bindings: Bindings) -> str:

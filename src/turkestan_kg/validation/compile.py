@@ -81,6 +81,12 @@ class Check:
     path: Node | None
     message: Literal | None
     template: bool = False  # SPARQL-based: substitute {?var} from the row
+    prologue: str = ""  # PREFIX declarations of a SPARQL-based constraint
+
+    @property
+    def text(self) -> str:
+        """The whole query: the prologue, then the SELECT."""
+        return self.prologue + self.query
 
 
 def term(node: Node) -> str:
@@ -251,7 +257,7 @@ def _sparql_check(shapes: Graph, shape: Node, constraint: Node, focus: str) -> C
     match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
     if not match:
         raise UnsupportedShape(f"SPARQL constraint of {shape} has no WHERE")
-    query = prefixes + body[: match.end()] + f" {focus} " + body[match.end() :]
+    query = body[: match.end()] + f" {focus} " + body[match.end() :]
     return Check(
         query,
         shape,
@@ -259,6 +265,7 @@ def _sparql_check(shapes: Graph, shape: Node, constraint: Node, focus: str) -> C
         None,
         _message(shapes, constraint),
         template=True,
+        prologue=prefixes,
     )
 
 

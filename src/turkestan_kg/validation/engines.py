@@ -18,7 +18,6 @@ from pyoxigraph import DefaultGraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from ..errors import TkgError
 from ..graph.dataset import KnowledgeGraph
 from ..graph.files import parse_file
 from ..graph.source import Source
@@ -63,7 +62,12 @@ def validate_source(
             progress=progress,
         )
     if source.kind == "endpoint":
-        raise TkgError(f"cannot validate {source} yet", hint="validate the files or a --store")
+        from ..sparql.run import engine_of
+        from .remote import validate_engine
+
+        return validate_engine(
+            engine_of(source), source.shapes_file(shapes), name=str(source), progress=progress
+        )
     return validate(source.graph, shapes=source.shapes_file(shapes), engine=engine)
 
 

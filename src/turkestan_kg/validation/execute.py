@@ -42,7 +42,7 @@ def run_on_store(
     report.add((root, RDF.type, SH.ValidationReport))
     conforms = True
     for check in checks:
-        answer = store.query(check.query)
+        answer = store.query(check.text)
         assert isinstance(answer, ox.QuerySolutions)
         names = [v.value for v in answer.variables]
         for solution in answer:
@@ -54,7 +54,7 @@ def run_on_store(
                 if solution[n] is not None and (t := from_oxigraph_term(solution[n])) is not None
             }
             conforms = False
-            _add_result(report, root, check, row)
+            add_result(report, root, check, row)
         progress(1)
     report.add((root, SH.conforms, Literal(conforms)))
     return conforms, report
@@ -85,7 +85,8 @@ def validate_graph(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     return run_checks(data, compile_shapes(shapes))
 
 
-def _add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) -> None:
+def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) -> Node:
+    """Write one validation result for a check's row; the result's node."""
     result = BNode()
     report.add((root, SH.result, result))
     report.add((result, RDF.type, SH.ValidationResult))
@@ -108,6 +109,7 @@ def _add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) -
             report.add((result, SH.resultMessage, Literal(text)))
         else:
             report.add((result, SH.resultMessage, check.message))
+    return result
 
 
 def _show(node: Node | None) -> str:

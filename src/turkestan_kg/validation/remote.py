@@ -1,0 +1,110 @@
+"""Validate a graph held by a remote SPARQL store: the compiled checks run there, and only
+their results cross the network.
+
+Each check of :mod:`~turkestan_kg.validation.compile` is sent as it runs on Oxigraph, wrapped
+so that a blank focus node comes back with the IRI above it (one or two statements up: a
+tenure above its period, above the period's beginning), because a blank node's label means
+nothing in the next request. The report is the one :func:`validate_store` writes for an
+on-disk store: the entity, its label, the path, the shape's message, the shape, the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..graph.files import parse_file
+from ..namespaces import RDF, SH, SKOS, curie
+from ..paths import existing
+from ..sparql.engines import Engine
+from .compile import Check, compile_shapes
+from .execute import add_result
+from .report import Problem, ValidationReport, label, node_shape
+
+OWNED = (
+    "SELECT * WHERE {{ {{ {check} }}"
+    " OPTIONAL {{ ?tkgOwner ?tkgP ?this FILTER (isBlank(?this) && isIRI(?tkgOwner)) }}"
+    " OPTIONAL {{ ?tkgOwner2 ?tkgP2 ?tkgMid . ?tkgMid ?tkgP3 ?this"
+    " FILTER (isBlank(?this) && isBlank(?tkgMid) && isIRI(?tkgOwner2)) }} }}"
+)
+
+
+def validate_engine(
+    engine: Engine,
+    shapes: Path,
+    *,
+    name: str,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
+) -> ValidationReport:
+    """Validate what ``engine`` answers for (its default graph holds data and ontology)."""
+    shapes_graph = parse_file(existing(shapes))
+    checks = compile_shapes(shapes_graph)
+    tick = progress(len(checks)) if progress else (lambda n: None)
+    report, root = Graph(), BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    located: list[tuple[Node, Node]] = []  # (result node, entity)
+    for check in checks:
+        for row, entity in _results(engine, check):
+            located.append((add_result(report, root, check, row), entity))
+        tick(1)
+    conforms = not located
+    report.add((root, SH.conforms, Literal(conforms)))
+    labels = _labels(engine, {e for _, e in located if isinstance(e, URIRef)})
+    problems = [_problem(report, shapes_graph, r, e, labels, name) for r, e in located]
+    return ValidationReport(conforms, tuple(sorted(problems)), report)
+
+
+def _results(engine: Engine, check: Check) -> list[tuple[dict[str, Node], Node]]:
+    """The check's rows (each once) and the entity each is about."""
+    answer = engine.run(check.prologue + OWNED.format(check=check.query), {})
+    seen: set[tuple[tuple[str, Node], ...]] = set()
+    found: list[tuple[dict[str, Node], Node]] = []
+    for row in answer.rows:
+        own: dict[str, Node] = {k: v for k, v in row.items() if not k.startswith("tkg")}
+        key = tuple(sorted(own.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        focus = own["this"]
+        entity: Node = row.get("tkgOwner") or row.get("tkgOwner2") or focus
+        found.append((own, entity))
+    return found
+
+
+def _labels(engine: Engine, entities: set[URIRef]) -> dict[Node, str]:
+    """The English (else any) preferred label of each entity, in one query."""
+    if not entities:
+        return {}
+    values = " ".join(e.n3() for e in sorted(entities))
+    query = f"SELECT ?e ?label WHERE {{ VALUES ?e {{ {values} }} ?e <{SKOS.prefLabel}> ?label }}"
+    by_entity: dict[Node, list[Node]] = {}
+    for row in engine.run(query, {}).rows:
+        by_entity.setdefault(row["e"], []).append(row["label"])
+    return {e: label(ls) for e, ls in by_entity.items()}
+
+
+def _problem(
+    report: Graph,
+    shapes: Graph,
+    result: Node,
+    entity: Node,
+    labels: dict[Node, str],
+    name: str,
+) -> Problem:
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    return Problem(
+        file=name,
+        entity=str(entity),
+        label=labels.get(entity, ""),
+        path=curie(path) if isinstance(path, URIRef) else "",
+        message=str(report.value(result, SH.resultMessage) or "violates the shape"),
+        shape=curie(node_shape(shapes, report.value(result, SH.sourceShape))),
+        severity=curie(report.value(result, SH.resultSeverity)),
+        value=(curie(value) if isinstance(value, URIRef) else value.n3())
+        if value is not None
+        else "",
+    )
