@@ -220,22 +220,7 @@ def _located(problem: object) -> tuple[str, ...]:
     return tuple("_:" if f.startswith("_:") else f for f in found)
 
 
-VIRTUOSO_EXISTS = (
-    "Virtuoso 7.2.5 answers a class test by property path inside EXISTS "
-    "(?q rdf:type/rdfs:subClassOf* C, with ?this bound by the target) as false: every concept "
-    "is reported without provenance. Documented in docs/stores.md; not worked around yet."
-)
-
-
-@pytest.mark.parametrize(
-    "which",
-    [
-        "oxigraph_store",
-        pytest.param(
-            "virtuoso_store", marks=pytest.mark.xfail(reason=VIRTUOSO_EXISTS, strict=True)
-        ),
-    ],
-)
+@pytest.mark.parametrize("which", STORES)
 def test_validation_on_a_server_gives_the_local_report(
     which: str, defective: tuple[Path, list[tuple[str, ...]]], request: pytest.FixtureRequest
 ) -> None:
