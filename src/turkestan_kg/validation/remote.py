@@ -21,10 +21,10 @@ from ..namespaces import RDF, SH, SKOS, curie
 from ..paths import existing
 from ..sparql.engines import Engine
 from .compile import Check, compile_shapes
-
-RDFS_SUBCLASS_IRI = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 from .execute import add_result
 from .report import Problem, ValidationReport, label, node_shape
+
+RDFS_SUBCLASS_IRI = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 OWNED = (
     "SELECT * WHERE {{ {{ {check} }}"
