@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, main, source_options, store_option
+from .main import SECONDS, URL, main, source_options, store_option
 
 
 @main.command()
@@ -44,6 +44,12 @@ from .main import SECONDS, main, source_options, store_option
 @store_option(
     "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
 )
+@click.option(
+    "--endpoint",
+    type=URL,
+    metavar="URL",
+    help="Serve what this SPARQL 1.1 endpoint (its query URL) holds: pages and /sparql read it.",
+)
 def serve(
     data_dir: Path | None,
     ontology_dir: Path | None,
@@ -53,15 +59,19 @@ def serve(
     max_results: int,
     max_memory: int,
     store_dir: Path | None,
+    endpoint: str | None,
 ) -> None:
     """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
 
     Every IRI https://w3id.org/turkestan-kg/PATH is answered at http://HOST:PORT/PATH in
     HTML, Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation. With --store, pages
-    and /sparql read the on-disk store (a roll of millions of members included).
+    and /sparql read the on-disk store (a roll of millions of members included); with
+    --endpoint, any SPARQL 1.1 store (queries checked here, then sent on).
 
     Example: tkg serve --port 8000
     """
+    if store_dir is not None and endpoint is not None:
+        raise click.UsageError("give --store or --endpoint, not both")
     from ..graph.dataset import load
     from ..web.sandbox import Limits
     from ..web.server import serve as run_server
@@ -73,6 +83,7 @@ def serve(
             port=port,
             limits=Limits(timeout, max_results, max_memory * 1024**2),
             store_dir=store_dir,
+            endpoint=endpoint,
             announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
         )
     except KeyboardInterrupt:

@@ -70,8 +70,16 @@ class LinkedDataApp:
         workers: int = 2,
         dist_dir: Path | None = None,
         store_dir: Path | None = None,
+        endpoint: str | None = None,
     ) -> None:
-        self.site = Site(kg, limits=limits, workers=workers, dist_dir=dist_dir, store_dir=store_dir)
+        self.site = Site(
+            kg,
+            limits=limits,
+            workers=workers,
+            dist_dir=dist_dir,
+            store_dir=store_dir,
+            endpoint=endpoint,
+        )
         self.site.charts = home.draw_charts(self.site)
         federated("ASK {}")  # load the query parser now, not on the first client's query
         self.starlette = Starlette(

@@ -42,7 +42,7 @@ def entity(site: Site) -> Endpoint:
 def _entity(site: Site, path: str, media: str, languages: list[str]) -> Rendered:
     base_path, _ = split_suffix(path)
     node = _node(site, base_path, path)
-    description = neighbourhood.outgoing(site.store, node)
+    description = site.lookup.outgoing(node)
     if media == "text/html":
         page = entity_html(site, node, description, languages)
         return _represent(path, media, page.encode())
@@ -95,7 +95,7 @@ def _node(site: Site, base_path: str, path: str) -> URIRef:
     if not ENTITY_PATH.match(base_path) or ".." in base_path:
         raise HttpError(404, f"nothing at {path}")
     node = URIRef(BASE + base_path.lstrip("/"))
-    if not neighbourhood.exists(site.store, node):
+    if not site.lookup.exists(node):
         raise HttpError(404, f"no entity {node}")
     return node
 
@@ -114,7 +114,7 @@ def entity_html(
     site: Site, node: URIRef, description: neighbourhood.View, languages: list[str]
 ) -> str:
     """The readable page: facts with sources, links both ways, a chart, embedded JSON-LD."""
-    referrers = neighbourhood.incoming(site.store, node)
+    referrers = site.lookup.incoming(node)
     shown = description.graph + referrers.graph
     path = "/" + str(node)[len(BASE) :]
     jsonld = serialize_graph(description.graph, "application/ld+json", site.context).decode()

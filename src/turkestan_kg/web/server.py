@@ -35,6 +35,7 @@ def serve(
     limits: Limits = DEFAULT_LIMITS,
     quiet: bool = True,
     store_dir: Path | None = None,
+    endpoint: str | None = None,
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until interrupted (from ``store_dir``, an on-disk store, when given); Ctrl-C
@@ -42,7 +43,9 @@ def serve(
     ``announce`` gets the URL once requests can be served."""
     sock = listen(host, port)
     try:
-        app = LinkedDataApp(kg, limits=limits, dist_dir=dist_dir, store_dir=store_dir)
+        app = LinkedDataApp(
+            kg, limits=limits, dist_dir=dist_dir, store_dir=store_dir, endpoint=endpoint
+        )
     except BaseException:
         sock.close()
         raise

@@ -19,6 +19,7 @@ from ..paths import project_root
 from ..publish.jsonld import build_context
 from ..sparql.catalogue import get_query, query_files
 from ..sparql.engines import OxigraphEngine
+from . import neighbourhood
 from .pages import Labeller, Value, language_preference, link
 from .sandbox import Limits, QueryPool
 
@@ -37,17 +38,29 @@ class Site:
         workers: int = 2,
         dist_dir: Path | None = None,
         store_dir: Path | None = None,
+        endpoint: str | None = None,
     ) -> None:
         self.kg = kg
         self.data = kg.merged()
         self.limits = limits
-        if store_dir is None:  # the project's files, in memory
+        self.engine: Any
+        self.pool: Any
+        if endpoint is not None:  # a remote SPARQL store
+            from ..sparql.remote import RemoteEngine
+            from .remote import RemoteLookup, RemotePool
+
+            self.engine = RemoteEngine(endpoint, timeout=limits.timeout)
+            self.lookup: Any = RemoteLookup(self.engine)
+            self.pool = RemotePool(endpoint, limits)
+        elif store_dir is None:  # the project's files, in memory
             self.engine = OxigraphEngine(kg)
+            self.lookup = StoreLookup(self.engine.store)
             self.pool = QueryPool(store_payload(kg), workers=workers, limits=limits)
         else:  # an on-disk store made by `tkg load --store` (say, with a roll in it)
             from ..graph.store import open_store
 
             self.engine = OxigraphEngine(store=open_store(store_dir))
+            self.lookup = StoreLookup(self.engine.store)
             self.pool = QueryPool(store_dir, workers=workers, limits=limits)
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
@@ -78,11 +91,6 @@ class Site:
         from ..reconcile.service import Service
 
         return Service(self.engine)
-
-    @property
-    def store(self) -> Any:
-        """The Oxigraph store the pages read."""
-        return self.engine.store
 
     def tenure_rows(self) -> list[Tenure]:
         """(leader's name, first year, last year, leader IRI, tenure IRI) per tenure."""
@@ -144,3 +152,19 @@ class Site:
     def close(self) -> None:
         """Stop the SPARQL workers."""
         self.pool.close()
+
+
+class StoreLookup:
+    """A node's neighbourhood from an Oxigraph store, by index lookups."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def exists(self, node: URIRef) -> bool:
+        return neighbourhood.exists(self.store, node)
+
+    def outgoing(self, node: URIRef) -> neighbourhood.View:
+        return neighbourhood.outgoing(self.store, node)
+
+    def incoming(self, node: URIRef) -> neighbourhood.View:
+        return neighbourhood.incoming(self.store, node)

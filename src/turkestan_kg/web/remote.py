@@ -1,0 +1,107 @@
+"""`tkg serve --endpoint`: the pages and /sparql over a remote SPARQL store.
+
+What the pages read from an on-disk store by index lookups (:mod:`.neighbourhood`) is asked
+here in one query each: whether a node is mentioned, a node's statements with the blank
+nodes below them (two levels: a tenure's period and the period's beginning) and the labels
+of what they mention, and the IRIs that point at it. Client queries to /sparql are checked
+as on any server (SERVICE and updates refused) and then sent on, with the same time limit
+and result cap, the protocol's dataset parameters passed along.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from rdflib import Graph, URIRef
+
+from ..errors import TkgError
+from ..namespaces import RDFS, SKOS, bind_prefixes
+from ..sparql.remote import RemoteEngine
+from ..sparql.results import QueryResult
+from .neighbourhood import MAX_INCOMING, MAX_OUTGOING, View
+from .sandbox import Limits, SandboxError
+
+LABELS = " ".join(f"<{p}>" for p in (SKOS.prefLabel, RDFS.label, "http://purl.org/dc/terms/title"))
+
+
+class RemoteLookup:
+    """A node's neighbourhood from a remote store, one query per view."""
+
+    def __init__(self, engine: RemoteEngine) -> None:
+        self.engine = engine
+
+    def exists(self, node: URIRef) -> bool:
+        query = f"ASK {{ {{ {node.n3()} ?p ?o }} UNION {{ ?s ?p {node.n3()} }} }}"
+        return bool(self.engine.run(query, {}).boolean)
+
+    def outgoing(self, node: URIRef, limit: int = MAX_OUTGOING) -> View:
+        n = node.n3()
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {n} ?p ?o }}"
+        total = int(str(self.engine.run(count, {}).rows[0]["n"]))
+        query = f"""CONSTRUCT {{
+  {n} ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 . ?p ?lpp ?lp . ?o ?lop ?lo . {n} ?lnp ?ln
+}} WHERE {{
+  {{ SELECT ?p ?o WHERE {{ {n} ?p ?o }} LIMIT {limit} }}
+  OPTIONAL {{
+    ?o ?p2 ?o2 . FILTER (isBlank(?o))
+    OPTIONAL {{ ?o2 ?p3 ?o3 . FILTER (isBlank(?o2)) }}
+  }}
+  OPTIONAL {{ VALUES ?lpp {{ {LABELS} }} ?p ?lpp ?lp }}
+  OPTIONAL {{ VALUES ?lop {{ {LABELS} }} ?o ?lop ?lo }}
+  OPTIONAL {{ VALUES ?lnp {{ {LABELS} }} {n} ?lnp ?ln }}
+}}"""
+        view = View(bind_prefixes(_graph(self.engine.run(query, {}))), total > limit)
+        return view
+
+    def incoming(self, node: URIRef, limit: int = MAX_INCOMING) -> View:
+        n = node.n3()
+        query = f"""CONSTRUCT {{ ?s ?p {n} . ?s ?lp ?l . ?p ?lp2 ?pl }} WHERE {{
+  {{ SELECT ?s ?p WHERE {{ ?s ?p {n} FILTER (isIRI(?s)) }} LIMIT {limit + 1} }}
+  OPTIONAL {{ VALUES ?lp {{ {LABELS} }} ?s ?lp ?l }}
+  OPTIONAL {{ VALUES ?lp2 {{ {LABELS} }} ?p ?lp2 ?pl }}
+}}"""
+        graph = _graph(self.engine.run(query, {}))
+        subjects = {(s, p) for s, p, o in graph if o == node}
+        return View(graph, len(subjects) > limit)
+
+
+def _graph(result: QueryResult) -> Graph:
+    return result.graph if result.graph is not None else Graph()
+
+
+class RemotePool:
+    """What /sparql runs client queries with, on a remote store: the same interface and
+    limits as the worker pool (:class:`.sandbox.QueryPool`), the query sent on."""
+
+    def __init__(self, endpoint: str, limits: Limits) -> None:
+        self.endpoint = endpoint
+        self.limits = limits
+        self.isolated = False  # no worker runs a query here: the store does
+
+    def run(
+        self,
+        text: str,
+        *,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        dataset = [("default-graph-uri", g) for g in default_graphs]
+        dataset += [("named-graph-uri", g) for g in named_graphs]
+        url = self.endpoint
+        if dataset:
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(dataset)
+        engine = RemoteEngine(url, timeout=self.limits.timeout, retries=0)
+        try:
+            result = engine.run(text, {})
+        except TkgError as err:
+            raise SandboxError(f"the store could not answer: {err.message}", 502) from None
+        size = len(result.rows) if result.kind == "select" else len(result.graph or ())
+        if size > self.limits.max_results:
+            raise SandboxError(
+                f"the query returns more than {self.limits.max_results} results; add a LIMIT", 413
+            )
+        return result
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,102 @@
+"""`tkg serve --endpoint`: the same pages, RDF views and /sparql over a remote SPARQL store
+(Oxigraph's server, started on loopback and loaded through the Graph Store Protocol)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from rdflib import Graph
+
+from servers import oxigraph_server
+from turkestan_kg import load
+from turkestan_kg.publish.rdf import canonical_nquads
+from turkestan_kg.publish.upload import publish
+from turkestan_kg.web.app import LinkedDataApp
+from turkestan_kg.web.sandbox import Limits
+from turkestan_kg.web.server import running
+
+PAGES = [
+    "/organization/communist-party-of-turkestan",
+    "/person/turar-risqulov",
+    "/tenure/abdullo-rakhimbayev-1920-1921",  # a period and its beginning are blank nodes
+    "/event/purge-1922",
+    "/concept/ethnic/kazakhs",
+]
+
+
+@pytest.fixture(scope="module")
+def remote() -> Iterator[str]:
+    with oxigraph_server() as base:
+        publish(load(), base + "/store")
+        app = LinkedDataApp(
+            load(), limits=Limits(timeout=10, max_results=50), endpoint=base + "/query"
+        )
+        with running(app) as url:
+            yield url
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[str]:
+    app = LinkedDataApp(load(), limits=Limits(timeout=10, max_results=50))
+    with running(app) as url:
+        yield url
+    app.close()
+
+
+def get(url: str, accept: str = "text/html") -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_rdf_view_is_the_graph_the_local_server_gives(
+    remote: str, local: str, path: str
+) -> None:
+    status, theirs = get(remote + path, "text/turtle")
+    assert status == 200
+    ours = get(local + path, "text/turtle")[1]
+    remote_graph = Graph().parse(data=theirs, format="turtle")
+    local_graph = Graph().parse(data=ours, format="turtle")
+    assert canonical_nquads(remote_graph) == canonical_nquads(local_graph)
+
+
+def test_pages_read_the_store(remote: str) -> None:
+    status, html = get(remote + "/organization/communist-party-of-turkestan")
+    assert status == 200 and b"<h1>Communist Party of Turkestan</h1>" in html
+    assert b"Referred to by" in html and "Коммунистическая партия Туркестана".encode() in html
+    assert get(remote + "/person/nobody")[0] == 404
+
+
+def test_sparql_is_sent_on_with_the_same_rules(remote: str) -> None:
+    def ask(query: str) -> tuple[int, bytes]:
+        return get(
+            remote + "/sparql?query=" + urllib.parse.quote(query), "application/sparql-results+json"
+        )
+
+    status, body = ask(
+        "SELECT ?name WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } LIMIT 3"
+    )
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
+    assert ask("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")[0] == 400
+    status, body = ask("SELECT * WHERE { ?s ?p ?o }")
+    assert status == 413 and b"more than 50 results" in body
+    assert ask("INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] == 400
+
+
+def test_reconciliation_reads_the_store(remote: str) -> None:
+    queries = json.dumps({"q": {"query": "Рыскулов", "type": "http://xmlns.com/foaf/0.1/Person"}})
+    status, body = get(
+        remote + "/reconcile?" + urllib.parse.urlencode({"queries": queries}), "application/json"
+    )
+    assert status == 200
+    assert json.loads(body)["q"]["result"][0]["id"].endswith("/person/turar-risqulov")
