@@ -1,5 +1,6 @@
 """`tkg serve --endpoint`: the same pages, RDF views and /sparql over a remote SPARQL store
-(Oxigraph's server, started on loopback and loaded through the Graph Store Protocol)."""
+(Oxigraph's server and Virtuoso, started on loopback and loaded through the Graph Store
+Protocol; Virtuoso's merged graph named as the default graph in the endpoint URL)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
-from servers import oxigraph_server
+from servers import VIRTUOSO, oxigraph_server, virtuoso_server
 from turkestan_kg import load
 from turkestan_kg.publish.rdf import canonical_nquads
 from turkestan_kg.publish.upload import publish
@@ -20,6 +23,7 @@ from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running
 
+ALL = "https://w3id.org/turkestan-kg/graph/all"
 PAGES = [
     "/organization/communist-party-of-turkestan",
     "/person/turar-risqulov",
@@ -29,13 +33,29 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def remote() -> Iterator[str]:
+@contextmanager
+def oxigraph_endpoint(_: Path) -> Iterator[str]:
     with oxigraph_server() as base:
         publish(load(), base + "/store")
-        app = LinkedDataApp(
-            load(), limits=Limits(timeout=10, max_results=50), endpoint=base + "/query"
-        )
+        yield base + "/query"
+
+
+@contextmanager
+def virtuoso_endpoint(work: Path) -> Iterator[str]:
+    if VIRTUOSO is None:
+        pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
+    with virtuoso_server(work) as base:
+        publish(load(), base + "/sparql-graph-crud", graph=ALL)
+        yield base + "/sparql?" + urllib.parse.urlencode({"default-graph-uri": ALL})
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    start = oxigraph_endpoint if request.param == "oxigraph" else virtuoso_endpoint
+    with start(tmp_path_factory.mktemp(request.param)) as endpoint:
+        app = LinkedDataApp(load(), limits=Limits(timeout=10, max_results=50), endpoint=endpoint)
         with running(app) as url:
             yield url
         app.close()
