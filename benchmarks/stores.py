@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import VIRTUOSO, oxigraph_server, virtuoso_server  # noqa: E402
 from turkestan_kg import load, stored_queries  # noqa: E402
+from turkestan_kg.errors import TkgError  # noqa: E402
 from turkestan_kg.graph.source import Source  # noqa: E402
 from turkestan_kg.graph.store import load_store  # noqa: E402
 from turkestan_kg.publish.stream import stream_file  # noqa: E402
@@ -117,11 +118,18 @@ def main() -> None:
             load().merged().serialize(format="nt", encoding="utf-8") + roll.read_bytes()
         )
         rows = {"embedded on-disk Oxigraph store": embedded(work, roll)}
+        failed: dict[str, str] = {}
         with oxigraph() as (graph_store, update, query):
-            rows["Oxigraph server"] = on_server(both, graph_store, update, query)
+            try:
+                rows["Oxigraph server"] = on_server(both, graph_store, update, query)
+            except TkgError as err:
+                failed["Oxigraph server"] = err.message
         if VIRTUOSO is not None:
             with virtuoso(work / "virtuoso") as (graph_store, update, query):
-                rows["Virtuoso 7"] = on_server(both, graph_store, update, query)
+                try:
+                    rows["Virtuoso 7"] = on_server(both, graph_store, update, query)
+                except TkgError as err:
+                    failed["Virtuoso 7"] = err.message
     base = rows["embedded on-disk Oxigraph store"]
     print(
         f"roll of {args.members * args.scale:,} members ({triples:,} triples), scale {args.scale}\n"
@@ -136,6 +144,8 @@ def main() -> None:
             f"| {name} | {row['load']:.2f} | {row['validate']:.2f} | {row['queries']:.2f} "
             f"| {row['problems']} | {ratios} |"
         )
+    for name, message in failed.items():
+        print(f"| {name} | failed: {message} | | | | |")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ CheckpointInterval = 60
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
 DirsAllowed = .
+TransactionAfterImageLimit = {after_image_limit}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -88,16 +89,22 @@ MaxQueryExecutionTime = 60
 
 
 @contextmanager
-def virtuoso_server(workdir: Path) -> Iterator[str]:
+def virtuoso_server(workdir: Path, *, after_image_limit: int = 2_000_000_000) -> Iterator[str]:
     """Start Debian's Virtuoso open source 7 in ``workdir`` (a new database, its own ini, free
     loopback ports), let its anonymous SPARQL user update, and yield its base URL: /sparql
-    answers queries and updates, /sparql-graph-crud is its Graph Store."""
+    answers queries and updates, /sparql-graph-crud is its Graph Store. One transaction may
+    write ``after_image_limit`` bytes (Virtuoso's default, 50 MB, refuses to swap in a graph
+    of a few million triples)."""
     if VIRTUOSO is None or ISQL is None:
         raise RuntimeError("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
     (workdir / "db").mkdir(parents=True)
     sql_port, http_port = free_port(), free_port()
     ini = workdir / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port))
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            sql_port=sql_port, http_port=http_port, after_image_limit=after_image_limit
+        )
+    )
     process = subprocess.Popen(
         [VIRTUOSO, "+foreground", "+configfile", str(ini)],
         cwd=workdir,

@@ -235,3 +235,25 @@ def test_validation_on_a_server_gives_the_local_report(
     report = validate_source(Source(endpoint=endpoint))
     assert not report.conforms
     assert sorted(_located(p) for p in report.problems) == expected
+
+
+def test_virtuoso_refusing_the_swap_leaves_the_graph_as_it_was(roll: Path, tmp_path: Path) -> None:
+    """Virtuoso refuses a transaction that writes more than TransactionAfterImageLimit: the
+    swap at the end of a streamed load fails, and the graph and the store are as before."""
+    if VIRTUOSO is None:
+        pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
+    with virtuoso_server(tmp_path / "small", after_image_limit=100_000) as base:
+        store = Store(
+            Source(endpoint=base + "/sparql"),
+            base + "/sparql",
+            base + "/sparql-graph-crud",
+            base + "/sparql",
+        )
+        first = tmp_path / "first.nt"
+        first.write_text(
+            "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+        )
+        stream_file(first, store.graph_store, ROLL, store.update)
+        with pytest.raises(PublishError, match="log after image size"):
+            stream_file(roll, store.graph_store, ROLL, store.update, chunk=500)
+        assert in_graph(store, ROLL) == 1 and staging_graphs(store) == 0
