@@ -12,9 +12,9 @@ import click
 from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
 from .main import (
-    SECONDS,
     URL,
     emit,
+    endpoint_options,
     folder_option,
     main,
     out_option,
@@ -47,19 +47,11 @@ from .main import (
     help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
 )
 @store_option("Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).")
-@click.option(
-    "--endpoint",
-    type=URL,
-    metavar="URL",
-    help="Validate what this SPARQL 1.1 endpoint (its query URL) holds in its default graph: "
+@endpoint_options(
+    "Validate what this SPARQL 1.1 endpoint (its query URL) holds in its default graph: "
     "the checks run there, only their results come back.",
-)
-@click.option(
-    "--timeout",
-    type=SECONDS,
-    default=300.0,
-    show_default=True,
-    help="Seconds per check on --endpoint.",
+    timeout=300.0,
+    timeout_help="Seconds per check on --endpoint.",
 )
 def validate(
     data_dir: Path | None,

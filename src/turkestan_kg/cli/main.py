@@ -49,6 +49,21 @@ def store_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def endpoint_options(
+    help_text: str, *, timeout: float = 30.0, timeout_help: str = "Seconds to wait for --endpoint."
+) -> Callable[[F], F]:
+    """--endpoint URL (a SPARQL 1.1 query URL) and --timeout SECONDS, as ``endpoint`` and
+    ``timeout``."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--timeout", type=SECONDS, default=timeout, show_default=True, help=timeout_help
+        )(func)
+        return click.option("--endpoint", type=URL, metavar="URL", help=help_text)(func)
+
+    return decorate
+
+
 def out_option(
     help_text: str = "Write to this file (atomically) instead of standard output.",
 ) -> Callable[[F], F]:

@@ -10,7 +10,15 @@ import click
 
 from ..formats import FORMATS, RESULTS_FORMATS
 from ..sparql import ENGINES
-from .main import SECONDS, URL, emit, main, out_option, source_of, source_options, store_option
+from .main import (
+    emit,
+    endpoint_options,
+    main,
+    out_option,
+    source_of,
+    source_options,
+    store_option,
+)
 
 if TYPE_CHECKING:
     from ..sparql.catalogue import StoredQuery
@@ -90,19 +98,7 @@ QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
     show_default=True,
     help="Embedded SPARQL engine.",
 )
-@click.option(
-    "--endpoint",
-    type=URL,
-    metavar="URL",
-    help="Run on this SPARQL 1.1 endpoint (its query URL) instead.",
-)
-@click.option(
-    "--timeout",
-    type=SECONDS,
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for --endpoint.",
-)
+@endpoint_options("Run on this SPARQL 1.1 endpoint (its query URL) instead.")
 @out_option("Write to this file (atomically).")
 @store_option("Run on an on-disk Oxigraph store made by `tkg load --store`.")
 @source_options

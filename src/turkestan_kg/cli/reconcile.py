@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, URL, emit, main, out_option, source_of, source_options, store_option
+from .main import (
+    emit,
+    endpoint_options,
+    main,
+    out_option,
+    source_of,
+    source_options,
+    store_option,
+)
 
 
 @main.command()
@@ -19,19 +27,7 @@ from .main import SECONDS, URL, emit, main, out_option, source_of, source_option
     help="Match only entities of this class (and its subclasses), e.g. "
     "http://xmlns.com/foaf/0.1/Person.",
 )
-@click.option(
-    "--endpoint",
-    type=URL,
-    metavar="URL",
-    help="Match against this SPARQL 1.1 endpoint (its query URL) instead.",
-)
-@click.option(
-    "--timeout",
-    type=SECONDS,
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for --endpoint.",
-)
+@endpoint_options("Match against this SPARQL 1.1 endpoint (its query URL) instead.")
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),

@@ -22,11 +22,11 @@ from ..graph.dataset import KnowledgeGraph
 from ..graph.files import parse_file
 from ..graph.source import Source
 from ..graph.terms import from_oxigraph_term, to_oxigraph
-from ..namespaces import SH, SKOS, curie
+from ..namespaces import SH, SKOS
 from ..paths import SHAPES_FILE, existing, project_root
 from .compile import compile_shapes
 from .execute import run_on_store, validate_graph
-from .report import Problem, ValidationReport, label, located_problem, node_shape, owner
+from .report import ValidationReport, label, located_problem, owner, problem
 
 Progress = Callable[[int], Callable[[int], None]]
 """Given how many steps there are, a callback to tell of steps done."""
@@ -119,22 +119,10 @@ def validate_store(
     conforms, report = run_on_store(store, checks, progress=tick)
     problems = []
     for result in report.subjects(SH.focusNode, None):
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
         entity = owner(report.value(result, SH.focusNode), lambda n: _subjects(store, n))
+        named = label(_objects(store, entity, SKOS.prefLabel))
         problems.append(
-            Problem(
-                file=name,
-                entity=str(entity),
-                label=label(_objects(store, entity, SKOS.prefLabel)),
-                path=curie(path) if isinstance(path, URIRef) else "",
-                message=str(report.value(result, SH.resultMessage) or "violates the shape"),
-                shape=curie(node_shape(shapes_graph, report.value(result, SH.sourceShape))),
-                severity=curie(report.value(result, SH.resultSeverity)),
-                value=(curie(value) if isinstance(value, URIRef) else value.n3())
-                if value is not None
-                else "",
-            )
+            problem(report, shapes_graph, result, entity=entity, label=named, file=name)
         )
     return ValidationReport(conforms, tuple(sorted(problems)), report)
 

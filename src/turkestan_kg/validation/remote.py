@@ -17,12 +17,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..graph.files import parse_file
-from ..namespaces import RDF, SH, SKOS, curie
+from ..namespaces import RDF, SH, SKOS
 from ..paths import existing
 from ..sparql.engines import Engine
 from .compile import Check, compile_shapes
 from .execute import add_result
-from .report import Problem, ValidationReport, label, node_shape
+from .report import ValidationReport, label, problem
 
 RDFS_SUBCLASS_IRI = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
@@ -55,7 +55,10 @@ def validate_engine(
     conforms = not located
     report.add((root, SH.conforms, Literal(conforms)))
     labels = _labels(engine, {e for _, e in located if isinstance(e, URIRef)})
-    problems = [_problem(report, shapes_graph, r, e, labels, name) for r, e in located]
+    problems = [
+        problem(report, shapes_graph, r, entity=e, label=labels.get(e, ""), file=name)
+        for r, e in located
+    ]
     return ValidationReport(conforms, tuple(sorted(problems)), report)
 
 
@@ -86,30 +89,6 @@ def _labels(engine: Engine, entities: set[URIRef]) -> dict[Node, str]:
     for row in engine.run(query, {}).rows:
         by_entity.setdefault(row["e"], []).append(row["label"])
     return {e: label(ls) for e, ls in by_entity.items()}
-
-
-def _problem(
-    report: Graph,
-    shapes: Graph,
-    result: Node,
-    entity: Node,
-    labels: dict[Node, str],
-    name: str,
-) -> Problem:
-    path = report.value(result, SH.resultPath)
-    value = report.value(result, SH.value)
-    return Problem(
-        file=name,
-        entity=str(entity),
-        label=labels.get(entity, ""),
-        path=curie(path) if isinstance(path, URIRef) else "",
-        message=str(report.value(result, SH.resultMessage) or "violates the shape"),
-        shape=curie(node_shape(shapes, report.value(result, SH.sourceShape))),
-        severity=curie(report.value(result, SH.resultSeverity)),
-        value=(curie(value) if isinstance(value, URIRef) else value.n3())
-        if value is not None
-        else "",
-    )
 
 
 def subclasses(engine: Engine) -> dict[str, set[str]]:

@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..graph.dataset import KnowledgeGraph
-from ..namespaces import SH, SKOS
+from ..namespaces import SH, SKOS, curie
 from ..paths import display_path
 
 
@@ -104,6 +104,27 @@ def owner(node: Node | None, referrers: Callable[[BNode], Iterable[Node]]) -> No
         seen.add(node)
         node = next(iter(referrers(node)), node)
     return node
+
+
+def problem(
+    report: Graph, shapes: Graph, result: Node, *, entity: Node | None, label: str, file: str
+) -> Problem:
+    """The located problem of one result of a report, about ``entity`` (the IRI the focus
+    node is, or hangs from), read from an on-disk or a remote store."""
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    return Problem(
+        file=file,
+        entity=str(entity),
+        label=label,
+        path=curie(path) if isinstance(path, URIRef) else "",
+        message=str(report.value(result, SH.resultMessage) or "violates the shape"),
+        shape=curie(node_shape(shapes, report.value(result, SH.sourceShape))),
+        severity=curie(report.value(result, SH.resultSeverity)),
+        value=(curie(value) if isinstance(value, URIRef) else value.n3())
+        if value is not None
+        else "",
+    )
 
 
 def node_shape(shapes: Graph, shape: Node | None) -> Node | None:

@@ -27,16 +27,25 @@ ORGANIZATION = URIRef("http://www.w3.org/ns/org#organization")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def entity(site: Site) -> Endpoint:
-    """The entity at the request's path, in the representation the client asked for."""
+Render = Callable[[Site, str, str, list[str]], Rendered]
+
+
+def negotiated(site: Site, render: Render) -> Endpoint:
+    """A handler that picks the representation (suffix, else Accept) and the languages of
+    an HTML page, then renders the request's path in a worker thread."""
 
     async def answer(request: Request) -> Response:
         path = request.url.path
         media = _media(path, split_suffix(path)[1], request.headers.get("accept"))
         languages = site.languages(request) if media == "text/html" else []
-        return await computed(lambda: _entity(site, path, media, languages))
+        return await computed(lambda: render(site, path, media, languages))
 
     return answer
+
+
+def entity(site: Site) -> Endpoint:
+    """The entity at the request's path, in the representation the client asked for."""
+    return negotiated(site, _entity)
 
 
 def _entity(site: Site, path: str, media: str, languages: list[str]) -> Rendered:
@@ -51,14 +60,7 @@ def _entity(site: Site, path: str, media: str, languages: list[str]) -> Rendered
 
 def reifier(site: Site) -> Endpoint:
     """A fact's reifier (``/.well-known/genid/fact-...``): the statement and its sources."""
-
-    async def answer(request: Request) -> Response:
-        path = request.url.path
-        media = _media(path, split_suffix(path)[1], request.headers.get("accept"))
-        languages = site.languages(request) if media == "text/html" else []
-        return await computed(lambda: _reifier(site, path, media, languages))
-
-    return answer
+    return negotiated(site, _reifier)
 
 
 def _reifier(site: Site, path: str, media: str, languages: list[str]) -> Rendered:
