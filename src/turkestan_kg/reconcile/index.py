@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..graph.hierarchy import transitive
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
 from .names import closeness, fold, similarity, skeleton
@@ -84,7 +85,8 @@ class Index:
             english = getattr(row["name"], "language", None) in ("en", None)
             if entity not in label or (preferred and english):
                 label[entity] = name
-        types = {e: ts | {s for t in ts for s in _up(t, above)} for e, ts in direct.items()}
+        reach = transitive(above)  # once per class, not once per entity
+        types = {e: ts | {s for t in ts for s in reach.get(t, ())} for e, ts in direct.items()}
         return cls(list(names), label, types, dict(direct), class_names)
 
     def class_name(self, iri: str) -> str:
@@ -126,15 +128,3 @@ class Index:
     def entities_of(self, type_iri: str) -> list[str]:
         """Every entity of a class (its subclasses included)."""
         return sorted(e for e, ts in self.types.items() if type_iri in ts)
-
-
-def _up(cls: str, above: dict[str, set[str]]) -> set[str]:
-    """Every class above ``cls``, following the direct superclasses (cycles are harmless)."""
-    found: set[str] = set()
-    todo = list(above.get(cls, ()))
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(above.get(current, ()))
-    return found

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..graph.files import parse_file
+from ..graph.hierarchy import transitive
 from ..namespaces import RDF, SH, SKOS
 from ..paths import existing
 from ..sparql.engines import Engine
@@ -102,15 +103,4 @@ def subclasses(engine: Engine) -> dict[str, set[str]]:
     below: dict[str, set[str]] = {}
     for row in engine.run(query, {}).rows:
         below.setdefault(str(row["super"]), set()).add(str(row["sub"]))
-    return {cls: _down(cls, below) for cls in below}
-
-
-def _down(cls: str, below: dict[str, set[str]]) -> set[str]:
-    found: set[str] = set()
-    todo = list(below.get(cls, ()))
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(below.get(current, ()))
-    return found
+    return transitive(below)
