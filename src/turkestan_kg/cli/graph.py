@@ -169,14 +169,9 @@ def _stream(
         )
     from ..publish.stream import stream_file
 
-    with click.progressbar(length=_lines(files[0]), label="streaming", file=sys.stderr) as bar:
+    size = files[0].stat().st_size
+    with click.progressbar(length=size, label="streaming", file=sys.stderr) as bar:
         result = stream_file(
             files[0], endpoint, graph, update_url, timeout=timeout, progress=bar.update
         )
     click.echo(f"loaded {result.triples} triples into <{result.graph}> in {result.chunks} requests")
-
-
-def _lines(path: Path) -> int:
-    """About how many triples an N-Triples file holds (its lines), for the progress bar."""
-    with path.open("rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))

@@ -59,14 +59,15 @@ def stream_file(
     progress: Callable[[int], None] = lambda n: None,
 ) -> StreamResult:
     """Replace ``graph`` in the store with the N-Triples file at ``path``; ``progress`` is
-    told of the triples sent after each chunk."""
+    told of the bytes of the file read after each chunk is sent (the file size in all)."""
     staging = f"{BASE}.well-known/genid/staging-{uuid.uuid4().hex}"
-    sent = chunks = 0
+    sent = chunks = read = 0
     try:
-        for body, count in _chunks(path, graph, chunk):
+        for body, count, position in _chunks(path, graph, chunk):
             post(target_url(store, staging), body, "application/n-triples", timeout=timeout)
             sent, chunks = sent + count, chunks + 1
-            progress(count)
+            progress(position - read)
+            read = position
         update(update_url, f"MOVE SILENT <{staging}> TO <{graph}>", timeout=timeout)
     except BaseException:
         _drop(update_url, staging, timeout)
@@ -74,8 +75,9 @@ def stream_file(
     return StreamResult(graph, sent, chunks)
 
 
-def _chunks(path: Path, graph: str, size: int) -> Iterator[tuple[bytes, int]]:
-    """The file as N-Triples documents of at most ``size`` triples, blank nodes skolemized."""
+def _chunks(path: Path, graph: str, size: int) -> Iterator[tuple[bytes, int, int]]:
+    """The file as N-Triples documents of at most ``size`` triples, blank nodes skolemized,
+    each with its triple count and how far into the file the parser has read."""
     import pyoxigraph as ox
 
     batch: list[Any] = []
@@ -84,15 +86,16 @@ def _chunks(path: Path, graph: str, size: int) -> Iterator[tuple[bytes, int]]:
             for triple in ox.parse(stream, format=ox.RdfFormat.N_TRIPLES):
                 batch.append(_skolemized(triple, graph))
                 if len(batch) == size:
-                    yield _ntriples(batch), len(batch)
+                    yield _ntriples(batch), len(batch), stream.tell()
                     batch = []
         except SyntaxError as err:
             raise TkgError(
                 f"{path} is not N-Triples: {str(err).splitlines()[0]}",
                 hint="fix the file; the graph in the store was not changed",
             ) from None
+        end = stream.tell()
     if batch:
-        yield _ntriples(batch), len(batch)
+        yield _ntriples(batch), len(batch), end
 
 
 def _ntriples(triples: list[Any]) -> bytes:
