@@ -14,11 +14,12 @@ from rdflib import Graph, URIRef
 from starlette.requests import Request
 
 from ..graph.dataset import KnowledgeGraph, store_payload
+from ..graph.source import Source
 from ..namespaces import BASE
 from ..paths import project_root
 from ..publish.jsonld import build_context
 from ..sparql.catalogue import get_query, query_files
-from ..sparql.engines import OxigraphEngine
+from ..sparql.run import engine_of
 from . import neighbourhood
 from .pages import Labeller, Value, language_preference, link
 from .sandbox import Limits, QueryPool
@@ -28,7 +29,8 @@ Tenure = tuple[str, int, int, str, str]
 
 
 class Site:
-    """The graph in memory, and the store (in memory, or on disk with ``store_dir``)."""
+    """The graph in memory, and the store the pages and /sparql read: the graph loaded into
+    Oxigraph, an on-disk store (``store_dir``) or a remote SPARQL store (``endpoint``)."""
 
     def __init__(
         self,
@@ -43,25 +45,13 @@ class Site:
         self.kg = kg
         self.data = kg.merged()
         self.limits = limits
-        self.engine: Any
-        self.pool: Any
-        if endpoint is not None:  # a remote SPARQL store
-            from ..sparql.remote import RemoteEngine
-            from .remote import RemoteLookup, RemotePool
-
-            self.engine = RemoteEngine(endpoint, timeout=limits.timeout)
-            self.lookup: Any = RemoteLookup(self.engine)
-            self.pool = RemotePool(endpoint, limits)
-        elif store_dir is None:  # the project's files, in memory
-            self.engine = OxigraphEngine(kg)
-            self.lookup = StoreLookup(self.engine.store)
-            self.pool = QueryPool(store_payload(kg), workers=workers, limits=limits)
-        else:  # an on-disk store made by `tkg load --store` (say, with a roll in it)
-            from ..graph.store import open_store
-
-            self.engine = OxigraphEngine(store=open_store(store_dir))
-            self.lookup = StoreLookup(self.engine.store)
-            self.pool = QueryPool(store_dir, workers=workers, limits=limits)
+        source = (
+            Source(store_dir=store_dir, endpoint=endpoint, timeout=limits.timeout)
+            if store_dir is not None or endpoint is not None
+            else Source.from_graph(kg)
+        )
+        self.engine: Any = engine_of(source)
+        self.lookup, self.pool = _readers(source, self.engine, workers, limits)
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
         self.tenures = self.tenure_rows()
@@ -152,6 +142,24 @@ class Site:
     def close(self) -> None:
         """Stop the SPARQL workers."""
         self.pool.close()
+
+
+def _readers(source: Source, engine: Any, workers: int, limits: Limits) -> tuple[Any, Any]:
+    """What reads a node's neighbourhood for the pages, and what runs client queries."""
+    if source.kind == "endpoint":
+        from .remote import RemoteLookup, RemotePool
+
+        assert source.endpoint is not None
+        return RemoteLookup(engine), RemotePool(source.endpoint, limits)
+    if source.kind == "store":  # an on-disk store made by `tkg load --store`
+        assert source.store_dir is not None
+        return StoreLookup(engine.store), QueryPool(
+            source.store_dir, workers=workers, limits=limits
+        )
+    # the project's files, loaded into an Oxigraph store of the workers' own
+    return StoreLookup(engine.store), QueryPool(
+        store_payload(source.graph), workers=workers, limits=limits
+    )
 
 
 class StoreLookup:
