@@ -64,22 +64,17 @@ def embedded(work: Path, roll: Path) -> dict[str, float | int]:
     load_s, store = timed(lambda: load_store(work / "store", kg, extra=[roll]))
     del store  # closed, so the read-only opening below sees the store as it stays
     gc.collect()
-    source = Source(store_dir=work / "store")
-    validate_s, report = timed(lambda: validate_source(source))
-    query_s, _ = timed(lambda: run_queries(source))
-    return {
-        "load": load_s,
-        "validate": validate_s,
-        "queries": query_s,
-        "problems": len(report.problems),
-    }
+    return checked(load_s, Source(store_dir=work / "store"))
 
 
 def on_server(both: Path, graph_store: str, update: str, query: str) -> dict[str, float | int]:
     load_s, _ = timed(lambda: stream_file(both, graph_store, GRAPH, update, timeout=600))
-    source = Source(
-        endpoint=query + "?" + urllib.parse.urlencode({"default-graph-uri": GRAPH}), timeout=600
-    )
+    endpoint = query + "?" + urllib.parse.urlencode({"default-graph-uri": GRAPH})
+    return checked(load_s, Source(endpoint=endpoint, timeout=600))
+
+
+def checked(load_s: float, source: Source) -> dict[str, float | int]:
+    """The load's time, then validation and every stored query timed on ``source``."""
     validate_s, report = timed(lambda: validate_source(source))
     query_s, _ = timed(lambda: run_queries(source))
     return {
