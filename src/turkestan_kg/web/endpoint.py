@@ -97,7 +97,7 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
         if "update" in params:
             raise HttpError(403, READ_ONLY)
         return _request(params.get("query"), params) if "query" in params else None
-    kind, charset = _content_type(request.headers.get("content-type") or "")
+    kind, charset = content_type(request)
     if charset not in ("", "utf-8", "utf8"):
         raise HttpError(
             415, f"the query is in {charset}: send it in UTF-8 (the protocol's encoding)"
@@ -156,10 +156,11 @@ async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
         raise HttpError(400, f"the request body is not UTF-8 (byte {err.start})") from None
 
 
-def _content_type(header: str) -> tuple[str, str]:
-    """(media type, charset), both lower-cased; charset "" when not given."""
+def content_type(request: HttpRequest) -> tuple[str, str]:
+    """The request body's (media type, charset), both lower-cased; "" for what is not given."""
     from email.message import Message
 
+    header = request.headers.get("content-type") or ""
     message = Message()
     message["content-type"] = header
     charset = message.get_param("charset")

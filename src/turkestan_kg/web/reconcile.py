@@ -24,7 +24,7 @@ from ..namespaces import BASE
 from ..reconcile.draft import DraftService
 from ..reconcile.query import ReconcileError
 from ..reconcile.service import Service
-from .endpoint import origin, read_body
+from .endpoint import content_type, origin, read_body
 from .http import HttpError, Rendered, computed
 from .pages import render
 from .site import Site
@@ -63,7 +63,7 @@ def _draft(site: Site, operation: str) -> Endpoint:
     """A 1.0-draft POST: a JSON body in, a JSON document out."""
 
     async def answer(request: Request) -> Response:
-        kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        kind, _ = content_type(request)
         if kind != JSON:
             raise HttpError(415, f"send the {operation} request as application/json")
         body = await read_body(request, MAX_FORM_BYTES)
@@ -88,7 +88,7 @@ async def _params(request: Request) -> dict[str, str]:
     """The query string, and a POSTed form, as one dict (the form wins)."""
     params = dict(request.query_params)
     if request.method == "POST":
-        kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        kind, _ = content_type(request)
         if kind != "application/x-www-form-urlencoded":
             raise HttpError(415, "send the queries as a form: application/x-www-form-urlencoded")
         body = await read_body(request, MAX_FORM_BYTES)
