@@ -120,3 +120,22 @@ def test_reconciliation_reads_the_store(remote: str) -> None:
     )
     assert status == 200
     assert json.loads(body)["q"]["result"][0]["id"].endswith("/person/turar-risqulov")
+
+
+def test_remote_views_stop_at_their_caps_as_local_ones_do() -> None:
+    from rdflib import URIRef
+
+    from turkestan_kg.sparql.remote import RemoteEngine
+    from turkestan_kg.web.remote import RemoteLookup
+
+    party = URIRef("https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan")
+    with oxigraph_server() as base:
+        publish(load(), base + "/store")
+        lookup = RemoteLookup(RemoteEngine(base + "/query"))
+        cut = lookup.incoming(party, limit=2)
+        assert cut.truncated and len(set(cut.graph.subject_predicates(party))) == 2
+        whole = lookup.incoming(party, limit=1000)
+        assert not whole.truncated and len(set(whole.graph.subject_predicates(party))) > 2
+        few = lookup.outgoing(party, limit=3)
+        assert few.truncated and len(set(few.graph.predicate_objects(party))) >= 3
+        assert not lookup.outgoing(party).truncated

@@ -25,7 +25,8 @@ LABELS = " ".join(f"<{p}>" for p in (SKOS.prefLabel, RDFS.label, "http://purl.or
 
 
 class RemoteLookup:
-    """A node's neighbourhood from a remote store, one query per view."""
+    """A node's neighbourhood from a remote store: one CONSTRUCT per view, and a count that
+    stops one past the cap to say whether the view was cut."""
 
     def __init__(self, engine: RemoteEngine) -> None:
         self.engine = engine
@@ -36,8 +37,6 @@ class RemoteLookup:
 
     def outgoing(self, node: URIRef, limit: int = MAX_OUTGOING) -> View:
         n = node.n3()
-        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {n} ?p ?o }}"
-        total = int(str(self.engine.run(count, {}).rows[0]["n"]))
         query = f"""CONSTRUCT {{
   {n} ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 . ?p ?lpp ?lp . ?o ?lop ?lo . {n} ?lnp ?ln
 }} WHERE {{
@@ -50,19 +49,26 @@ class RemoteLookup:
   OPTIONAL {{ VALUES ?lop {{ {LABELS} }} ?o ?lop ?lo }}
   OPTIONAL {{ VALUES ?lnp {{ {LABELS} }} {n} ?lnp ?ln }}
 }}"""
-        view = View(bind_prefixes(_graph(self.engine.run(query, {}))), total > limit)
-        return view
+        graph = bind_prefixes(_graph(self.engine.run(query, {})))
+        return View(graph, self._more_than(f"{n} ?p ?o", limit))
 
     def incoming(self, node: URIRef, limit: int = MAX_INCOMING) -> View:
         n = node.n3()
         query = f"""CONSTRUCT {{ ?s ?p {n} . ?s ?lp ?l . ?p ?lp2 ?pl }} WHERE {{
-  {{ SELECT ?s ?p WHERE {{ ?s ?p {n} FILTER (isIRI(?s)) }} LIMIT {limit + 1} }}
+  {{ SELECT ?s ?p WHERE {{ ?s ?p {n} FILTER (isIRI(?s)) }} LIMIT {limit} }}
   OPTIONAL {{ VALUES ?lp {{ {LABELS} }} ?s ?lp ?l }}
   OPTIONAL {{ VALUES ?lp2 {{ {LABELS} }} ?p ?lp2 ?pl }}
 }}"""
         graph = _graph(self.engine.run(query, {}))
-        subjects = {(s, p) for s, p, o in graph if o == node}
-        return View(graph, len(subjects) > limit)
+        return View(graph, self._more_than(f"?s ?p {n} FILTER (isIRI(?s))", limit))
+
+    def _more_than(self, pattern: str, limit: int) -> bool:
+        """Whether ``pattern`` has more than ``limit`` matches (counting no further)."""
+        query = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {pattern} }} "
+            f"LIMIT {limit + 1} }} }}"
+        )
+        return int(str(self.engine.run(query, {}).rows[0]["n"])) > limit
 
 
 def _graph(result: QueryResult) -> Graph:
