@@ -62,15 +62,18 @@ def stream_file(
     told of the bytes of the file read after each chunk is sent (the file size in all)."""
     staging = f"{BASE}.well-known/genid/staging-{uuid.uuid4().hex}"
     sent = chunks = read = 0
+    posted = False  # nothing to clean up in the store until a chunk has been sent
     try:
         for body, count, position in _chunks(path, graph, chunk):
+            posted = True
             post(target_url(store, staging), body, "application/n-triples", timeout=timeout)
             sent, chunks = sent + count, chunks + 1
             progress(position - read)
             read = position
         update(update_url, f"MOVE SILENT <{staging}> TO <{graph}>", timeout=timeout)
     except BaseException:
-        _drop(update_url, staging, timeout)
+        if posted:
+            _drop(update_url, staging, timeout)
         raise
     return StreamResult(graph, sent, chunks)
 
