@@ -32,13 +32,8 @@ def count(store, query: str) -> int:  # type: ignore[no-untyped-def]
     return int(row["n"].value)
 
 
-def test_blank_nodes_stay_linked_across_batches(
-    tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A member's interval is a blank node; batches must not cut it off its membership."""
-    import turkestan_kg.graph.store
-
-    monkeypatch.setattr(turkestan_kg.graph.store, "BATCH", 7)  # a batch ends inside most members
+def test_blank_nodes_stay_linked(tmp_path: Path, root: Path) -> None:
+    """A member's interval is a blank node; loading must not cut it off its membership."""
     roll = tmp_path / "roll.nt"
     write_roll(roll, Generator(members=120, seed=4))
     store = load_store(tmp_path / "store", load(root / "data", root / "ontology"), extra=[roll])
@@ -157,3 +152,45 @@ def test_every_stored_query_answers_the_same_on_the_store_and_on_rdflib(
     query = stored_queries()[name]
     bindings = query.bindings({})
     assert_same(on_store.run(query.text, bindings), on_rdflib.run(query.text, bindings))
+
+
+PARTY = "https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan"
+PARTY_LABEL = f'<{PARTY}> <http://www.w3.org/2004/02/skos/core#prefLabel> "Communist Party of Turkestan"@en .\n'
+SHARED = "<urn:x:a> <urn:x:p> <urn:x:b> .\n"
+
+
+def test_each_triple_is_stored_once_and_counted_once(tmp_path: Path, root: Path) -> None:
+    """The default graph is the merge: a triple two files (or a file and the project) state
+    is stored and counted once; a roll is not copied into a named graph; the project's
+    files keep their named graphs, so the provenance queries still find them."""
+    kg = load(root / "data", root / "ontology")
+    roll = tmp_path / "roll.nt"
+    write_roll(roll, Generator(members=50, seed=3))
+    with roll.open("a", encoding="utf-8") as f:
+        f.write(PARTY_LABEL + SHARED)
+    other = tmp_path / "other.nt"
+    other.write_text(SHARED + "<urn:x:a> <urn:x:p> <urn:x:c> .\n", encoding="utf-8")
+    store = load_store(tmp_path / "store", kg, extra=[roll, other])
+    expected = load(root / "data", root / "ontology", extra_files=[roll, other]).merged()
+    named = sum(len(g) for g in kg.graphs() if g.identifier != kg.default_graph.identifier)
+    assert len(store) == named + len(expected)
+    for text in (PARTY_LABEL, SHARED):
+        pattern = text.strip().removesuffix(".")
+        assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}") == 1
+    pattern = PARTY_LABEL.strip().removesuffix(".")
+    assert count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} }}") == 2
+    total = count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert total == len(expected)
+    out = tmp_path / "dump.nt"
+    from rdflib import Graph
+    from rdflib.compare import graph_diff, to_isomorphic
+
+    from turkestan_kg.formats import FORMATS
+    from turkestan_kg.graph.store import dump_store
+
+    del store
+    dump_store(tmp_path / "store", FORMATS["ntriples"], out)
+    _, only_dumped, only_expected = graph_diff(
+        to_isomorphic(Graph().parse(out, format="nt")), to_isomorphic(expected)
+    )
+    assert not only_dumped and not only_expected
