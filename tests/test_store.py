@@ -16,6 +16,7 @@ from turkestan_kg.errors import ParseError
 from turkestan_kg.graph.store import load_store, open_store
 from turkestan_kg.sparql.engines import Engine
 from turkestan_kg.synth.roll import Generator, write_roll
+from turkestan_kg.validation.compile import Check
 from turkestan_kg.validation.engines import validate_store
 
 LINKED_INTERVALS = """
@@ -194,3 +195,35 @@ def test_each_triple_is_stored_once_and_counted_once(tmp_path: Path, root: Path)
         to_isomorphic(Graph().parse(out, format="nt")), to_isomorphic(expected)
     )
     assert not only_dumped and not only_expected
+
+
+def test_checks_run_at_once_give_the_same_report(tmp_path: Path, root: Path) -> None:
+    roll = tmp_path / "roll.nt"
+    write_roll(roll, Generator(members=300, seed=5, defects=0.02))
+    store = load_store(tmp_path / "store", load(root / "data", root / "ontology"), extra=[roll])
+    ticks: list[int] = []
+    one = validate_store(store, workers=1)
+    two = validate_store(store, workers=2, progress=lambda total: ticks.append)
+    assert not one.conforms and one.problems == two.problems
+    assert len(ticks) == len(compile_checks()) and set(ticks) == {1}
+    from rdflib.compare import to_isomorphic
+
+    assert to_isomorphic(one.graph) == to_isomorphic(two.graph)
+
+
+def test_a_failing_check_stops_the_others_with_its_error(tmp_path: Path, root: Path) -> None:
+    from turkestan_kg.validation.execute import run_on_store
+
+    store = load_store(tmp_path / "store", load(root / "data", root / "ontology"))
+    good = compile_checks()[0]
+    bad = Check("SELECT ?this WHERE { ?this ", good.source_shape, good.component, None, None)
+    with pytest.raises(SyntaxError):
+        run_on_store(store, [good, bad, good], workers=2)
+
+
+def compile_checks() -> list[Check]:
+    from turkestan_kg.graph.files import parse_file
+    from turkestan_kg.validation.compile import compile_shapes
+    from turkestan_kg.validation.engines import default_shapes
+
+    return compile_shapes(parse_file(default_shapes()))

@@ -122,7 +122,10 @@ def instance_of(node: str, cls: str) -> str:
     if known is None:
         return f"{{ {node} {TYPE} {cls} }} UNION {{ {node} {TYPE}/{RDFS_SUBCLASS}+ {cls} }}"
     iri = cls.strip("<>")
-    listed = " ".join(f"<{c}>" for c in sorted({iri, *known.get(iri, ())}))
+    classes = sorted({iri, *known.get(iri, ())})
+    if len(classes) == 1:
+        return f"{{ {node} {TYPE} {cls} }}"
+    listed = " ".join(f"<{c}>" for c in classes)
     var = "?cls_" + hashlib.sha256(f"{node} {cls}".encode()).hexdigest()[:8]
     return f"{{ VALUES {var} {{ {listed} }} {node} {TYPE} {var} }}"
 
@@ -136,6 +139,8 @@ def targets(shapes: Graph, shape: Node) -> str:
     ]
     if not parts:
         raise UnsupportedShape(f"shape {shape} has no target this engine understands")
+    if len(parts) == 1 and parts[0].count(TYPE) == 1 and "VALUES" not in parts[0]:
+        return parts[0]  # one class, no subclass: each node once without DISTINCT
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
 
@@ -188,11 +193,9 @@ def alternative_ok(shapes: Graph, alt: Node, focus: str) -> str:
     conditions = []
     for kind, value in shapes.predicate_objects(alt):
         if kind == SH.minCount:
-            conditions.append(
-                f"EXISTS {{ {focus} {p} ?alt_v }}"
-                if _int(value) == 1
-                else _count_at_least(focus, p, _int(value))
-            )
+            if _int(value) != 1:
+                raise UnsupportedShape(f"minCount {value} inside sh:or / sh:xone")
+            conditions.append(f"EXISTS {{ {focus} {p} ?alt_v }}")
         elif kind == SH.hasValue:
             conditions.append(f"EXISTS {{ {focus} {p} {term(value)} }}")
         elif kind == SH["class"]:
@@ -210,10 +213,6 @@ def alternative_ok(shapes: Graph, alt: Node, focus: str) -> str:
         elif kind not in (SH.path, SH.qualifiedMinCount, RDF.type, SH.message):
             raise UnsupportedShape(f"{kind} inside an sh:or / sh:xone alternative")
     return " && ".join(f"({c})" for c in conditions) or "true"
-
-
-def _count_at_least(focus: str, p: str, n: int) -> str:
-    raise UnsupportedShape(f"minCount {n} inside sh:or / sh:xone")
 
 
 # ---------------------------------------------------------------------- compiling
@@ -325,11 +324,24 @@ def _property_checks(shapes: Graph, prop: Node, focus: str) -> Iterator[Check]:
         query = f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this HAVING ({having})"
         return Check(query, prop, component, path, message)
 
+    def without(component: URIRef, values: str) -> Check:
+        """Focus nodes with no value that matches ``values`` (a pattern on ?v): one
+        anti-join, instead of a group per focus node (a third of the time at scale)."""
+        query = f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {p} ?v . {values} }} }}"
+        return Check(query, prop, component, path, message)
+
+    def too_many(component: URIRef, most: int) -> Check:
+        """Focus nodes with more than ``most`` values: only nodes with values are grouped."""
+        query = f"SELECT ?this WHERE {{ {focus} ?this {p} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {most})"
+        return Check(query, prop, component, path, message)
+
     for kind, value in shapes.predicate_objects(prop):
-        if kind == SH.minCount:
+        if kind == SH.minCount and _int(value) == 1:
+            yield without(SH.MinCountConstraintComponent, "")
+        elif kind == SH.minCount:
             yield per_focus(SH.MinCountConstraintComponent, f"COUNT(DISTINCT ?v) < {_int(value)}")
         elif kind == SH.maxCount:
-            yield per_focus(SH.MaxCountConstraintComponent, f"COUNT(DISTINCT ?v) > {_int(value)}")
+            yield too_many(SH.MaxCountConstraintComponent, _int(value))
         elif kind == SH.datatype:
             yield per_value(SH.DatatypeConstraintComponent, f"!({datatype_ok('?value', value)})")
         elif kind == SH["class"]:
@@ -365,9 +377,7 @@ def _property_checks(shapes: Graph, prop: Node, focus: str) -> Iterator[Check]:
                 SH.MaxInclusiveConstraintComponent, f"!COALESCE(?value <= {term(value)}, false)"
             )
         elif kind == SH.hasValue:
-            yield per_focus(
-                SH.HasValueConstraintComponent, f"SUM(IF(?v = {term(value)}, 1, 0)) = 0"
-            )
+            yield without(SH.HasValueConstraintComponent, f"FILTER (sameTerm(?v, {term(value)}))")
         elif kind == SH["or"]:
             alternatives = " || ".join(
                 f"({value_ok(shapes, alt, '?value')})" for alt in Collection(shapes, value)
@@ -379,7 +389,10 @@ def _property_checks(shapes: Graph, prop: Node, focus: str) -> Iterator[Check]:
         elif kind == SH.qualifiedValueShape:
             minimum = _int(shapes.value(prop, SH.qualifiedMinCount))
             ok = value_ok(shapes, value, "?v")
-            yield per_focus(
-                SH.QualifiedMinCountConstraintComponent,
-                f"SUM(IF(BOUND(?v) && ({ok}), 1, 0)) < {minimum}",
-            )
+            if minimum == 1:
+                yield without(SH.QualifiedMinCountConstraintComponent, f"FILTER ({ok})")
+            else:
+                yield per_focus(
+                    SH.QualifiedMinCountConstraintComponent,
+                    f"SUM(IF(BOUND(?v) && ({ok}), 1, 0)) < {minimum}",
+                )

@@ -10,6 +10,7 @@ Oxigraph (:mod:`~turkestan_kg.validation.compile`), ``pyshacl`` is the reference
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,10 @@ from ..graph.source import Source
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import SH, SKOS
 from ..paths import SHAPES_FILE, existing, project_root
+from ..sparql.engines import OxigraphEngine
 from .compile import compile_shapes
 from .execute import run_on_store, validate_graph
+from .remote import subclasses
 from .report import ValidationReport, label, located_problem, owner, problem
 
 Progress = Callable[[int], Callable[[int], None]]
@@ -106,17 +109,20 @@ def validate_store(
     shapes: Path | str | None = None,
     name: str = "store",
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ValidationReport:
-    """Validate an on-disk Oxigraph store (its default graph) with the fast engine.
+    """Validate an on-disk Oxigraph store (its default graph) with the fast engine, running
+    ``workers`` checks at once (default: one per core).
 
     For graphs too big for rdflib: problems name the store instead of a data file, the
     entity is the nearest IRI above a blank node (as for files), and literals appear in
     Oxigraph's canonical form.
     """
     shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
-    checks = compile_shapes(shapes_graph)
+    checks = compile_shapes(shapes_graph, subclasses=subclasses(OxigraphEngine(store=store)))
     tick = progress(len(checks)) if progress else (lambda n: None)
-    conforms, report = run_on_store(store, checks, progress=tick)
+    workers = workers or os.cpu_count() or 1
+    conforms, report = run_on_store(store, checks, progress=tick, workers=workers)
     problems = []
     for result in report.subjects(SH.focusNode, None):
         entity = owner(report.value(result, SH.focusNode), lambda n: _subjects(store, n))

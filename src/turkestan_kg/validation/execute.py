@@ -4,8 +4,10 @@ validation report, the same report pySHACL writes (see :mod:`turkestan_kg.valida
 
 from __future__ import annotations
 
+import queue
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
@@ -29,35 +31,87 @@ def run_on_store(
     checks: list[Check],
     originals_of: Callable[[], dict[Node, Literal]] = dict,
     progress: Callable[[int], None] = lambda n: None,
+    workers: int = 1,
 ) -> tuple[bool, Graph]:
     """Run every check on a store whose default graph holds the data (ontology included).
 
     ``originals_of`` maps Oxigraph's canonical literals back to the data's own forms; it is
     only called once there is a result to report. By default literals stay canonical.
-    ``progress`` is called with 1 after each check.
+    ``progress`` is called with 1 after each check. With ``workers`` above 1 that many
+    checks run at once (Oxigraph evaluates a query without holding Python's lock); the
+    report is the same, results in the order of the checks.
     """
     originals: dict[Node, Literal] | None = None
     report = Graph()
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
     conforms = True
-    for check in checks:
-        answer = store.query(check.text)
-        assert isinstance(answer, ox.QuerySolutions)
-        names = [v.value for v in answer.variables]
-        for solution in answer:
+    for check, rows in answers(store, checks, progress, workers):
+        for found in rows:
             if originals is None:
                 originals = originals_of()
-            row: dict[str, Node] = {
-                str(n): originals.get(t, t)
-                for n in names
-                if solution[n] is not None and (t := from_oxigraph_term(solution[n])) is not None
-            }
+            row = {name: originals.get(term, term) for name, term in found.items()}
             conforms = False
             add_result(report, root, check, row)
-        progress(1)
     report.add((root, SH.conforms, Literal(conforms)))
     return conforms, report
+
+
+Rows = list[dict[str, Node]]
+
+
+def answers(
+    store: ox.Store, checks: list[Check], progress: Callable[[int], None], workers: int
+) -> Iterator[tuple[Check, Rows]]:
+    """Each check with its rows, in order, computed by ``workers`` threads."""
+    if workers <= 1:
+        for check in checks:
+            rows = _rows(store, check)
+            progress(1)
+            yield check, rows
+        return
+    done: queue.Queue[tuple[int, Rows | BaseException]] = queue.Queue()
+    todo = iter(list(enumerate(checks)))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                item = next(todo, None)
+            if item is None:
+                return
+            try:
+                done.put((item[0], _rows(store, item[1])))
+            except BaseException as err:  # handed to the caller's thread
+                done.put((item[0], err))
+                return
+
+    for _ in range(min(workers, len(checks))):
+        # daemons: Ctrl-C does not wait for a check under way to finish
+        threading.Thread(target=work, daemon=True).start()
+    results: dict[int, Rows] = {}
+    while len(results) < len(checks):
+        index, answer = done.get()
+        if isinstance(answer, BaseException):
+            raise answer
+        results[index] = answer
+        progress(1)
+    for index, check in enumerate(checks):
+        yield check, results[index]
+
+
+def _rows(store: ox.Store, check: Check) -> Rows:
+    answer = store.query(check.text)
+    assert isinstance(answer, ox.QuerySolutions)
+    names = [v.value for v in answer.variables]
+    return [
+        {
+            n: t
+            for n in names
+            if solution[n] is not None and (t := from_oxigraph_term(solution[n])) is not None
+        }
+        for solution in answer
+    ]
 
 
 def original_literals(data: Graph) -> dict[Node, Literal]:
