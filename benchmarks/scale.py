@@ -6,7 +6,12 @@ For each scale K a roll of 18,945 x K invented members (with --defects, default 
 1,000 broken once per kind of defect) is streamed to disk by ``tkg synth``'s writer, then:
 
 - ours: loaded into an on-disk Oxigraph store (``tkg load --store``), validated by the fast
-  engine on the store, queried with every stored query, exported as N-Triples from the store;
+  engine on the store (one check per core at a time), queried with every stored query
+  (those whose answer grows with the data, with a page size in their header, whole up to
+  --whole-up-to and always as their first page: the ``first pages`` row), exported as
+  N-Triples from the store;
+- the bulk loader: pyoxigraph's ``Store.bulk_load`` of the roll file alone into a new on-disk
+  store, the baseline of the load row;
 - the baseline, on the same roll file: loaded into rdflib, validated by pySHACL (up to
   --pyshacl-up-to), queried with every stored query on rdflib and serialized (up to
   --rdflib-up-to).
@@ -63,26 +68,57 @@ def report_fingerprint(results: Iterable[tuple[str, ...]]) -> str:
     return hashlib.sha256("\n".join(sorted("\t".join(r) for r in results)).encode()).hexdigest()
 
 
-def each_query(engine: Any) -> Iterator[tuple[str, Any, float]]:
-    """Every stored query with its default parameters: (name, answer, seconds to answer)."""
+def each_query(engine: Any, whole: bool = True) -> Iterator[tuple[str, Any, float]]:
+    """Every stored query with its default parameters: (name, answer, seconds to answer);
+    unless ``whole``, the queries with a page size only as their first page."""
     from turkestan_kg import stored_queries
 
     for name, query in sorted(stored_queries().items()):
+        if query.page_size and not whole:
+            query = query.page(1)
         start = clock()
         result = engine.run(query.text, query.bindings({}))
         yield name, result, clock() - start
 
 
-def run_queries(engine: Any) -> tuple[float, dict[str, str], dict[str, float]]:
+def run_queries(engine: Any, whole: bool = True) -> tuple[float, dict[str, str], dict[str, float]]:
     """Total time, each answer's fingerprint, and time per query (fingerprints untimed)."""
     prints: dict[str, str] = {}
     times: dict[str, float] = {}
-    for name, result, took in each_query(engine):
+    for name, result, took in each_query(engine, whole):
         prints[name], times[name] = fingerprint(result), took
     return sum(times.values()), prints, times
 
 
-def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
+def first_pages(engine: Any) -> tuple[float, dict[str, float]]:
+    """The slowest first page of the queries with a page size, and each one's time."""
+    from turkestan_kg import stored_queries
+
+    times = {}
+    for name, query in sorted(stored_queries().items()):
+        if query.page_size:
+            first = query.page(1)
+            start = clock()
+            engine.run(first.text, first.bindings({}))
+            times[name] = clock() - start
+    return max(times.values()), times
+
+
+def bulk(work: Path) -> Measures:
+    """pyoxigraph's bulk loader on the roll file alone, into a new on-disk store."""
+    import pyoxigraph
+
+    start = clock()
+    store = pyoxigraph.Store(str(work / "bulk-store"))
+    store.bulk_load(path=str(work / "roll.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.flush()
+    out: Measures = {"load": clock() - start}
+    del store
+    shutil.rmtree(work / "bulk-store")
+    return out
+
+
+def ours(work: Path, members: int, seed: int, defects: float, whole: bool) -> Measures:
     """Generate the roll, then load, validate, query and export it through the store."""
     import pyoxigraph
 
@@ -113,8 +149,10 @@ def ours(work: Path, members: int, seed: int, defects: float) -> Measures:
     found = Counter(p.shape.removeprefix("tkgsh:") for p in report.problems)
     out["defects found as injected"] = found == Counter(generator.expected)
     out["report"] = report_fingerprint(problem_keys(report))
-    out["queries"], out["answers"], out["per query"] = run_queries(OxigraphEngine(store=store))
-    del store
+    engine = OxigraphEngine(store=store)
+    out["queries"], out["answers"], out["per query"] = run_queries(engine, whole)
+    out["first pages"], out["per first page"] = first_pages(engine)
+    del store, engine
     start = clock()
     dump_store(work / "store", FORMATS["ntriples"], work / "export.nt")
     out["export"] = clock() - start
@@ -138,7 +176,7 @@ def baseline(work: Path, with_pyshacl: bool, with_rdflib: bool) -> Measures:
         out["validate"] = clock() - start
         out["report"] = report_fingerprint(problem_keys(report))
     if with_rdflib:
-        out["queries"], out["answers"], _ = run_queries(RdflibEngine(kg))
+        out["queries"], out["answers"], out["per query"] = run_queries(RdflibEngine(kg))
         start = clock()
         data.serialize(format="nt", encoding="utf-8")
         out["export"] = clock() - start
@@ -163,6 +201,7 @@ def part(args: argparse.Namespace, name: str, work: Path, scale: int) -> Measure
     command += ["--defects", str(args.defects)]
     command += ["--pyshacl-up-to", str(int(scale <= args.pyshacl_up_to))]
     command += ["--rdflib-up-to", str(int(scale <= args.rdflib_up_to))]
+    command += ["--whole-up-to", str(int(scale <= args.whole_up_to))]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -173,36 +212,47 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=18945, help="members at 1x")
     parser.add_argument("--pyshacl-up-to", type=int, default=1, help="largest scale for pySHACL")
     parser.add_argument("--rdflib-up-to", type=int, default=10, help="largest scale for rdflib")
+    parser.add_argument(
+        "--whole-up-to", type=int, default=10, help="largest scale for whole growing answers"
+    )
     parser.add_argument("--defects", type=float, default=0.001)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, help="where rolls and stores go (default: a temp dir)")
     parser.add_argument(
         "--queries-on", type=Path, help="only time every stored query on this existing store"
     )
-    parser.add_argument("--part", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("ours", "baseline", "bulk"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.queries_on:
         time_queries(args.queries_on)
         return
     if args.part == "ours":
-        print(json.dumps(ours(args.work, args.members, args.seed, args.defects)))
+        whole = bool(args.whole_up_to)
+        print(json.dumps(ours(args.work, args.members, args.seed, args.defects, whole)))
+        return
+    if args.part == "bulk":
+        print(json.dumps(bulk(args.work)))
         return
     if args.part == "baseline":
         print(json.dumps(baseline(args.work, bool(args.pyshacl_up_to), bool(args.rdflib_up_to))))
         return
     root = args.work or Path(tempfile.mkdtemp(prefix="tkg-scale-"))
+    per_triple: dict[int, float] = {}
     print(" ".join(h.rjust(w) for h, w in zip(HEADER, WIDTHS, strict=True)), flush=True)
     for scale in args.scales:
         work = root / f"scale-{scale}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         mine = part(args, "ours", work, scale)
+        loader = part(args, "bulk", work, scale)
         base = (
             part(args, "baseline", work, scale)
             if scale <= max(args.pyshacl_up_to, args.rdflib_up_to)
             else {}
         )
-        print_rows(scale, args.members * scale, mine, base)
+        print_rows(scale, args.members * scale, mine, base, loader)
+        per_triple[scale] = mine["validate"] / mine["triples"]
+        print_flatness(per_triple)
         shutil.rmtree(work)
     if args.work is None:
         shutil.rmtree(root, ignore_errors=True)
@@ -239,12 +289,34 @@ def slowest(times: dict[str, float], n: int = 3) -> str:
     return ", ".join(f"{q} {t:.2f}" for q, t in sorted(times.items(), key=lambda x: -x[1])[:n])
 
 
-def print_rows(scale: int, members: int, mine: Measures, base: Measures) -> None:
+def print_flatness(per_triple: dict[int, float]) -> None:
+    """Validation time per triple at each scale against the smallest scale run."""
+    first = min(per_triple)
+    for scale, cost in sorted(per_triple.items()):
+        if scale != first:
+            ratio = cost / per_triple[first]
+            print(f"validation per triple at {scale}x / at {first}x: {ratio:.2f}x", flush=True)
+
+
+def slowest_ratio(mine: Measures, base: Measures) -> str:
+    """The stored query ours answers least ahead of rdflib (baseline time / ours)."""
+    times = base.get("per query", {})
+    if not times:
+        return ""
+    ratios = {q: times[q] / max(t, 1e-6) for q, t in mine["per query"].items() if q in times}
+    name = min(ratios, key=lambda q: ratios[q])
+    return f"; least ahead of rdflib: {name} {ratios[name]:.1f}x"
+
+
+def print_rows(scale: int, members: int, mine: Measures, base: Measures, loader: Measures) -> None:
     triples = mine["triples"]
     same = sum(mine["answers"][q] == a for q, a in base.get("answers", {}).items())
+    base = {**base, "bulk": loader["load"]}
     checks = {
         "generate": f"{mine['triples in roll']} triples written",
         "load": "on-disk store vs rdflib Graph",
+        "bulk": "ours vs pyoxigraph's bulk loader on the roll file: "
+        + f"{mine['load'] / loader['load']:.2f}x the time",
         "validate": "found = injected: "
         + ("yes" if mine["defects found as injected"] else "NO")
         + (
@@ -253,12 +325,15 @@ def print_rows(scale: int, members: int, mine: Measures, base: Measures) -> None
             else ""
         ),
         "queries": f"{len(mine['answers'])} stored queries (slowest: {slowest(mine['per query'])})"
-        + (f"; same answers on rdflib: {same}/{len(mine['answers'])}" if "answers" in base else ""),
+        + (f"; same answers on rdflib: {same}/{len(mine['answers'])}" if "answers" in base else "")
+        + slowest_ratio(mine, base),
+        "first pages": "slowest first page of a paged query: " + slowest(mine["per first page"], 3),
         "export": "N-Triples",
         "peak MB": "",
     }
     for step, check in checks.items():
-        ours_value, base_value = mine.get(step), base.get(step)
+        ours_value = mine["load"] if step == "bulk" else mine.get(step)
+        base_value = base.get(step)
         is_time = step != "peak MB"
         cells = (
             str(scale),

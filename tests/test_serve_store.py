@@ -100,3 +100,23 @@ def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "no store at" in done.stderr and "tkg load --store" in done.stderr
+
+
+def test_a_growing_answer_is_shown_a_page_at_a_time(base: str) -> None:
+    """unlinked-entities lists every member on a roll: its page shows 100 rows and links on."""
+    status, page = get(base + "/queries/unlinked-entities")
+    assert status == 200
+    assert page.count("<tr>") == 101 and "100 rows" in page  # the header row, then 100
+    assert 'rel="next"' in page and "page=2" in page and 'rel="prev"' not in page
+    status, last = get(base + "/queries/unlinked-entities?page=3")
+    assert status == 200 and 'rel="prev"' in last and 'rel="next"' not in last
+    # 250 members and the project's own unlinked entities: 100 + 100 + the rest
+    status, csv = get(base + "/queries/unlinked-entities?format=csv&page=3", accept="text/csv")
+    assert status == 200 and len(csv.strip().splitlines()) - 1 == last.count("<tr>") - 1
+    status, whole = get(base + "/queries/unlinked-entities?format=csv", accept="text/csv")
+    firsts = get(base + "/queries/unlinked-entities?format=csv&page=1", accept="text/csv")[1]
+    seconds = get(base + "/queries/unlinked-entities?format=csv&page=2", accept="text/csv")[1]
+    rows = [r for part in (firsts, seconds, csv) for r in part.strip().splitlines()[1:]]
+    assert sorted(rows) == sorted(whole.strip().splitlines()[1:])
+    for bad in ("0", "x", "-1"):
+        assert get(base + f"/queries/unlinked-entities?page={bad}")[0] == 400

@@ -98,6 +98,17 @@ QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
     show_default=True,
     help="Embedded SPARQL engine.",
 )
+@click.option(
+    "--page",
+    type=click.IntRange(min=1),
+    help="Only this page of a stored SELECT query's rows (from 1). A query whose answer "
+    "grows with the data gives its pages at once, in the store's order.",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    help="Rows per page. [default: the query's, else 100]",
+)
 @endpoint_options("Run on this SPARQL 1.1 endpoint (its query URL) instead.")
 @out_option("Write to this file (atomically).")
 @store_option("Run on an on-disk Oxigraph store made by `tkg load --store`.")
@@ -109,6 +120,8 @@ def query(
     params: tuple[str, ...],
     fmt: str | None,
     engine: str,
+    page: int | None,
+    page_size: int | None,
     endpoint: str | None,
     timeout: float,
     out: Path | None,
@@ -121,11 +134,17 @@ def query(
     Parameters are typed by the query's header and bound as RDF terms.
 
     Example: tkg query leaders-in-year --param year=1921
+
+    Example: tkg query unlinked-entities --store roll-store --page 2
     """
     from ..sparql.run import execute
     from ..sparql.text import query_form
 
     target = _query_target(name, query_file, expression)
+    if page is not None or page_size is not None:
+        if isinstance(target, str):
+            raise click.UsageError("--page goes with a stored query's NAME")
+        target = target.page(page or 1, page_size)
     fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
     source = source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
     result = execute(target, _parse_params(params), source=source, engine=engine)

@@ -12,6 +12,7 @@ such, never pasted into the query text.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -109,6 +110,9 @@ class StoredQuery:
     tags: tuple[str, ...]
     params: tuple[Param, ...]
     text: str
+    page_size: int | None = None
+    """From the header's ``page-size``: the answer grows with the data, so the query is
+    shown a page at a time, in the store's own order (see :meth:`page`)."""
 
     @classmethod
     def from_file(cls, path: Path) -> StoredQuery:
@@ -122,7 +126,22 @@ class StoredQuery:
             tags=tuple(str(t) for t in header.get("tags", [])),
             params=tuple(_param(path, n, spec) for n, spec in header.get("params", {}).items()),
             text=text,
+            page_size=_page_size(path, header.get("page-size")),
         )
+
+    def page(self, number: int, size: int | None = None) -> StoredQuery:
+        """This query cut to page ``number`` (from 1) of ``size`` rows (default: the header's
+        page size, else 100). A query with a page size in its header gives pages in the
+        store's order, at once; any other keeps its ORDER BY (see :func:`~.text.paged`)."""
+        from .text import paged, query_form
+
+        if number < 1 or (size is not None and size < 1):
+            raise QueryError("pages and page sizes count from 1")
+        if query_form(self.text) != "SELECT":
+            raise QueryError(f"query {self.name!r} is not a SELECT query; only rows are paged")
+        size = size or self.page_size or 100
+        text = paged(self.text, number, size, keep_order=self.page_size is None)
+        return dataclasses.replace(self, text=text)
 
     def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
         """Typed RDF terms for every parameter, from ``values`` or the defaults."""
@@ -153,6 +172,14 @@ def _header(text: str, path: Path) -> dict[str, Any]:
     if not isinstance(header, dict) or "summary" not in header:
         raise QueryError("the #+ header needs at least a summary", file=display_path(path))
     return header
+
+
+def _page_size(path: Path, value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise QueryError("page-size must be a whole number above 0", file=display_path(path))
+    return value
 
 
 def _param(path: Path, name: str, spec: Mapping[str, Any]) -> Param:

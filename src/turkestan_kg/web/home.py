@@ -149,10 +149,17 @@ def _stored(
     site: Site, name: str, params: dict[str, str], fmt: str | None, languages: list[str]
 ) -> Rendered:
     query = get_query(name)
+    page = _page_number(params.pop("page", None))
+    if page is None and query.page_size and not fmt:
+        page = 1  # a page shows a growing answer a page at a time
     try:
+        if page is not None:
+            query = query.page(page)
         result = site.engine.run(query.text, query.bindings(params))
     except QueryError as err:
         raise HttpError(400, err.message) from None
+    if page is not None:
+        params["page"] = str(page)
     if fmt:
         return format_result(result, fmt, site.context)
     labeller = site.labeller(languages)
@@ -162,7 +169,7 @@ def _stored(
         for f in ("csv", "tsv", "json", "xml", "turtle")
         if (f == "turtle") == (result.kind == "graph")
     ]
-    page = render(
+    html = render(
         "query.html",
         title=query.summary,
         lang=languages[0],
@@ -173,8 +180,31 @@ def _stored(
         turtle=result.graph.serialize(format="turtle") if result.graph is not None else "",
         headers=[heading(v) for v in result.variables],
         rows=result_rows(result, labeller) if result.kind == "select" else [],
+        pages=_pages(name, params, page, len(result.rows) == (query.page_size or 100)),
     )
-    return Rendered(page.encode())
+    return Rendered(html.encode())
+
+
+def _page_number(given: str | None) -> int | None:
+    if given is None:
+        return None
+    if not given.isdigit() or int(given) < 1:
+        raise HttpError(400, "page must be a whole number from 1")
+    return int(given)
+
+
+def _pages(
+    name: str, params: dict[str, str], page: int | None, full: bool
+) -> list[tuple[str, str]]:
+    """Links to the previous and next pages of a paged answer (a full page may have a next)."""
+    if page is None:
+        return []
+    links = []
+    for label, number in (("previous page", page - 1), ("next page", page + 1)):
+        if number >= 1 and (number < page or full):
+            qs = urllib.parse.urlencode({**params, "page": str(number)})
+            links.append((label, f"/queries/{name}?{qs}"))
+    return links
 
 
 def format_result(result: QueryResult, fmt: str, context: dict[str, Any]) -> Rendered:
