@@ -16,6 +16,7 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier
 
 from ..errors import QueryError
 from ..graph.dataset import KnowledgeGraph, store_payload
@@ -108,7 +109,14 @@ def from_oxigraph(answer: object) -> QueryResult:
         return QueryResult.of_graph(graph)
     assert isinstance(answer, ox.QuerySolutions)
     variables = [v.value for v in answer.variables]
-    rows = [{v: from_oxigraph_term(s[v]) for v in variables if s[v] is not None} for s in answer]
+    seen: dict[object, Identifier] = {}  # a value repeated down a column is converted once
+
+    def term(value: object) -> Identifier:
+        if (known := seen.get(value)) is None:
+            known = seen[value] = from_oxigraph_term(value)
+        return known
+
+    rows = [{v: term(value) for v in variables if (value := s[v]) is not None} for s in answer]
     return QueryResult.select(variables, rows)
 
 
