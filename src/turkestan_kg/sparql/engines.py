@@ -98,6 +98,10 @@ class OxigraphEngine:
         return from_oxigraph(answer)
 
 
+SEEN_VALUES = 10_000
+"""Values kept for reuse while one answer is converted."""
+
+
 def from_oxigraph(answer: object) -> QueryResult:
     """Convert a pyoxigraph query answer."""
     if isinstance(answer, ox.QueryBoolean):
@@ -113,7 +117,9 @@ def from_oxigraph(answer: object) -> QueryResult:
 
     def term(value: object) -> Identifier:
         if (known := seen.get(value)) is None:
-            known = seen[value] = from_oxigraph_term(value)
+            known = from_oxigraph_term(value)
+            if len(seen) < SEEN_VALUES:  # a bounded memory, however many values differ
+                seen[value] = known
         return known
 
     rows = [{v: term(value) for v in variables if (value := s[v]) is not None} for s in answer]
