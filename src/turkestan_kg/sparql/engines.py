@@ -98,10 +98,6 @@ class OxigraphEngine:
         return from_oxigraph(answer)
 
 
-SEEN_VALUES = 10_000
-"""Values kept for reuse while one answer is converted."""
-
-
 def from_oxigraph(answer: object) -> QueryResult:
     """Convert a pyoxigraph query answer."""
     if isinstance(answer, ox.QueryBoolean):
@@ -113,13 +109,13 @@ def from_oxigraph(answer: object) -> QueryResult:
         return QueryResult.of_graph(graph)
     assert isinstance(answer, ox.QuerySolutions)
     variables = [v.value for v in answer.variables]
-    seen: dict[object, Identifier] = {}  # a value repeated down a column is converted once
+    # A value repeated down a column is converted once, and is one object in every row that
+    # holds it: faster, and less memory than an object per row (the rows hold them anyway).
+    seen: dict[object, Identifier] = {}
 
     def term(value: object) -> Identifier:
         if (known := seen.get(value)) is None:
-            known = from_oxigraph_term(value)
-            if len(seen) < SEEN_VALUES:  # a bounded memory, however many values differ
-                seen[value] = known
+            known = seen[value] = from_oxigraph_term(value)
         return known
 
     rows = [{v: term(value) for v in variables if (value := s[v]) is not None} for s in answer]
