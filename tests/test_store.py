@@ -227,3 +227,40 @@ def compile_checks() -> list[Check]:
     from turkestan_kg.validation.engines import default_shapes
 
     return compile_shapes(parse_file(default_shapes()))
+
+
+def test_ctrl_c_during_a_load_leaves_the_old_store(tmp_path: Path, root: Path) -> None:
+    """Ctrl-C reaches a load running in Oxigraph's bulk loader at its next read: one line,
+    exit 130, no staging folder left, and the store is the one loaded before."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    small = tmp_path / "small.nt"
+    small.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    kg = load(root / "data", root / "ontology")
+    before = len(load_store(tmp_path / "store", kg, extra=[small]))
+    roll = tmp_path / "roll.nt"
+    write_roll(roll, Generator(members=120_000, seed=2))
+    tkg = Path(sys.executable).parent / "tkg"
+    command = [str(tkg), "load", "--store", "store", "--file", "roll.nt"]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".store-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # into the roll
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    text = err.decode()
+    assert process.returncode == 130, text
+    assert "stopped:" in text and "Traceback" not in text
+    assert not list(tmp_path.glob(".store-*"))
+    assert len(open_store(tmp_path / "store")) == before

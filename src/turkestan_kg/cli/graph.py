@@ -85,10 +85,14 @@ def load_command(
         from ..graph.store import check_target, load_store, payload_size
 
         check_target(store_dir)
-        with click.progressbar(
-            length=payload_size(kg, files), label="loading", file=sys.stderr
-        ) as bar:
-            store = load_store(store_dir, kg, extra=files, progress=bar.update)
+        try:
+            with click.progressbar(
+                length=payload_size(kg, files), label="loading", file=sys.stderr
+            ) as bar:
+                store = load_store(store_dir, kg, extra=files, progress=bar.update)
+        except KeyboardInterrupt:
+            click.echo(f"\nstopped: {store_dir} is as it was before this load", err=True)
+            sys.exit(130)
         click.echo(f"loaded {len(store)} quads into {store_dir}")
         return
     from ..publish.upload import publish

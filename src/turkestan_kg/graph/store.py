@@ -106,15 +106,23 @@ def _load_file(store: ox.Store, path: Path, progress: Callable[[int], None]) -> 
 
 
 class _Counted(io.RawIOBase):
-    """A binary stream that tells ``progress`` of the bytes read through it."""
+    """A binary stream that tells ``progress`` of the bytes read through it, and ends the
+    read (so the load) with an error once ``stop`` is set."""
 
-    def __init__(self, raw: io.RawIOBase | io.BytesIO, progress: Callable[[int], None]) -> None:
-        self.raw, self.progress = raw, progress
+    def __init__(
+        self,
+        raw: io.RawIOBase | io.BytesIO,
+        progress: Callable[[int], None],
+        stop: threading.Event,
+    ) -> None:
+        self.raw, self.progress, self.stop = raw, progress, stop
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
+        if self.stop.is_set():
+            raise InterruptedError("the load was interrupted")
         n = self.raw.readinto(buffer) or 0
         self.progress(n)
         return n
@@ -127,10 +135,13 @@ def _bulk_load(
     name: str,
     progress: Callable[[int], None],
 ) -> None:
-    """One call of Oxigraph's bulk loader: quads as they are, triples into the default graph."""
+    """One call of Oxigraph's bulk loader: quads as they are, triples into the default graph.
+    It runs in a thread, so that Ctrl-C (which Python only sees between its own steps)
+    stops it at its next read and reaches the caller as KeyboardInterrupt."""
+    stop = threading.Event()
+    counted = io.BufferedReader(_Counted(source, progress, stop), buffer_size=READ_SIZE)
     try:
-        counted = io.BufferedReader(_Counted(source, progress), buffer_size=READ_SIZE)
-        store.bulk_load(counted, format=fmt)
+        _in_thread(lambda: store.bulk_load(counted, format=fmt), stop=stop)
     except SyntaxError as err:
         raise ParseError(
             str(err.msg),
@@ -194,6 +205,26 @@ def dump_store(
 
 def _watched(work: Callable[[], None], file: Path, progress: Callable[[int], None]) -> None:
     """Run ``work`` in a thread, telling ``progress`` how much ``file`` grew meanwhile."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        size = file.stat().st_size if file.exists() else done
+        progress(size - done)
+        done = size
+
+    _in_thread(work, tick=tick)
+
+
+def _in_thread(
+    work: Callable[[], object],
+    *,
+    tick: Callable[[], None] = lambda: None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Run ``work`` in a thread and wait, calling ``tick`` twice a second; its error is
+    raised here. On Ctrl-C, ``stop`` is set and the work is waited for before the
+    KeyboardInterrupt goes on (the caller then removes what it was building)."""
     failure: list[BaseException] = []
 
     def run() -> None:
@@ -204,11 +235,14 @@ def _watched(work: Callable[[], None], file: Path, progress: Callable[[int], Non
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    done = 0
-    while worker.is_alive():
-        worker.join(0.5)
-        size = file.stat().st_size if file.exists() else done
-        progress(size - done)
-        done = size
+    try:
+        while worker.is_alive():
+            worker.join(0.5)
+            tick()
+    except KeyboardInterrupt:
+        if stop is not None:
+            stop.set()
+            worker.join()
+        raise
     if failure:
         raise failure[0]
