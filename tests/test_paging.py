@@ -84,6 +84,8 @@ def test_what_cannot_be_paged_is_refused(tmp_path: Path) -> None:
         get_query("describe-entity").page(1)
     with pytest.raises(QueryError, match="from 1"):
         get_query("tenures").page(0)
+    with pytest.raises(QueryError, match="past any answer"):
+        get_query("unlinked-entities").page(10**20)
     bad = tmp_path / "bad.rq"
     bad.write_text("#+ summary: x\n#+ page-size: many\nSELECT * { ?s ?p ?o }\n", "utf-8")
     with pytest.raises(QueryError, match="page-size"):
