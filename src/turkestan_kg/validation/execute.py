@@ -7,7 +7,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH
+from ..sparql.engines import from_oxigraph
 from .compile import Check, compile_shapes
 
 
@@ -57,7 +58,7 @@ def run_on_store(
     return conforms, report
 
 
-Rows = list[dict[str, Node]]
+Rows = tuple[Mapping[str, Node], ...]
 
 
 def answers(
@@ -108,17 +109,7 @@ def _cheap(check: Check) -> bool:
 
 
 def _rows(store: ox.Store, check: Check) -> Rows:
-    answer = store.query(check.text)
-    assert isinstance(answer, ox.QuerySolutions)
-    names = [v.value for v in answer.variables]
-    return [
-        {
-            n: t
-            for n in names
-            if solution[n] is not None and (t := from_oxigraph_term(solution[n])) is not None
-        }
-        for solution in answer
-    ]
+    return from_oxigraph(store.query(check.text)).rows
 
 
 def original_literals(data: Graph) -> dict[Node, Literal]:
