@@ -14,17 +14,18 @@ from rdflib.term import Identifier
 from ..errors import QueryError
 
 Bindings = Mapping[str, Identifier]
-TOKENS = re.compile(  # the tokens a query form keyword can hide in, then the keyword itself
+SKIPPED = (  # the tokens a keyword or a brace can hide in: IRIs, strings, comments
     r"(?P<iri><[^<>\"{}|^`\\\s]*>)"
     r"|(?P<long>\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')"
     r"|(?P<string>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')"
     r"|(?P<comment>#[^\n]*)"
-    r"|(?P<form>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)",
-    re.IGNORECASE,
+)
+TOKENS = re.compile(  # those tokens, then the query form keyword
+    SKIPPED + r"|(?P<form>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)", re.IGNORECASE
 )
 WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-CLAUSES = re.compile(  # the same tokens, then braces and the solution modifiers
-    TOKENS.pattern.split("|(?P<form>")[0]
+CLAUSES = re.compile(  # those tokens, then braces and the solution modifiers
+    SKIPPED
     + r"|(?P<open>\{)|(?P<close>\})|(?P<order>\bORDER\s+BY\b)|(?P<slice>\b(?:LIMIT|OFFSET)\b)",
     re.IGNORECASE,
 )

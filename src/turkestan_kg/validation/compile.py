@@ -132,14 +132,16 @@ def instance_of(node: str, cls: str) -> str:
 
 def targets(shapes: Graph, shape: Node) -> str:
     """A group pattern binding ?this to every focus node of ``shape``."""
-    parts = [instance_of("?this", term(c)) for c in shapes.objects(shape, SH.targetClass)]
+    classes = list(shapes.objects(shape, SH.targetClass))
+    parts = [instance_of("?this", term(c)) for c in classes]
     parts += [f"{{ VALUES ?this {{ {term(n)} }} }}" for n in shapes.objects(shape, SH.targetNode)]
     parts += [
         f"{{ ?this {term(p)} ?target_o }}" for p in shapes.objects(shape, SH.targetSubjectsOf)
     ]
     if not parts:
         raise UnsupportedShape(f"shape {shape} has no target this engine understands")
-    if len(parts) == 1 and parts[0].count(TYPE) == 1 and "VALUES" not in parts[0]:
+    known = SUBCLASSES.get()
+    if len(parts) == len(classes) == 1 and known is not None and not known.get(str(classes[0])):
         return parts[0]  # one class, no subclass: each node once without DISTINCT
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
