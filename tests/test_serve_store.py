@@ -118,5 +118,5 @@ def test_a_growing_answer_is_shown_a_page_at_a_time(base: str) -> None:
     seconds = get(base + "/queries/unlinked-entities?format=csv&page=2", accept="text/csv")[1]
     rows = [r for part in (firsts, seconds, csv) for r in part.strip().splitlines()[1:]]
     assert sorted(rows) == sorted(whole.strip().splitlines()[1:])
-    for bad in ("0", "x", "-1"):
-        assert get(base + f"/queries/unlinked-entities?page={bad}")[0] == 400
+    for bad in ("0", "x", "-1", "²", "99999999999999999999999"):
+        assert get(base + f"/queries/unlinked-entities?page={urllib.parse.quote(bad)}")[0] == 400

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 IRI_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 MAX_OFFSET = 2**62  # rows skipped by a page, within every engine's integers
+PAGE_SIZE = 100  # rows per page of a query whose header names no page size
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 # Terms are made with rdflib, imported when a parameter is first bound: listing the catalogue
 # (`tkg queries`, the docs) needs only the headers.
@@ -140,7 +141,7 @@ class StoredQuery:
             raise QueryError("pages and page sizes count from 1")
         if query_form(self.text) != "SELECT":
             raise QueryError(f"query {self.name!r} is not a SELECT query; only rows are paged")
-        size = size or self.page_size or 100
+        size = size or self.page_size or PAGE_SIZE
         if (number - 1) * size > MAX_OFFSET or size > MAX_OFFSET:
             raise QueryError(
                 f"page {number} of {size} rows is past any answer a store can hold",

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from ..errors import QueryError
 from ..formats import FORMATS
 from ..namespaces import BASE, DCTERMS, FOAF, QB, RDF, RDFS, TKG, bind_prefixes
-from ..sparql.catalogue import get_query, stored_queries
+from ..sparql.catalogue import PAGE_SIZE, get_query, stored_queries
 from ..sparql.results import MEDIA_TYPES, SELECT_FORMATS, QueryResult
 from ..sparql.results import render as render_result
 from . import charts
@@ -180,7 +180,7 @@ def _stored(
         turtle=result.graph.serialize(format="turtle") if result.graph is not None else "",
         headers=[heading(v) for v in result.variables],
         rows=result_rows(result, labeller) if result.kind == "select" else [],
-        pages=_pages(name, params, page, len(result.rows) == (query.page_size or 100)),
+        pages=_pages(name, params, page, len(result.rows) == (query.page_size or PAGE_SIZE)),
     )
     return Rendered(html.encode())
 
@@ -188,22 +188,26 @@ def _stored(
 def _page_number(given: str | None) -> int | None:
     if given is None:
         return None
-    if not given.isdigit() or int(given) < 1:
+    if not (given.isascii() and given.isdigit()) or int(given) < 1:  # "²" is a digit too
         raise HttpError(400, "page must be a whole number from 1")
     return int(given)
 
 
 def _pages(
     name: str, params: dict[str, str], page: int | None, full: bool
-) -> list[tuple[str, str]]:
-    """Links to the previous and next pages of a paged answer (a full page may have a next)."""
+) -> list[tuple[str, str, str]]:
+    """(label, rel, href) of the previous and next pages of a paged answer (a full page may
+    have a next)."""
     if page is None:
         return []
     links = []
-    for label, number in (("previous page", page - 1), ("next page", page + 1)):
+    for label, rel, number in (
+        ("previous page", "prev", page - 1),
+        ("next page", "next", page + 1),
+    ):
         if number >= 1 and (number < page or full):
             qs = urllib.parse.urlencode({**params, "page": str(number)})
-            links.append((label, f"/queries/{name}?{qs}"))
+            links.append((label, rel, f"/queries/{name}?{qs}"))
     return links
 
 
