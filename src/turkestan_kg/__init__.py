@@ -1,81 +1,69 @@
 """turkestan-kg: a knowledge graph of the Communist Party of Turkestan (1918-1924).
 
-The data flows one way, one subpackage per step: ``graph`` (load the files, or a store) ->
-``validation`` -> ``sparql`` / ``publish`` / ``wikidata`` / ``web``. The names below are the
-library's flat surface; each is imported only when first used, so ``import turkestan_kg``
-is quick.
+One way in: :func:`open` gives a :class:`Dataset` (over the project's files by default, an
+on-disk store or a SPARQL endpoint) whose methods are the library. The data flows one way,
+one subpackage per step: ``graph`` (the files read, or a store) -> ``sparql`` (where queries
+run, and the stored queries) -> ``validation`` (the shapes, compiled to SPARQL) ->
+``reconcile`` / ``publish`` -> ``dataset`` (the Dataset over them) -> ``wikidata`` -> ``web``
+-> ``cli``. Each name below is imported only when first used, so ``import turkestan_kg`` is
+quick.
 
 >>> import turkestan_kg
->>> kg = turkestan_kg.load()
->>> turkestan_kg.validate(kg).conforms
+>>> ds = turkestan_kg.open()
+>>> ds.validate().conforms
 True
+>>> [row["leaderLabel"] for row in ds.query("leaders-in-year", year=1921)]
+['Abdullo Rakhimbayev', 'Nazir Turiakylov']
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .errors import BuildError, InvalidData, ParseError, QueryError, SourceNotFound, TkgError
-from .formats import FORMATS, RdfFormat
+from .errors import (
+    BuildError,
+    InvalidData,
+    ParseError,
+    QueryError,
+    RemoteError,
+    SourceNotFound,
+    TkgError,
+    UsageError,
+)
+from .formats import FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
 
 if TYPE_CHECKING:
     __version__: str
-    from .graph.source import Source
+    from .dataset.api import Dataset, LoadResult, open
     from .publish.dist import BuildResult, build
-    from .publish.rdf import serialize
     from .sparql.catalogue import StoredQuery, get_query, stored_queries
-    from .sparql.run import QueryableGraph, answer, ask, construct, execute, run_query, select
-    from .sparql.run import QueryableGraph as KnowledgeGraph
-    from .validation.engines import validate
+    from .sparql.results import QueryResult
     from .validation.report import Problem, ValidationReport
 
 LAZY = {
-    "KnowledgeGraph": "sparql.run:QueryableGraph",  # what load() returns
-    "Source": "graph.source",
+    "open": "dataset.api",
+    "Dataset": "dataset.api",
+    "LoadResult": "dataset.api",
     "BuildResult": "publish.dist",
     "build": "publish.dist",
-    "serialize": "publish.rdf",
     "StoredQuery": "sparql.catalogue",
     "get_query": "sparql.catalogue",
     "stored_queries": "sparql.catalogue",
-    "QueryableGraph": "sparql.run",
-    "execute": "sparql.run",
-    "run_query": "sparql.run",
-    "answer": "sparql.run",
-    "select": "sparql.run",
-    "ask": "sparql.run",
-    "construct": "sparql.run",
-    "validate": "validation.engines",
+    "QueryResult": "sparql.results",
     "Problem": "validation.report",
     "ValidationReport": "validation.report",
 }
 
 
-def load(
-    data_dir: Path | str | None = None,
-    ontology_dir: Path | str | None = None,
-    *,
-    extra_files: Iterable[Path] = (),
-) -> QueryableGraph:
-    """The ontology and every data file as one graph whose ``query`` also runs stored queries
-    by name (see :func:`turkestan_kg.graph.dataset.load`)."""
-    from .graph.dataset import read_into
-    from .sparql.run import QueryableGraph
-
-    return read_into(QueryableGraph(), data_dir, ontology_dir, extra_files=extra_files)
-
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name == "__version__":
         from .about import version
 
         return version()
     if name in LAZY:
-        module, _, attribute = LAZY[name].partition(":")
-        value = getattr(importlib.import_module(f".{module}", __name__), attribute or name)
+        import importlib
+
+        value = getattr(importlib.import_module(f".{LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -87,31 +75,27 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "FORMATS",
+    "RESULTS_FORMATS",
     "BuildError",
     "BuildResult",
+    "Dataset",
     "InvalidData",
-    "KnowledgeGraph",
+    "LoadResult",
     "ParseError",
     "Problem",
     "QueryError",
-    "QueryableGraph",
+    "QueryResult",
     "RdfFormat",
-    "Source",
+    "RemoteError",
+    "ResultsFormat",
     "SourceNotFound",
     "StoredQuery",
     "TkgError",
+    "UsageError",
     "ValidationReport",
     "__version__",
-    "answer",
-    "ask",
     "build",
-    "construct",
-    "execute",
     "get_query",
-    "load",
-    "run_query",
-    "select",
-    "serialize",
+    "open",
     "stored_queries",
-    "validate",
 ]

@@ -96,3 +96,10 @@ def printable(text: str) -> str:
         c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii")
         for c in text
     )
+
+
+class UsageError(TkgError):
+    """A call or command was given something it cannot take: an unknown engine or format, a
+    mix of options that do not go together (exit code 2, as for bad usage on the command line)."""
+
+    exit_code = 2

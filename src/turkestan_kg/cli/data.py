@@ -13,12 +13,12 @@ from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
 from .main import (
     URL,
+    dataset_of,
     emit,
     endpoint_options,
     folder_option,
     main,
     out_option,
-    source_of,
     source_options,
     store_option,
 )
@@ -70,9 +70,7 @@ def validate(
 
     Example: tkg validate --format json
     """
-    from ..validation.engines import validate_source
-
-    source = source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
+    dataset = dataset_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
     with ExitStack() as bars:
 
         def progress(total: int) -> Callable[[int], None]:
@@ -81,7 +79,7 @@ def validate(
             )
             return bar.update
 
-        report = validate_source(source, shapes=shapes, engine=engine, progress=progress)
+        report = dataset.validate(shapes=shapes, engine=engine, progress=progress)
     click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else 1)
 
@@ -160,10 +158,12 @@ def export(
 
     Example: tkg export --format jsonld --out party.jsonld
     """
-    from ..publish.export import export as export_source
-
     if store_dir is not None and out is None:
         raise click.UsageError("--store needs --out (the export can be large)")
+    dataset = dataset_of(data_dir, ontology_dir, store_dir)
+    if out is None:
+        emit(dataset.export(fmt), None)
+        return
     written = 0
 
     def progress(n: int) -> None:
@@ -171,13 +171,9 @@ def export(
         written += n
         click.echo(f"\rexporting: {written / 1e6:,.1f} MB written", nl=False, err=True)
 
-    data = export_source(
-        source_of(data_dir, ontology_dir, store_dir), FORMATS[fmt], out, progress=progress
-    )
+    dataset.export(fmt, out, progress=progress)
     if written:
         click.echo(err=True)
-    if out is None:
-        emit(data, None)
 
 
 @main.command()

@@ -12,7 +12,8 @@ from .main import SECONDS, URL, main, source_options, store_option
 
 @main.command(name="load")
 @click.option(
-    "--endpoint",
+    "--graph-store",
+    "graph_store",
     type=URL,
     metavar="URL",
     help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
@@ -24,14 +25,14 @@ from .main import SECONDS, URL, main, source_options, store_option
     multiple=True,
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="With --store: also load this N-Triples/N-Quads file (e.g. a synthetic roll). "
-    "With --endpoint: stream this N-Triples file into --graph instead of the project's graph.",
+    "With --graph-store: stream this N-Triples file into --graph instead of the project's graph.",
 )
 @click.option(
     "--update",
     "update_url",
     type=URL,
     metavar="URL",
-    help="With --endpoint and --file: the store's SPARQL Update URL (Oxigraph: /update, "
+    help="With --graph-store and --file: the store's SPARQL Update URL (Oxigraph: /update, "
     "Virtuoso: /sparql), which swaps the streamed file in at the end.",
 )
 @click.option(
@@ -48,7 +49,7 @@ from .main import SECONDS, URL, main, source_options, store_option
 )
 @source_options
 def load_command(
-    endpoint: str | None,
+    graph_store: str | None,
     store_dir: Path | None,
     files: tuple[Path, ...],
     update_url: str | None,
@@ -65,41 +66,35 @@ def load_command(
     With --store, the graph (and any --file) goes into an on-disk Oxigraph store instead,
     with a progress bar; `tkg query --store` and `tkg validate --store` then use it.
 
-    With --endpoint and --file, the file (N-Triples, any size) is streamed in chunks into
+    With --graph-store and --file, the file (N-Triples, any size) is streamed in chunks into
     --graph, with a progress bar, and swapped in at the end by one SPARQL Update: the graph is
     the whole file or what it was before, never half of it.
 
-    Example: tkg load --endpoint http://localhost:7878/store
+    Example: tkg load --graph-store http://localhost:7878/store
     """
-    from ..graph.dataset import load
+    from ..dataset.api import open as open_dataset
+    from ..dataset.load import size_of
 
-    if (endpoint is None) == (store_dir is None):
-        raise click.UsageError("give exactly one of --endpoint or --store")
-    if endpoint and files:
-        _stream(endpoint, files, graph, update_url, timeout)
-        return
-    if store_dir and graph:
-        raise click.UsageError("--graph goes with --endpoint; a store holds every graph")
-    kg = load(data_dir, ontology_dir)
-    if store_dir is not None:
-        from ..graph.store import check_target, load_store, payload_size
-
-        check_target(store_dir)
-        try:
-            with click.progressbar(
-                length=payload_size(kg, files), label="loading", file=sys.stderr
-            ) as bar:
-                store = load_store(store_dir, kg, extra=files, progress=bar.update)
-        except KeyboardInterrupt:
-            click.echo(f"\nstopped: {store_dir} is as it was before this load", err=True)
-            sys.exit(130)
-        click.echo(f"loaded {len(store)} quads into {store_dir}")
-        return
-    from ..publish.upload import publish
-
-    assert endpoint is not None
-    result = publish(kg, endpoint, graph=graph, timeout=timeout)
-    click.echo(f"loaded {result.statements} statements into {result.url} (HTTP {result.status})")
+    if (graph_store is None) == (store_dir is None):
+        raise click.UsageError("give exactly one of --graph-store or --store")
+    into: Path | str = store_dir if store_dir is not None else str(graph_store)
+    dataset = open_dataset(data_dir, ontology=ontology_dir)
+    label = "loading" if store_dir is not None else "streaming"
+    size = size_of(dataset, into, list(files))
+    try:
+        with click.progressbar(length=size, label=label, file=sys.stderr) as bar:
+            result = dataset.load(
+                into,
+                files=files,
+                graph=graph,
+                update=update_url,
+                timeout=timeout,
+                progress=bar.update if size else None,
+            )
+    except KeyboardInterrupt:
+        click.echo(f"\nstopped: {into} is as it was before this load", err=True)
+        sys.exit(130)
+    click.echo(str(result))
 
 
 @main.command()
@@ -156,26 +151,3 @@ def synth(members: int, scale: int, seed: int, defects: float, out: Path) -> Non
     click.echo(f"wrote {generator.total} members, {triples} triples to {out}")
     for shape, count in sorted(generator.expected.items()):
         click.echo(f"expected {count} violations of tkgsh:{shape}")
-
-
-def _stream(
-    endpoint: str,
-    files: tuple[Path, ...],
-    graph: str | None,
-    update_url: str | None,
-    timeout: float,
-) -> None:
-    """``tkg load --endpoint URL --file F --graph IRI --update URL``."""
-    if len(files) != 1 or graph is None or graph == "default" or update_url is None:
-        raise click.UsageError(
-            "--endpoint with --file streams one file into one named graph: give one --file, "
-            "--graph IRI and --update URL (the store's SPARQL Update URL)"
-        )
-    from ..publish.stream import stream_file
-
-    size = files[0].stat().st_size
-    with click.progressbar(length=size, label="streaming", file=sys.stderr) as bar:
-        result = stream_file(
-            files[0], endpoint, graph, update_url, timeout=timeout, progress=bar.update
-        )
-    click.echo(f"loaded {result.triples} triples into <{result.graph}> in {result.chunks} requests")

@@ -18,7 +18,7 @@ from ..errors import EXIT_CODES, TkgError
 from ..paths import write_atomic
 
 if TYPE_CHECKING:
-    from ..graph.source import Source
+    from ..dataset.api import Dataset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,17 +71,25 @@ def out_option(
     return click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
 
 
-def source_of(
+def dataset_of(
     data_dir: Path | None = None,
     ontology_dir: Path | None = None,
     store_dir: Path | None = None,
     endpoint: str | None = None,
     timeout: float = 30.0,
-) -> Source:
-    """The library's :class:`~turkestan_kg.graph.source.Source` for the options given."""
-    from ..graph.source import Source
+    engine: str = "oxigraph",
+) -> Dataset:
+    """The library's :class:`~turkestan_kg.dataset.api.Dataset` for the options given."""
+    from ..dataset.api import open as open_dataset
 
-    return Source(data_dir, ontology_dir, store_dir, endpoint, timeout)
+    return open_dataset(
+        data_dir,
+        ontology=ontology_dir,
+        store=store_dir,
+        endpoint=endpoint,
+        engine=engine,
+        timeout=timeout,
+    )
 
 
 def folder_option(default: str, help_text: str) -> Callable[[F], F]:

@@ -11,11 +11,11 @@ import click
 from ..formats import FORMATS, RESULTS_FORMATS
 from ..sparql import ENGINES
 from .main import (
+    dataset_of,
     emit,
     endpoint_options,
     main,
     out_option,
-    source_of,
     source_options,
     store_option,
 )
@@ -137,7 +137,6 @@ def query(
 
     Example: tkg query unlinked-entities --store roll-store --page 2
     """
-    from ..sparql.run import execute
     from ..sparql.text import query_form
 
     target = _query_target(name, query_file, expression)
@@ -146,8 +145,8 @@ def query(
             raise click.UsageError("--page goes with a stored query's NAME")
         target = target.page(page or 1, page_size)
     fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
-    source = source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
-    result = execute(target, _parse_params(params), source=source, engine=engine)
+    dataset = dataset_of(data_dir, ontology_dir, store_dir, endpoint, timeout, engine)
+    result = dataset.query(target, expect="result", **_parse_params(params))
     emit(_render(result, fmt), out)
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from .main import (
+    dataset_of,
     emit,
     endpoint_options,
     main,
     out_option,
-    source_of,
     source_options,
     store_option,
 )
@@ -59,9 +59,7 @@ def reconcile(
     Example: tkg reconcile names.csv --column name --type http://xmlns.com/foaf/0.1/Person
     """
     from ..errors import TkgError
-    from ..reconcile.service import Service
     from ..reconcile.table import reconcile_text
-    from ..sparql.run import engine_of
 
     try:
         text = table.read_text(encoding="utf-8-sig")
@@ -69,7 +67,7 @@ def reconcile(
         raise TkgError(
             f"{table} is not UTF-8 text (byte {err.start})", hint="save the table as UTF-8 CSV"
         ) from None
-    service = Service(engine_of(source_of(data_dir, ontology_dir, store_dir, endpoint, timeout)))
+    service = dataset_of(data_dir, ontology_dir, store_dir, endpoint, timeout).reconciler
     dialect = "excel-tab" if table.suffix.lower() == ".tsv" else "excel"
     matched = reconcile_text(
         text, column, service, type_iri=type_iri, dialect=dialect, min_score=min_score

@@ -70,20 +70,21 @@ def serve(
 
     Example: tkg serve --port 8000
     """
-    if store_dir is not None and endpoint is not None:
-        raise click.UsageError("give --store or --endpoint, not both")
-    from ..graph.dataset import load
+    from ..dataset.api import open as open_dataset
     from ..web.sandbox import Limits
     from ..web.server import serve as run_server
 
+    files = open_dataset(data_dir, ontology=ontology_dir)
+    served = open_dataset(
+        data_dir, ontology=ontology_dir, store=store_dir, endpoint=endpoint, timeout=timeout
+    )
     try:
         run_server(
-            load(data_dir, ontology_dir),
+            served,
+            files=files.graph,
             host=host,
             port=port,
             limits=Limits(timeout, max_results, max_memory * 1024**2),
-            store_dir=store_dir,
-            endpoint=endpoint,
             announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
         )
     except KeyboardInterrupt:

@@ -6,5 +6,8 @@ Modules: :mod:`.catalogue` (stored queries), :mod:`.engines` (Oxigraph and rdfli
 :mod:`.results` (results and their writers). This package imports nothing until asked.
 """
 
-ENGINES = ("oxigraph", "rdflib")
-"""The embedded engines by name (built by :func:`.engines.engine_for`); the first is the default."""
+ENGINES = {"oxigraph": "engines:OxigraphEngine", "rdflib": "engines:RdflibEngine"}
+"""The embedded engines by name, each a class of this package named lazily (``module:Class``,
+imported when first used, built from the loaded graph); the first is the default. Adding an
+engine is one entry here: `tkg query --engine`, `turkestan_kg.open(engine=)` and the docs
+read this table."""

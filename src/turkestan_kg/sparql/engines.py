@@ -22,9 +22,12 @@ from ..errors import QueryError
 from ..graph.dataset import KnowledgeGraph, store_payload
 from ..graph.terms import from_oxigraph_term
 from ..namespaces import PREFIXES
+from ..registry import entry, resolve
 from . import ENGINES
 from .results import QueryResult
 from .text import Bindings, with_values
+
+DEFAULT_ENGINE = next(iter(ENGINES))
 
 
 class Engine(Protocol):
@@ -122,21 +125,24 @@ def from_oxigraph(answer: object) -> QueryResult:
     return QueryResult.select(variables, rows)
 
 
-def engine_for(
-    kg: KnowledgeGraph | None, name: str = "oxigraph", endpoint: str | None = None
-) -> Engine:
-    """An engine by name, or a RemoteEngine when ``endpoint`` is given."""
-    if endpoint:
-        from .remote import RemoteEngine
+def embedded_engine(kg: KnowledgeGraph, name: str = DEFAULT_ENGINE) -> Engine:
+    """The embedded engine ``name`` (an entry of :data:`ENGINES`) over ``kg``; an unknown name
+    is a UsageError listing the engines.
 
-        return RemoteEngine(endpoint)
-    if kg is None:
-        raise QueryError("no graph to query", hint="load one or give --endpoint")
-    if name == "rdflib":
-        return RdflibEngine(kg)
-    if name == "oxigraph":
-        return OxigraphEngine(kg)
-    raise QueryError(f"unknown engine {name!r}", hint=f"use one of {', '.join(ENGINES)}")
+    >>> embedded_engine(load(), "rdflib").name
+    'rdflib'
+    """
+    factory = resolve(__package__ or "", entry(ENGINES, name, "query engine"))
+    assert callable(factory)
+    engine: Engine = factory(kg)
+    return engine
 
 
-__all__ = ["ENGINES", "Engine", "OxigraphEngine", "RdflibEngine", "engine_for"]
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "Engine",
+    "OxigraphEngine",
+    "RdflibEngine",
+    "embedded_engine",
+]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pyoxigraph import DefaultGraph
 from rdflib import BNode, Graph, URIRef
@@ -21,13 +21,14 @@ from rdflib.term import Node
 
 from ..graph.dataset import KnowledgeGraph
 from ..graph.files import parse_file
-from ..graph.source import Source
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import SH, SKOS
 from ..paths import SHAPES_FILE, existing, project_root
+from ..registry import entry, resolve
 from ..sparql.engines import OxigraphEngine
+from . import ENGINES
 from .compile import compile_shapes
-from .execute import run_on_store, validate_graph
+from .execute import run_on_store
 from .remote import subclasses
 from .report import ValidationReport, label, located_problem, owner, problem
 
@@ -35,7 +36,8 @@ Progress = Callable[[int], Callable[[int], None]]
 """Given how many steps there are, a callback to tell of steps done."""
 
 
-def _pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
+def pyshacl_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
+    """pySHACL, the reference implementation, with no inference and SHACL-AF."""
     import pyshacl  # loaded only when asked for: it takes longer to import than to run here
 
     conforms, report, _ = pyshacl.validate(
@@ -44,34 +46,19 @@ def _pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     return bool(conforms), report
 
 
-VALIDATORS = {"fast": validate_graph, "pyshacl": _pyshacl}
-"""Each validation engine by name: (data graph, shapes graph) -> (conforms, report graph)."""
+Validator = Callable[[Graph, Graph], tuple[bool, Graph]]
+"""A validation engine: (data graph, shapes graph) -> (conforms, report graph)."""
 
 
-def validate_source(
-    source: Source,
-    *,
-    shapes: Path | str | None = None,
-    engine: str = "fast",
-    progress: Progress | None = None,
-) -> ValidationReport:
-    """Validate what ``source`` names: the files (with ``engine``) or an on-disk store (whose
-    checks can take minutes: ``progress(total)`` gives a callback told of each check done)."""
-    if source.kind == "store":
-        return validate_store(
-            source.store,
-            shapes=source.shapes_file(shapes),
-            name=str(source.store_dir),
-            progress=progress,
-        )
-    if source.kind == "endpoint":
-        from ..sparql.run import engine_of
-        from .remote import validate_engine
+def validator(name: str) -> Validator:
+    """The validation engine ``name`` (an entry of :data:`turkestan_kg.validation.ENGINES`).
 
-        return validate_engine(
-            engine_of(source), source.shapes_file(shapes), name=str(source), progress=progress
-        )
-    return validate(source.graph, shapes=source.shapes_file(shapes), engine=engine)
+    >>> validator("pyshacl").__name__
+    'pyshacl_engine'
+    """
+    found = resolve(__package__ or "", entry(ENGINES, name, "validation engine"))
+    assert callable(found)
+    return cast(Validator, found)
 
 
 def default_shapes() -> Path:
@@ -88,12 +75,9 @@ def validate(
     (:mod:`turkestan_kg.validation.compile`); ``engine="pyshacl"`` is the reference implementation.
     Both give the same report.
     """
+    check = validator(engine)
     shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
-    if engine not in VALIDATORS:
-        raise ValueError(
-            f"unknown validation engine {engine!r}; use one of {', '.join(VALIDATORS)}"
-        )
-    conforms, report = VALIDATORS[engine](kg.merged(), shapes_graph)
+    conforms, report = check(kg.merged(), shapes_graph)
     problems = tuple(
         sorted(
             located_problem(kg, shapes_graph, report, r)

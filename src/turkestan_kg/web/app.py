@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from ..dataset.api import Dataset
 from ..graph.dataset import KnowledgeGraph
 from . import endpoint, entities, files, home, reconcile
 from .answers import AnswerCache
@@ -63,23 +64,17 @@ class LinkedDataApp:
 
     def __init__(
         self,
-        kg: KnowledgeGraph,
+        served: Dataset,
         *,
+        files: KnowledgeGraph | None = None,
         limits: Limits = DEFAULT_LIMITS,
         max_query_bytes: int = 64_000,
         workers: int = 2,
         dist_dir: Path | None = None,
-        store_dir: Path | None = None,
-        endpoint: str | None = None,
     ) -> None:
-        self.site = Site(
-            kg,
-            limits=limits,
-            workers=workers,
-            dist_dir=dist_dir,
-            store_dir=store_dir,
-            endpoint=endpoint,
-        )
+        """Serve ``served`` (pages and /sparql read it); the home page's charts and the
+        JSON-LD context come from ``files`` (default: ``served``'s own graph)."""
+        self.site = Site(served, files=files, limits=limits, workers=workers, dist_dir=dist_dir)
         self.site.charts = home.draw_charts(self.site)
         federated("ASK {}")  # load the query parser now, not on the first client's query
         self.starlette = Starlette(

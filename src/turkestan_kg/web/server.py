@@ -16,6 +16,7 @@ from pathlib import Path
 
 import uvicorn
 
+from ..dataset.api import Dataset
 from ..errors import TkgError
 from ..graph.dataset import KnowledgeGraph
 from .app import DEFAULT_LIMITS, LinkedDataApp
@@ -27,25 +28,22 @@ GRACE_SECONDS = 5
 
 
 def serve(
-    kg: KnowledgeGraph,
+    served: Dataset,
     *,
+    files: KnowledgeGraph | None = None,
     dist_dir: Path | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     limits: Limits = DEFAULT_LIMITS,
     quiet: bool = True,
-    store_dir: Path | None = None,
-    endpoint: str | None = None,
     announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted (from ``store_dir``, an on-disk store, when given); Ctrl-C
+    """Serve ``served`` until interrupted (see :class:`.app.LinkedDataApp`); Ctrl-C
     stops the server gracefully and raises KeyboardInterrupt for the caller to report.
     ``announce`` gets the URL once requests can be served."""
     sock = listen(host, port)
     try:
-        app = LinkedDataApp(
-            kg, limits=limits, dist_dir=dist_dir, store_dir=store_dir, endpoint=endpoint
-        )
+        app = LinkedDataApp(served, files=files, limits=limits, dist_dir=dist_dir)
     except BaseException:
         sock.close()
         raise

@@ -8,21 +8,28 @@ from __future__ import annotations
 import difflib
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 from starlette.requests import Request
 
+from ..dataset.api import Dataset
 from ..graph.dataset import KnowledgeGraph, store_payload
-from ..graph.source import Source
 from ..namespaces import BASE
 from ..paths import project_root
 from ..publish.jsonld import build_context
 from ..sparql.catalogue import get_query, query_files
-from ..sparql.run import engine_of
+from ..sparql.engines import Engine, OxigraphEngine
 from . import neighbourhood
 from .pages import Labeller, Value, language_preference, link
 from .sandbox import Limits, QueryPool
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .remote import RemoteLookup, RemotePool
+
+    Pool = QueryPool | RemotePool
 
 STATIC_ROOT = "node_modules/@zazuko/yasgui/build"
 Tenure = tuple[str, int, int, str, str]
@@ -34,24 +41,19 @@ class Site:
 
     def __init__(
         self,
-        kg: KnowledgeGraph,
+        served: Dataset,
         *,
+        files: KnowledgeGraph | None = None,
         limits: Limits,
         workers: int = 2,
         dist_dir: Path | None = None,
-        store_dir: Path | None = None,
-        endpoint: str | None = None,
     ) -> None:
+        kg = files if files is not None else served.graph
         self.kg = kg
         self.data = kg.merged()
         self.limits = limits
-        source = (
-            Source(store_dir=store_dir, endpoint=endpoint, timeout=limits.timeout)
-            if store_dir is not None or endpoint is not None
-            else Source.from_graph(kg)
-        )
-        self.engine: Any = engine_of(source)
-        self.lookup, self.pool = _readers(source, self.engine, workers, limits)
+        self.engine = served.engine
+        self.lookup, self.pool = served.source.accept(Readers(workers, limits))
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
         self.tenures = self.tenure_rows()
@@ -144,28 +146,39 @@ class Site:
         self.pool.close()
 
 
-def _readers(source: Source, engine: Any, workers: int, limits: Limits) -> tuple[Any, Any]:
-    """What reads a node's neighbourhood for the pages, and what runs client queries."""
-    if source.kind == "endpoint":
+class Readers:
+    """What reads a node's neighbourhood for the pages, and what runs client queries, for
+    each kind of source (it is handed to the source, which picks the method for its kind)."""
+
+    def __init__(self, workers: int, limits: Limits) -> None:
+        self.workers, self.limits = workers, limits
+
+    def files(self, kg: KnowledgeGraph, engine: Engine) -> tuple[StoreLookup | RemoteLookup, Pool]:
+        """The project's files, loaded into an Oxigraph store of the workers' own."""
+        store = (engine if isinstance(engine, OxigraphEngine) else OxigraphEngine(kg)).store
+        pool = QueryPool(store_payload(kg), workers=self.workers, limits=self.limits)
+        return StoreLookup(store), pool
+
+    def store(
+        self, directory: Path, store: ox.Store, engine: Engine
+    ) -> tuple[StoreLookup | RemoteLookup, Pool]:
+        """An on-disk store made by `tkg load --store`, which the workers open themselves."""
+        pool = QueryPool(directory, workers=self.workers, limits=self.limits)
+        return StoreLookup(store), pool
+
+    def endpoint(self, url: str, engine: Engine) -> tuple[StoreLookup | RemoteLookup, Pool]:
+        """A remote SPARQL store: pages ask it, client queries are checked and sent on."""
+        from ..sparql.remote import RemoteEngine
         from .remote import RemoteLookup, RemotePool
 
-        assert source.endpoint is not None
-        return RemoteLookup(engine), RemotePool(source.endpoint, limits)
-    if source.kind == "store":  # an on-disk store made by `tkg load --store`
-        assert source.store_dir is not None
-        return StoreLookup(engine.store), QueryPool(
-            source.store_dir, workers=workers, limits=limits
-        )
-    # the project's files, loaded into an Oxigraph store of the workers' own
-    return StoreLookup(engine.store), QueryPool(
-        store_payload(source.graph), workers=workers, limits=limits
-    )
+        assert isinstance(engine, RemoteEngine)
+        return RemoteLookup(engine), RemotePool(url, self.limits)
 
 
 class StoreLookup:
     """A node's neighbourhood from an Oxigraph store, by index lookups."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: ox.Store) -> None:
         self.store = store
 
     def exists(self, node: URIRef) -> bool:

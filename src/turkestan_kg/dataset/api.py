@@ -1,0 +1,287 @@
+"""The library in one object: a :class:`Dataset` over a source, made by :func:`open`.
+
+>>> ds = open()
+>>> sorted(row["leaderLabel"] for row in ds.query("leaders-in-year", year=1921))
+['Abdullo Rakhimbayev', 'Nazir Turiakylov']
+>>> ds.query("ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }")
+True
+>>> ds.validate().conforms
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
+
+from ..errors import QueryError, UsageError
+from ..formats import FORMATS, RdfFormat
+from ..registry import entry
+from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from ..graph.dataset import KnowledgeGraph
+    from ..reconcile.index import Match
+    from ..reconcile.service import Service
+    from ..sparql.catalogue import StoredQuery
+    from ..sparql.engines import Engine
+    from ..sparql.results import QueryResult
+    from ..validation.report import ValidationReport
+
+Rows = list[dict[str, Any]]
+"""A SELECT answer: one dict per row, variable -> Python value (int, Decimal, bool, a date,
+a year as int; IRIs and other literals as str); unbound variables are left out."""
+Answer: TypeAlias = "Rows | bool | Graph"
+"""What :meth:`Dataset.query` answers: rows for SELECT, a bool for ASK, a graph otherwise."""
+Expect = Literal["rows", "boolean", "graph", "result"]
+STORED_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""What a stored query's name looks like (its file name without ``.rq``); SPARQL text never
+does, since every query has a brace."""
+EXPECTED = {"rows": "select", "boolean": "ask", "graph": "graph"}
+FORM_NAMES = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}
+
+
+def open(
+    data: Path | str | None = None,
+    *,
+    ontology: Path | str | None = None,
+    store: Path | str | None = None,
+    endpoint: str | None = None,
+    engine: str = "oxigraph",
+    timeout: float = 30.0,
+) -> Dataset:
+    """A :class:`Dataset` over the project's files (or the ``data`` and ``ontology`` folders
+    given), an on-disk ``store`` made by ``tkg load --store``, or a SPARQL 1.1 ``endpoint``
+    (its query URL). ``engine`` names the embedded query engine for files
+    (:data:`turkestan_kg.sparql.ENGINES`).
+
+    >>> open(endpoint="http://127.0.0.1:7878/query")
+    <Dataset SPARQL endpoint http://127.0.0.1:7878/query>
+    >>> open(store="a", endpoint="http://127.0.0.1:7878/query")
+    Traceback (most recent call last):
+    turkestan_kg.errors.UsageError: give a store or an endpoint, not both (drop one of the two)
+    """
+    from ..sparql import ENGINES
+
+    entry(ENGINES, engine, "query engine")
+    ontology_dir = Path(ontology) if ontology is not None else None
+    if store is not None and endpoint is not None:
+        raise UsageError("give a store or an endpoint, not both", hint="drop one of the two")
+    if store is not None:
+        return Dataset(Store(Path(store), ontology_dir))
+    if endpoint is not None:
+        return Dataset(Endpoint(endpoint, timeout, ontology_dir))
+    return Dataset(Files(Path(data) if data is not None else None, ontology_dir, engine))
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What :meth:`Dataset.load` put where: ``count`` statements (quads for a store).
+
+    >>> str(LoadResult("store", 12, "quads"))
+    'loaded 12 quads into store'
+    """
+
+    target: str
+    count: int
+    unit: str = "statements"
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"loaded {self.count} {self.unit} into {self.target}{self.note}"
+
+
+class Dataset:
+    """The graph a source holds, and everything the library does with it. Every method works
+    on every kind of source, or says in one line why it cannot."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph, *, engine: str = "oxigraph") -> Dataset:
+        """A Dataset over a graph already in memory (:func:`turkestan_kg.graph.dataset.load`)."""
+        return cls(Loaded(kg, engine))
+
+    def __repr__(self) -> str:
+        return f"<Dataset {self.source}>"
+
+    @property
+    def graph(self) -> KnowledgeGraph:
+        """The whole graph in memory (files only: a store or an endpoint is not loaded)."""
+        return self.source.graph()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine that answers this dataset's queries."""
+        return self.source.engine()
+
+    # ------------------------------------------------------------------ query
+
+    @overload
+    def query(
+        self, query: str | StoredQuery, /, *, expect: Literal["rows"], **params: object
+    ) -> Rows: ...
+    @overload
+    def query(
+        self, query: str | StoredQuery, /, *, expect: Literal["boolean"], **params: object
+    ) -> bool: ...
+    @overload
+    def query(
+        self, query: str | StoredQuery, /, *, expect: Literal["graph"], **params: object
+    ) -> Graph: ...
+    @overload
+    def query(
+        self, query: str | StoredQuery, /, *, expect: Literal["result"], **params: object
+    ) -> QueryResult: ...
+    @overload
+    def query(
+        self, query: str | StoredQuery, /, *, expect: None = None, **params: object
+    ) -> Answer: ...
+
+    def query(
+        self, query: str | StoredQuery, /, *, expect: Expect | None = None, **params: object
+    ) -> Answer | QueryResult:
+        """Run a stored query (by name, or a :class:`StoredQuery`, with its typed ``params``)
+        or SPARQL text. The answer in Python: rows for SELECT, a bool for ASK, an rdflib Graph
+        for CONSTRUCT and DESCRIBE. ``expect`` says which the caller wants (a query of another
+        form is a QueryError), or ``"result"`` for the engine-independent
+        :class:`~turkestan_kg.sparql.results.QueryResult` of RDF terms, which the W3C results
+        formats are written from.
+
+        >>> ds = open()
+        >>> [r["leaderLabel"] for r in ds.query("leaders-in-year", year=1921, expect="rows")]
+        ['Abdullo Rakhimbayev', 'Nazir Turiakylov']
+        >>> len(ds.query("describe-entity", entity="person:turar-risqulov", expect="graph")) > 5
+        True
+        >>> ds.query("leaders-in-year", expect="boolean")
+        Traceback (most recent call last):
+        turkestan_kg.errors.QueryError: leaders-in-year is a SELECT query, not an ASK query
+        """
+        result = self._run(query, params)
+        if expect is None or expect == "result":
+            return result if expect else result.python()
+        if result.kind != EXPECTED[expect]:
+            name = query if isinstance(query, str) and _is_name(query) else "the query"
+            if not isinstance(query, str):
+                name = query.name
+            wanted = FORM_NAMES[EXPECTED[expect]]
+            raise QueryError(f"{name} is {FORM_NAMES[result.kind]} query, not {wanted} query")
+        return result.python()
+
+    def _run(self, query: str | StoredQuery, params: Mapping[str, object]) -> QueryResult:
+        from ..paths import display_path
+
+        stored = _stored(query)
+        if stored is None:
+            if params:
+                raise QueryError(
+                    "SPARQL text takes no parameters", hint="store the query with a #+ header"
+                )
+            assert isinstance(query, str)
+            return self.engine.run(query, {})
+        try:
+            return self.engine.run(stored.text, stored.bindings(params))
+        except QueryError as err:
+            if err.file is None:
+                err.file = display_path(stored.path)
+            raise
+
+    # ------------------------------------------------------------------ the other verbs
+
+    def validate(
+        self,
+        *,
+        shapes: Path | str | None = None,
+        engine: str = "fast",
+        progress: Progress | None = None,
+    ) -> ValidationReport:
+        """The dataset checked against the SHACL shapes (the ontology's own by default).
+        ``engine`` is an entry of :data:`turkestan_kg.validation.ENGINES`; a store or an
+        endpoint is checked where it lies by the fast engine, and ``progress(total)`` gives a
+        callback told of each check done.
+
+        >>> open().validate(engine="pyshacl").conforms
+        True
+        """
+        from ..validation import ENGINES
+
+        entry(ENGINES, engine, "validation engine")
+        path = Path(shapes) if shapes is not None else self.source.shapes()
+        return self.source.validate(path, engine=engine, progress=progress)
+
+    @overload
+    def export(self, fmt: RdfFormat | str, /) -> bytes: ...
+    @overload
+    def export(self, fmt: RdfFormat | str, /, out: Path, *, progress: Ticks = ...) -> None: ...
+
+    def export(
+        self, fmt: RdfFormat | str, /, out: Path | None = None, *, progress: Ticks | None = None
+    ) -> bytes | None:
+        """The dataset in one RDF format (an entry of :data:`turkestan_kg.formats.FORMATS`, or
+        its name): the bytes, or written atomically to ``out`` (``progress`` told of bytes
+        written). Files give canonical, byte-stable output; a store is streamed as it lies.
+
+        >>> b"Communist Party of Turkestan" in open().export("ntriples")
+        True
+        """
+        chosen = fmt if isinstance(fmt, RdfFormat) else FORMATS[entry(_names(), fmt, "format")]
+        return self.source.export(chosen, out, progress=progress or (lambda n: None))
+
+    def load(
+        self,
+        into: Path | str,
+        *,
+        files: Iterable[Path] = (),
+        graph: str | None = None,
+        update: str | None = None,
+        timeout: float = 60.0,
+        progress: Ticks | None = None,
+    ) -> LoadResult:
+        """Copy this dataset into an on-disk store (``into`` a folder, replaced whole once
+        loaded, with ``files`` of N-Triples or N-Quads added) or a SPARQL Graph Store (``into``
+        its URL: the whole dataset, or its merge into ``graph``; with one N-Triples file in
+        ``files``, ``graph`` and the store's ``update`` URL, that file is streamed in)."""
+        from .load import load_into
+
+        return load_into(self, into, list(files), graph, update, timeout, progress)
+
+    @property
+    def reconciler(self) -> Service:
+        """The Reconciliation Service API over this dataset (its name index read once)."""
+        if "_reconciler" not in self.__dict__:
+            from ..reconcile.service import Service
+
+            self.__dict__["_reconciler"] = Service(self.engine)
+        service: Service = self.__dict__["_reconciler"]
+        return service
+
+    def reconcile(self, name: str, *, type: str | None = None, limit: int = 5) -> list[Match]:
+        """The entities ``name`` most likely means, best first (any script or romanization).
+
+        >>> open().reconcile("Рыскулов", limit=1)[0].name
+        'Turar Rïsqulov'
+        """
+        types = (type,) if type else ()
+        return self.reconciler.index.search(name, types=types, limit=limit)
+
+
+def _names() -> dict[str, str]:
+    return {name: name for name in FORMATS}
+
+
+def _is_name(text: str) -> bool:
+    return STORED_NAME.fullmatch(text) is not None
+
+
+def _stored(query: str | StoredQuery) -> StoredQuery | None:
+    from ..sparql.catalogue import get_query
+
+    if not isinstance(query, str):
+        return query
+    return get_query(query) if _is_name(query) else None

@@ -1,0 +1,86 @@
+"""Copy a dataset somewhere else: into an on-disk Oxigraph store, or a SPARQL 1.1 Graph
+Store (the whole dataset in one request, or one big N-Triples file streamed in chunks).
+What the target is follows from what is given: a folder or a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from .api import Dataset, LoadResult
+
+Ticks = Callable[[int], None]
+
+
+def load_into(
+    ds: Dataset,
+    into: Path | str,
+    files: list[Path],
+    graph: str | None,
+    update: str | None,
+    timeout: float,
+    progress: Ticks | None,
+) -> LoadResult:
+    """:meth:`Dataset.load`."""
+    tick = progress or (lambda n: None)
+    if isinstance(into, Path):
+        if graph is not None or update is not None:
+            raise UsageError("a store holds every graph: --graph and --update go with a URL")
+        return _store(ds, into, files, tick)
+    if files:
+        return _stream(into, files, graph, update, timeout, tick)
+    return _graph_store(ds, into, graph, timeout)
+
+
+def size_of(ds: Dataset, into: Path | str, files: list[Path]) -> int:
+    """How many bytes :meth:`Dataset.load` will report to its ``progress`` (for a progress
+    bar): what a store reads, or the file streamed; 0 for one request to a Graph Store."""
+    if isinstance(into, Path):
+        from ..graph.store import payload_size
+
+        return payload_size(ds.graph, files)
+    return sum(path.stat().st_size for path in files)
+
+
+def _store(ds: Dataset, folder: Path, files: list[Path], tick: Ticks) -> LoadResult:
+    from ..graph.store import check_target, load_store
+    from .api import LoadResult
+
+    check_target(folder)
+    store = load_store(folder, ds.graph, extra=files, progress=tick)
+    return LoadResult(str(folder), len(store), "quads")
+
+
+def _graph_store(ds: Dataset, url: str, graph: str | None, timeout: float) -> LoadResult:
+    from ..publish.upload import publish
+    from .api import LoadResult
+
+    result = publish(ds.graph, url, graph=graph, timeout=timeout)
+    return LoadResult(f"{result.url} (HTTP {result.status})", result.statements)
+
+
+def _stream(
+    url: str,
+    files: list[Path],
+    graph: str | None,
+    update: str | None,
+    timeout: float,
+    tick: Ticks,
+) -> LoadResult:
+    from ..publish.stream import stream_file
+    from .api import LoadResult
+
+    if len(files) != 1 or graph is None or graph == "default" or update is None:
+        raise UsageError(
+            "a file is streamed into one named graph of a Graph Store: give one file, "
+            "a graph IRI and the store's SPARQL Update URL"
+        )
+    result = stream_file(files[0], url, graph, update, timeout=timeout, progress=tick)
+    return LoadResult(
+        f"<{result.graph}>", result.triples, "triples", f" in {result.chunks} requests"
+    )
