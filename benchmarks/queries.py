@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from turkestan_kg import load, stored_queries
+from turkestan_kg import stored_queries
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.sparql.engines import OxigraphEngine, RdflibEngine
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from turkestan_kg import load  # noqa: E402
+from turkestan_kg.graph.dataset import load  # noqa: E402
 from turkestan_kg.graph.store import load_store  # noqa: E402
 from turkestan_kg.reconcile.names import fold  # noqa: E402
 from turkestan_kg.reconcile.service import Service  # noqa: E402

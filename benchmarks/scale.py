@@ -122,8 +122,8 @@ def ours(work: Path, members: int, seed: int, defects: float, whole: bool) -> Me
     """Generate the roll, then load, validate, query and export it through the store."""
     import pyoxigraph
 
-    from turkestan_kg import load
     from turkestan_kg.formats import FORMATS
+    from turkestan_kg.graph.dataset import load
     from turkestan_kg.graph.store import dump_store, load_store
     from turkestan_kg.sparql.engines import OxigraphEngine
     from turkestan_kg.synth.roll import Generator, write_roll
@@ -163,8 +163,9 @@ def ours(work: Path, members: int, seed: int, defects: float, whole: bool) -> Me
 
 def baseline(work: Path, with_pyshacl: bool, with_rdflib: bool) -> Measures:
     """The same roll through rdflib and pySHACL."""
-    from turkestan_kg import load, validate
+    from turkestan_kg.graph.dataset import load
     from turkestan_kg.sparql.engines import RdflibEngine
+    from turkestan_kg.validation.engines import validate
 
     out: Measures = {}
     start = clock()

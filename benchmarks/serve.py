@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import free_port, oxigraph_binary, wait_until_up  # noqa: E402
-from turkestan_kg import load  # noqa: E402
-from turkestan_kg.graph.dataset import store_payload  # noqa: E402
+from turkestan_kg.graph.dataset import load, store_payload  # noqa: E402
 
 PERSON = "https://w3id.org/turkestan-kg/person/turar-risqulov"
 POINT = f"SELECT ?o WHERE {{ <{PERSON}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"

@@ -9,7 +9,7 @@ members x scale is written once; then, for each back end in turn:
 - embedded: `tkg load --store` (the project's graph and the roll into an on-disk Oxigraph
   store), `tkg validate --store`, every stored query on the store;
 - each server, started on free loopback ports: the project's graph and the roll as one
-  N-Triples file streamed into a named graph (`tkg load --endpoint --file`, all or nothing),
+  N-Triples file streamed into a named graph (`tkg load --graph-store --file`, all or nothing),
   `tkg validate --endpoint` with that graph as the default graph, every stored query.
 
 Prints one table of seconds per step and the ratio to the embedded store (above 1: the
@@ -32,15 +32,14 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+import turkestan_kg  # noqa: E402
 from servers import VIRTUOSO, oxigraph_server, virtuoso_server  # noqa: E402
-from turkestan_kg import load, stored_queries  # noqa: E402
+from turkestan_kg import Dataset, stored_queries  # noqa: E402
 from turkestan_kg.errors import TkgError  # noqa: E402
-from turkestan_kg.graph.source import Source  # noqa: E402
+from turkestan_kg.graph.dataset import load  # noqa: E402
 from turkestan_kg.graph.store import load_store  # noqa: E402
 from turkestan_kg.publish.stream import stream_file  # noqa: E402
-from turkestan_kg.sparql.run import execute  # noqa: E402
 from turkestan_kg.synth.roll import Generator, write_roll  # noqa: E402
-from turkestan_kg.validation.engines import validate_source  # noqa: E402
 
 GRAPH = "https://w3id.org/turkestan-kg/graph/benchmark"
 
@@ -54,9 +53,9 @@ def timed(step: Callable[[], T]) -> tuple[float, T]:
     return time.perf_counter() - started, result
 
 
-def run_queries(source: Source) -> None:
+def run_queries(source: Dataset) -> None:
     for query in stored_queries().values():
-        execute(query, source=source)
+        source.query(query)
 
 
 def embedded(work: Path, roll: Path) -> dict[str, float | int]:
@@ -64,18 +63,18 @@ def embedded(work: Path, roll: Path) -> dict[str, float | int]:
     load_s, store = timed(lambda: load_store(work / "store", kg, extra=[roll]))
     del store  # closed, so the read-only opening below sees the store as it stays
     gc.collect()
-    return checked(load_s, Source(store_dir=work / "store"))
+    return checked(load_s, turkestan_kg.open(store=work / "store"))
 
 
 def on_server(both: Path, graph_store: str, update: str, query: str) -> dict[str, float | int]:
     load_s, _ = timed(lambda: stream_file(both, graph_store, GRAPH, update, timeout=600))
     endpoint = query + "?" + urllib.parse.urlencode({"default-graph-uri": GRAPH})
-    return checked(load_s, Source(endpoint=endpoint, timeout=600))
+    return checked(load_s, turkestan_kg.open(endpoint=endpoint, timeout=600))
 
 
-def checked(load_s: float, source: Source) -> dict[str, float | int]:
+def checked(load_s: float, source: Dataset) -> dict[str, float | int]:
     """The load's time, then validation and every stored query timed on ``source``."""
-    validate_s, report = timed(lambda: validate_source(source))
+    validate_s, report = timed(lambda: source.validate())
     query_s, _ = timed(lambda: run_queries(source))
     return {
         "load": load_s,

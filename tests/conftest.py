@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from turkestan_kg import KnowledgeGraph, load
+from turkestan_kg.graph.dataset import KnowledgeGraph, load
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -1,7 +1,11 @@
-"""The Python API: one return type per query form, named or written out; typed years; the
-project's CURIEs wherever an IRI goes; the project's prefixes predeclared on every engine."""
+"""The Python API: one way in (`turkestan_kg.open` gives a Dataset), one way to run a query
+(`Dataset.query`, stored by name or written out, typed by `expect`), the same verbs on the
+project's files, an on-disk store and an endpoint; typed years; the project's CURIEs wherever
+an IRI goes; the project's prefixes predeclared on every engine."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -9,53 +13,98 @@ from rdflib import Graph, Literal, URIRef
 
 import turkestan_kg
 from servers import oxigraph_server
-from turkestan_kg import KnowledgeGraph, QueryError, answer, ask, construct, select
+from turkestan_kg import Dataset, QueryError, UsageError
 from turkestan_kg.cli import main
+from turkestan_kg.graph.dataset import KnowledgeGraph
+from turkestan_kg.graph.store import load_store
 from turkestan_kg.namespaces import XSD
 from turkestan_kg.sparql.results import YearMonth, to_python
-from turkestan_kg.sparql.run import execute
 
 RISQULOV = "https://w3id.org/turkestan-kg/person/turar-risqulov"
 PERSONS = "SELECT ?name WHERE { ?p a foaf:Person ; skos:prefLabel ?name } ORDER BY ?name"
 
 
-def test_construct_by_name_gives_the_graph(kg: KnowledgeGraph) -> None:
-    graph = kg.query("describe-entity", entity="person:turar-risqulov")
+@pytest.fixture(scope="module")
+def ds(kg: KnowledgeGraph) -> Dataset:
+    return Dataset.of(kg)
+
+
+@pytest.fixture(scope="module")
+def store(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    folder = tmp_path_factory.mktemp("api") / "store"
+    load_store(folder, kg)
+    return turkestan_kg.open(store=folder)
+
+
+def test_open_reads_the_project_files_by_default() -> None:
+    ds = turkestan_kg.open()
+    assert repr(ds) == "<Dataset the project's files>"
+    assert len(ds.graph) > 500
+
+
+def test_construct_by_name_gives_the_graph(ds: Dataset) -> None:
+    graph = ds.query("describe-entity", entity="person:turar-risqulov")
     assert isinstance(graph, Graph) and (URIRef(RISQULOV), None, None) in graph
-    assert isomorphic_sizes(graph, construct(kg, "describe-entity", entity=RISQULOV))
+    by_iri = ds.query("describe-entity", entity=RISQULOV, expect="graph")
+    assert len(graph) == len(by_iri) > 0
 
 
-def isomorphic_sizes(a: Graph, b: Graph) -> bool:
-    return len(a) == len(b) > 0
-
-
-def test_one_return_type_per_form_named_or_written(kg: KnowledgeGraph) -> None:
-    leaders = select(kg, "leaders-in-year", year=1921)
+def test_one_return_type_per_form_named_or_written(ds: Dataset) -> None:
+    leaders = ds.query("leaders-in-year", year=1921, expect="rows")
     assert [r["leaderLabel"] for r in leaders] == ["Abdullo Rakhimbayev", "Nazir Turiakylov"]
-    assert ask(kg, "ASK { ?s a foaf:Person }") is True
-    assert answer(kg, "ASK { ?s a foaf:Nothing }") is False
-    assert isinstance(construct(kg, "CONSTRUCT WHERE { ?s a foaf:Person }"), Graph)
-    rows = select(kg, PERSONS)
+    assert ds.query("ASK { ?s a foaf:Person }", expect="boolean") is True
+    assert ds.query("ASK { ?s a foaf:Nothing }") is False
+    assert isinstance(ds.query("CONSTRUCT WHERE { ?s a foaf:Person }"), Graph)
+    rows = ds.query(PERSONS, expect="rows")
     assert [r["name"] for r in rows][:2] == ["Abdullo Rakhimbayev", "Ferdinand Svetlov"]
+    result = ds.query("tenures", expect="result")
+    assert result.kind == "select" and result.rows
 
 
 @pytest.mark.parametrize(
-    ("call", "query", "hint"),
+    ("query", "expect", "message"),
     [
-        (turkestan_kg.run_query, "describe-entity", "construct()"),
-        (select, "ASK { ?s ?p ?o }", "ask()"),
-        (ask, "tenures", "select() or run_query()"),
+        (
+            "describe-entity",
+            "rows",
+            "describe-entity is a CONSTRUCT or DESCRIBE query, not a SELECT",
+        ),
+        ("ASK { ?s ?p ?o }", "rows", "the query is an ASK query, not a SELECT query"),
+        ("tenures", "boolean", "tenures is a SELECT query, not an ASK query"),
     ],
 )
-def test_the_wrong_function_for_a_form_says_which_to_use(
-    kg: KnowledgeGraph, call: object, query: str, hint: str
+def test_the_wrong_form_names_what_the_query_is(
+    ds: Dataset, query: str, expect: str, message: str
 ) -> None:
-    with pytest.raises(QueryError, match=hint.replace("(", r"\(").replace(")", r"\)")):
-        call(kg, query, **({"entity": RISQULOV} if query == "describe-entity" else {}))  # type: ignore[operator]
+    params = {"entity": RISQULOV} if query == "describe-entity" else {}
+    with pytest.raises(QueryError, match=message):
+        ds.query(query, expect=expect, **params)  # type: ignore[call-overload]
 
 
-def test_years_are_typed(kg: KnowledgeGraph) -> None:
-    [first, *_] = select(kg, "tenures")
+def test_a_name_with_parameters_is_the_stored_query_not_text(ds: Dataset) -> None:
+    rows = ds.query("leaders-in-year", year=1919, expect="rows")
+    assert {r["leaderLabel"] for r in rows} == {"Pyotr Kobozev"}
+    with pytest.raises(QueryError, match="SPARQL text takes no parameters"):
+        ds.query("ASK { ?s ?p ?o }", year=1919)
+    with pytest.raises(QueryError, match="no stored query named 'tenure'"):
+        ds.query("tenure")
+
+
+def test_engines_and_formats_are_checked_with_one_error() -> None:
+    for call in (
+        lambda: turkestan_kg.open(engine="jena"),
+        lambda: turkestan_kg.open().validate(engine="jena"),
+        lambda: turkestan_kg.open().export("n3"),
+        lambda: turkestan_kg.open(store="s", endpoint="http://127.0.0.1:9/query"),
+    ):
+        with pytest.raises(UsageError) as caught:
+            call()
+        assert caught.value.exit_code == 2
+        assert "use one of" in str(caught.value) or "not both" in str(caught.value)
+
+
+def test_years_are_typed(ds: Dataset) -> None:
+    [first, *_] = ds.query("tenures", expect="rows")
     assert first["start"] == 1919 and isinstance(first["start"], int)
     assert to_python(Literal("1918-06", datatype=XSD.gYearMonth)) == YearMonth(1918, 6)
     assert to_python(Literal("-0044", datatype=XSD.gYear)) == -44
@@ -64,14 +113,14 @@ def test_years_are_typed(kg: KnowledgeGraph) -> None:
     assert str(YearMonth(1918, 6)) == "1918-06"
 
 
-def test_curies_are_accepted_where_iris_are(kg: KnowledgeGraph) -> None:
-    by_curie = select(kg, "names-by-language", entity="organization:communist-party-of-turkestan")
-    by_iri = select(
-        kg,
+def test_curies_are_accepted_where_iris_are(ds: Dataset) -> None:
+    party = "organization:communist-party-of-turkestan"
+    by_curie = ds.query("names-by-language", entity=party)
+    by_iri = ds.query(
         "names-by-language",
         entity="https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan",
     )
-    assert by_curie == by_iri and len(by_curie) >= 5
+    assert by_curie == by_iri and isinstance(by_curie, list) and len(by_curie) >= 5
     result = CliRunner().invoke(
         main, ["query", "describe-entity", "--param", "entity=person:turar-risqulov"]
     )
@@ -80,21 +129,39 @@ def test_curies_are_accepted_where_iris_are(kg: KnowledgeGraph) -> None:
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_project_prefixes_are_predeclared_on_every_engine(kg: KnowledgeGraph, engine: str) -> None:
-    result = execute(PERSONS, kg=kg, engine=engine)
-    assert len(result.rows) == 5
+    assert len(Dataset.of(kg, engine=engine).query(PERSONS, expect="rows")) == 5
     cli = CliRunner().invoke(main, ["query", "--engine", engine, "-e", PERSONS, "--format", "csv"])
     assert cli.exit_code == 0 and "Turar" in cli.output
 
 
-def test_project_prefixes_are_predeclared_on_a_remote_endpoint() -> None:
+def test_the_same_verbs_on_a_store(ds: Dataset, store: Dataset) -> None:
+    assert repr(store).startswith("<Dataset store ")
+    assert store.query(PERSONS) == ds.query(PERSONS)
+    assert store.validate().conforms
+    exported = store.export("ntriples")
+    assert b"Communist Party of Turkestan" in exported
+    assert len(Graph().parse(data=exported, format="nt")) == len(ds.graph.merged())
+    [match, *_] = store.reconcile("Рыскулов")
+    assert match.entity == RISQULOV
+
+
+def test_the_same_verbs_on_an_endpoint(ds: Dataset, tmp_path: Path) -> None:
     with oxigraph_server() as base:
-        runner = CliRunner()
-        assert runner.invoke(main, ["load", "--endpoint", base + "/store"]).exit_code == 0
-        result = execute(PERSONS, endpoint=base + "/query")
-        own = execute(
-            "PREFIX foaf: <http://xmlns.com/foaf/0.1/> " + PERSONS, endpoint=base + "/query"
-        )
-    assert len(result.rows) == len(own.rows) == 5
+        ds.load(base + "/store")
+        remote = turkestan_kg.open(endpoint=base + "/query")
+        assert remote.query(PERSONS) == ds.query(PERSONS)
+        own = remote.query("PREFIX foaf: <http://xmlns.com/foaf/0.1/> " + PERSONS)
+        assert own == ds.query(PERSONS)
+        assert remote.validate().conforms
+        remote.export("turtle", tmp_path / "remote.ttl")
+        assert remote.reconcile("Ryskulov")[0].entity == RISQULOV
+    exported = Graph().parse(tmp_path / "remote.ttl")
+    assert len(exported) == len(ds.graph.merged())
+
+
+def test_a_graph_in_memory_cannot_be_had_from_a_store(store: Dataset) -> None:
+    with pytest.raises(turkestan_kg.TkgError, match="is not loaded into memory"):
+        store.graph  # noqa: B018
 
 
 def test_a_mistyped_query_name_gets_a_suggestion() -> None:
@@ -106,6 +173,5 @@ def test_a_mistyped_query_name_gets_a_suggestion() -> None:
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("text", ["Risqulov", "RÏSQULOV", "rïsqulov"])
 def test_find_by_name_ignores_latin_diacritics(kg: KnowledgeGraph, engine: str, text: str) -> None:
-    query = turkestan_kg.get_query("find-by-name")
-    rows = execute(query, {"text": text}, kg=kg, engine=engine).rows
+    rows = Dataset.of(kg, engine=engine).query("find-by-name", text=text, expect="result").rows
     assert URIRef(RISQULOV) in {row["entity"] for row in rows}

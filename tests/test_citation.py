@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 from rdflib import Literal
 
-from turkestan_kg import KnowledgeGraph, select
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import KnowledgeGraph
 from turkestan_kg.namespaces import DCTERMS, entity_ns
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,5 +63,7 @@ def test_language_tags_keep_their_registered_case_in_every_published_file(dist: 
 
 
 def test_names_by_language_gives_registered_tags(kg: KnowledgeGraph) -> None:
-    languages = {row["language"] for row in select(kg, "names-by-language")}
+    languages = {
+        row["language"] for row in Dataset.of(kg).query("names-by-language", expect="rows")
+    }
     assert {"en", "ru", "uz-Latn", "tg-Cyrl", "ky-Cyrl"} <= languages

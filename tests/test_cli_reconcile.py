@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from turkestan_kg import load
 from turkestan_kg.cli import main
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.store import load_store
 
 BASE = "https://w3id.org/turkestan-kg/"

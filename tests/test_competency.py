@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from turkestan_kg import KnowledgeGraph, run_query
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import KnowledgeGraph
 
 PARTY = "https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan"
 
@@ -25,16 +26,16 @@ PARTY = "https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan
     ],
 )
 def test_who_led_the_party_in_a_year(kg: KnowledgeGraph, year: int, leaders: list[str]) -> None:
-    rows = run_query(kg, "leaders-in-year", year=year)
+    rows = Dataset.of(kg).query("leaders-in-year", year=year, expect="rows")
     assert sorted(r["leaderLabel"] for r in rows) == leaders
 
 
 def test_1921_has_two_leaders_by_default(kg: KnowledgeGraph) -> None:
-    assert len(run_query(kg, "leaders-in-year")) == 2
+    assert len(Dataset.of(kg).query("leaders-in-year", expect="rows")) == 2
 
 
 def test_tenures_in_order(kg: KnowledgeGraph) -> None:
-    rows = run_query(kg, "tenures")
+    rows = Dataset.of(kg).query("tenures", expect="rows")
     assert [(r["leaderLabel"], r["start"], r["end"]) for r in rows] == [
         ("Pyotr Kobozev", 1919, 1919),  # xsd:gYear values are ints
         ("Abdullo Rakhimbayev", 1920, 1921),
@@ -45,19 +46,19 @@ def test_tenures_in_order(kg: KnowledgeGraph) -> None:
 
 
 def test_members_in_1922_and_non_russian_share(kg: KnowledgeGraph) -> None:
-    [row] = run_query(kg, "non-russian-share-1922")
+    [row] = Dataset.of(kg).query("non-russian-share-1922", expect="rows")
     assert row == {"nonRussian": 9521, "total": 18945, "share": Decimal("50.3")}
 
 
 def test_composition_shares_recomputed_match_printed(kg: KnowledgeGraph) -> None:
-    rows = run_query(kg, "composition-1922")
+    rows = Dataset.of(kg).query("composition-1922", expect="rows")
     assert len(rows) == 6
     assert sum(r["count"] for r in rows) == 18945
     assert all(r["computedPercentage"] == r["printedPercentage"] for r in rows)
 
 
 def test_bodies_under_the_party_and_under_the_rcpb(kg: KnowledgeGraph) -> None:
-    rows = run_query(kg, "hierarchy")
+    rows = Dataset.of(kg).query("hierarchy", expect="rows")
     assert [(r["bodyLabel"], r["parentLabel"], r["depth"]) for r in rows] == [
         ("Communist Party of Turkestan", "Russian Communist Party (Bolsheviks)", 1),
         (
@@ -70,7 +71,7 @@ def test_bodies_under_the_party_and_under_the_rcpb(kg: KnowledgeGraph) -> None:
 
 
 def test_who_chaired_the_musbiuro_and_where_he_came_from(kg: KnowledgeGraph) -> None:
-    [row] = run_query(kg, "musbiuro-chair")
+    [row] = Dataset.of(kg).query("musbiuro-chair", expect="rows")
     assert row["chairLabel"] == "Turar Rïsqulov"
     assert row["selectionLabel"] == "election"
     assert row["ethnicityLabel"] == "Kazakhs"
@@ -79,7 +80,7 @@ def test_who_chaired_the_musbiuro_and_where_he_came_from(kg: KnowledgeGraph) -> 
 
 
 def test_how_many_were_purged_in_1922(kg: KnowledgeGraph) -> None:
-    rows = run_query(kg, "purge-1922")
+    rows = Dataset.of(kg).query("purge-1922", expect="rows")
     assert {r["religionLabel"]: r["purged"] for r in rows} == {
         "Russian Orthodox": 1500,
         "Muslim": 0,
@@ -88,7 +89,7 @@ def test_how_many_were_purged_in_1922(kg: KnowledgeGraph) -> None:
 
 
 def test_names_by_language(kg: KnowledgeGraph) -> None:
-    rows = run_query(kg, "names-by-language", entity=PARTY)
+    rows = Dataset.of(kg).query("names-by-language", entity=PARTY, expect="rows")
     assert {r["language"]: r["name"] for r in rows if r["kind"] == "preferred"} == {
         "en": "Communist Party of Turkestan",
         "ru": "Коммунистическая партия Туркестана",
@@ -99,7 +100,7 @@ def test_names_by_language(kg: KnowledgeGraph) -> None:
 
 
 def test_where_a_fact_comes_from(kg: KnowledgeGraph) -> None:
-    rows = run_query(kg, "fact-provenance", entity=PARTY)
+    rows = Dataset.of(kg).query("fact-provenance", entity=PARTY, expect="rows")
     founding = [r for r in rows if r["property"] == "http://schema.org/foundingDate"]
     assert sorted(r["sourceLabel"] for r in founding) == [
         "Infobox",
@@ -113,6 +114,6 @@ def test_where_a_fact_comes_from(kg: KnowledgeGraph) -> None:
 
 def test_curatorial_facts_are_attributed_to_the_curators(kg: KnowledgeGraph) -> None:
     place = "https://w3id.org/turkestan-kg/place/awliya-ata"
-    rows = run_query(kg, "fact-provenance", entity=place)
+    rows = Dataset.of(kg).query("fact-provenance", entity=place, expect="rows")
     modern = [r for r in rows if r["property"].endswith("#modernName")]
     assert [r["sourceLabel"] for r in modern] == ["turkestan-kg curators"]

@@ -17,9 +17,10 @@ from pyld import jsonld
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from turkestan_kg import KnowledgeGraph, build
+from turkestan_kg import build
 from turkestan_kg.errors import BuildError
 from turkestan_kg.formats import FORMATS
+from turkestan_kg.graph.dataset import KnowledgeGraph
 from turkestan_kg.namespaces import DCTERMS, FOAF, SKOS, TKG, VOID
 from turkestan_kg.publish.provenance import split
 from turkestan_kg.publish.rdf import canonical_nquads, with_provenance

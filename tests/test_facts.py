@@ -5,10 +5,12 @@ Each case is a SPARQL ASK over the whole dataset; the id says which fact it chec
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rdflib import Literal, URIRef
 
-from turkestan_kg import KnowledgeGraph
+from turkestan_kg.graph.dataset import KnowledgeGraph
 from turkestan_kg.namespaces import GRAPH, PREFIXES, PROV, RDF, SKOS, TKG
 
 PREAMBLE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
@@ -102,7 +104,7 @@ def test_composition_row(kg: KnowledgeGraph, category: str, count: int, pct: str
         PREAMBLE + "SELECT ?n ?p WHERE { ?o qb:dataSet dataset:composition-1922 ; "
         "tkg:ethnicCategory ?c ; tkg:memberCount ?n ; tkg:percentage ?p }"
     )
-    rows = list(kg.query(query, initBindings={"c": URIRef(ETHNIC + category)}))
+    rows: list[Any] = list(kg.query(query, initBindings={"c": URIRef(ETHNIC + category)}))
     assert [(r.n.toPython(), str(r.p)) for r in rows] == [(count, pct)]
 
 
@@ -112,7 +114,8 @@ def test_one_tenure_node_per_period(kg: KnowledgeGraph) -> None:
         + """SELECT ?name (COUNT(?t) AS ?n) WHERE {
         ?t a tkg:Tenure ; org:member/skos:prefLabel ?name } GROUP BY ?name"""
     )
-    counts = {str(r.name): int(r.n) for r in kg.query(query)}
+    result: list[Any] = list(kg.query(query))
+    counts = {str(r.name): int(r.n) for r in result}
     assert counts == {
         "Pyotr Kobozev": 1,
         "Nazir Turiakylov": 1,
@@ -126,7 +129,9 @@ FACT_CLASSES = [TKG.Tenure, TKG.Event, TKG.Proposal, TKG.Policy, TKG.CountryStat
 
 @pytest.mark.parametrize("cls", FACT_CLASSES, ids=lambda c: c.split("#")[-1])
 def test_fact_nodes_cite_a_source_section(kg: KnowledgeGraph, cls: URIRef) -> None:
-    nodes = set(kg.query(PREAMBLE + f"SELECT ?n WHERE {{ ?n a/rdfs:subClassOf* <{cls}> }}"))
+    nodes: set[Any] = set(
+        kg.query(PREAMBLE + f"SELECT ?n WHERE {{ ?n a/rdfs:subClassOf* <{cls}> }}")
+    )
     assert nodes
     for (node,) in nodes:
         sections = set(kg.objects(node, PROV.wasDerivedFrom))

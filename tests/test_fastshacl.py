@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.term import Node
 
-from turkestan_kg import load
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.files import parse_file
 from turkestan_kg.namespaces import SH
 from turkestan_kg.synth.roll import synth

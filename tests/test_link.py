@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from servers import free_port, oxigraph_server
-from turkestan_kg import load
 from turkestan_kg.cli import main
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.sssom import read_mappings
 from turkestan_kg.publish.upload import put
 from turkestan_kg.wikidata.client import WikidataClient

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from turkestan_kg import KnowledgeGraph, ParseError, SourceNotFound, load
+from turkestan_kg import ParseError, SourceNotFound
+from turkestan_kg.graph.dataset import KnowledgeGraph, load
 from turkestan_kg.namespaces import GRAPH, ONTOLOGY_GRAPH, SKOS, entity_ns
 
 

@@ -51,14 +51,14 @@ CASES = [
     (
         ["load", "--store", "s", "--graph", "http://example.org/g"],
         2,
-        "--graph goes with --endpoint",
+        "a graph and an update URL go with a Graph Store URL",
     ),
     (
-        ["load", "--endpoint", "http://127.0.0.1:9/store", "--file", "x.nt"],
+        ["load", "--graph-store", "http://127.0.0.1:9/store", "--file", "x.nt"],
         2,
-        "--graph IRI and --update URL",
+        "a graph IRI and the store's SPARQL Update URL",
     ),
-    (["query", "--store", "s", "--endpoint", "http://127.0.0.1:9/q", "tenures"], 1, "not both"),
+    (["query", "--store", "s", "--endpoint", "http://127.0.0.1:9/q", "tenures"], 2, "not both"),
     (["synth", "--members", "0", "--out", "r.nt"], 2, "0 is not in the range x>=1"),
 ]
 

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from turkestan_kg import load
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.policy import Unchecked, federated
 from turkestan_kg.web.sandbox import Limits
@@ -60,7 +61,7 @@ def listener() -> Iterator[Listener]:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[LinkedDataApp]:
-    application = LinkedDataApp(load(), limits=Limits(timeout=5, max_results=100))
+    application = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=5, max_results=100))
     yield application
     application.close()
 

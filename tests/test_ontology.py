@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from turkestan_kg import KnowledgeGraph
+from turkestan_kg.graph.dataset import KnowledgeGraph
 from turkestan_kg.namespaces import DCTERMS, OWL, RDF, RDFS, SKOS, TKG
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from turkestan_kg import load
+import turkestan_kg
+from turkestan_kg import Dataset
 from turkestan_kg.cli import main
 from turkestan_kg.errors import QueryError
-from turkestan_kg.graph.source import Source
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.store import load_store
 from turkestan_kg.sparql.catalogue import StoredQuery, get_query
-from turkestan_kg.sparql.run import execute
 from turkestan_kg.sparql.text import paged
 from turkestan_kg.synth.roll import Generator, write_roll
 
@@ -22,12 +22,17 @@ PAGED = ("unlinked-entities", "facts-without-source", "find-by-name")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Source:
+def store_dir(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
     work = tmp_path_factory.mktemp("paged")
     roll = work / "roll.nt"
     write_roll(roll, Generator(members=230, seed=8, defects=0.05))
     load_store(work / "store", load(root / "data", root / "ontology"), extra=[roll])
-    return Source(store_dir=work / "store")
+    return work / "store"
+
+
+@pytest.fixture(scope="module")
+def store(store_dir: Path) -> Dataset:
+    return turkestan_kg.open(store=store_dir)
 
 
 def rows(result: object) -> Counter[tuple[tuple[str, str], ...]]:
@@ -35,13 +40,13 @@ def rows(result: object) -> Counter[tuple[tuple[str, str], ...]]:
 
 
 @pytest.mark.parametrize("name", PAGED)
-def test_the_pages_of_a_growing_answer_are_the_whole_answer(store: Source, name: str) -> None:
+def test_the_pages_of_a_growing_answer_are_the_whole_answer(store: Dataset, name: str) -> None:
     query = get_query(name)
     assert query.page_size == 100
-    whole = rows(execute(query, source=store))
+    whole = rows(store.query(query, expect="result"))
     pages: Counter[tuple[tuple[str, str], ...]] = Counter()
     for number in range(1, 50):
-        page = rows(execute(query.page(number, 7), source=store))
+        page = rows(store.query(query.page(number, 7), expect="result"))
         assert sum(page.values()) <= 7
         if not page:
             break
@@ -49,9 +54,9 @@ def test_the_pages_of_a_growing_answer_are_the_whole_answer(store: Source, name:
     assert pages == whole and sum(whole.values()) > 0
 
 
-def test_the_pages_come_in_the_same_order_each_time(store: Source) -> None:
+def test_the_pages_come_in_the_same_order_each_time(store: Dataset) -> None:
     query = get_query("unlinked-entities").page(2, 50)
-    first, again = (execute(query, source=store).rows for _ in range(2))
+    first, again = (store.query(query, expect="result").rows for _ in range(2))
     assert first == again and len(first) == 50
 
 
@@ -61,8 +66,8 @@ def test_a_query_without_a_page_size_keeps_its_order() -> None:
     assert "ORDER BY" in query.page(1).text.upper()
     assert "ORDER BY" not in get_query("unlinked-entities").page(1).text.upper()
     kg = load()
-    whole = execute(query, kg=kg).rows
-    assert execute(query.page(2, 2), kg=kg).rows == whole[2:4]
+    whole = Dataset.of(kg).query(query, expect="result").rows
+    assert Dataset.of(kg).query(query.page(2, 2), expect="result").rows == whole[2:4]
 
 
 def test_the_cut_reads_tokens_not_text() -> None:
@@ -92,9 +97,9 @@ def test_what_cannot_be_paged_is_refused(tmp_path: Path) -> None:
         StoredQuery.from_file(bad)
 
 
-def test_tkg_query_page(store: Source) -> None:
+def test_tkg_query_page(store_dir: Path) -> None:
     runner = CliRunner()
-    args = ["query", "unlinked-entities", "--store", str(store.store_dir), "--format", "csv"]
+    args = ["query", "unlinked-entities", "--store", str(store_dir), "--format", "csv"]
     result = runner.invoke(main, [*args, "--page", "2", "--page-size", "25"])
     assert result.exit_code == 0, result.output
     assert len(result.output.strip().splitlines()) == 26

@@ -23,7 +23,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from turkestan_kg import load
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running
@@ -120,7 +121,7 @@ def base() -> Iterator[str]:
     for data in set(graph.objects(None, UT.graphData)):
         name = URIRef(str(graph.value(data, RDFS.label)))
         kg.graph(name).parse(str(graph.value(data, UT.graph)).removeprefix("file://"), format="nt")
-    app = LinkedDataApp(kg, limits=Limits(timeout=10, max_results=100))
+    app = LinkedDataApp(Dataset.of(kg), limits=Limits(timeout=10, max_results=100))
     with running(app) as url:
         yield url
     app.close()

@@ -10,12 +10,12 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 
 from compare import assert_same
-from turkestan_kg import KnowledgeGraph, QueryError, get_query, run_query, stored_queries
+from turkestan_kg import Dataset, QueryError, get_query, stored_queries
+from turkestan_kg.graph.dataset import KnowledgeGraph
+from turkestan_kg.sparql import ENGINES
 from turkestan_kg.sparql.catalogue import StoredQuery
-from turkestan_kg.sparql.engines import ENGINES
 from turkestan_kg.sparql.remote import from_json_term
 from turkestan_kg.sparql.results import QueryResult
-from turkestan_kg.sparql.run import execute
 from turkestan_kg.sparql.text import with_values
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -54,7 +54,7 @@ def test_query_parses(query: StoredQuery) -> None:
 def test_query_returns_its_golden_result(
     kg: KnowledgeGraph, query: StoredQuery, engine: str
 ) -> None:
-    assert_same(execute(query, kg=kg, engine=engine), golden(query.name))
+    assert_same(Dataset.of(kg, engine=engine).query(query, expect="result"), golden(query.name))
 
 
 def test_every_query_has_a_golden_result() -> None:
@@ -68,15 +68,15 @@ def test_the_embedded_default_follows_the_spec(kg: KnowledgeGraph) -> None:
     rdflib's engine answers true here; the default engine must not.
     """
     text = 'ASK { FILTER ("1975" >= 1980) }'
-    assert execute(text, kg=kg).boolean is False
-    assert execute(text, kg=kg, engine="rdflib").boolean is True  # the known rdflib bug
+    assert Dataset.of(kg).query(text) is False
+    assert Dataset.of(kg, engine="rdflib").query(text) is True  # the known rdflib bug
 
 
-def test_kg_query_runs_stored_queries_by_name(kg: KnowledgeGraph) -> None:
-    rows = kg.query("leaders-in-year", year=1921)
+def test_a_dataset_runs_stored_queries_by_name(kg: KnowledgeGraph) -> None:
+    rows = Dataset.of(kg).query("leaders-in-year", year=1921, expect="rows")
     assert [r["leaderLabel"] for r in rows] == ["Abdullo Rakhimbayev", "Nazir Turiakylov"]
     assert all(isinstance(r["leader"], str) for r in rows)
-    [share] = kg.query("non-russian-share-1922")
+    [share] = Dataset.of(kg).query("non-russian-share-1922", expect="rows")
     assert isinstance(share["nonRussian"], int)
 
 
@@ -86,7 +86,7 @@ def test_kg_query_runs_stored_queries_by_name(kg: KnowledgeGraph) -> None:
 )
 def test_injection_in_an_integer_parameter_is_rejected(kg: KnowledgeGraph, value: str) -> None:
     with pytest.raises(QueryError, match=r"bad value .* for parameter 'year'"):
-        run_query(kg, "leaders-in-year", year=value)
+        Dataset.of(kg).query("leaders-in-year", year=value)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -97,10 +97,10 @@ def test_injection_in_a_string_parameter_is_bound_harmlessly(
     kg: KnowledgeGraph, value: str, engine: str
 ) -> None:
     before = len(kg)
-    result = execute(get_query("find-by-name"), {"text": value}, kg=kg, engine=engine)
-    assert result.rows == ()
+    ds = Dataset.of(kg, engine=engine)
+    assert ds.query("find-by-name", text=value) == []
     assert len(kg) == before
-    assert execute(get_query("find-by-name"), {"text": "musbiuro"}, kg=kg, engine=engine).rows
+    assert ds.query("find-by-name", text="musbiuro")
 
 
 def test_values_block_serializes_terms_not_text() -> None:
@@ -113,12 +113,12 @@ def test_values_block_serializes_terms_not_text() -> None:
 
 def test_injection_in_an_iri_parameter_is_rejected(kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="expected an absolute IRI"):
-        run_query(kg, "names-by-language", entity="<x> } ; DROP ALL #")
+        Dataset.of(kg).query("names-by-language", entity="<x> } ; DROP ALL #")
 
 
 def test_unknown_parameter_and_query_are_clear_errors(kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="has no parameter 'yaer'"):
-        run_query(kg, "leaders-in-year", yaer=1921)
+        Dataset.of(kg).query("leaders-in-year", yaer=1921)
     with pytest.raises(QueryError, match="no stored query named 'nope'") as info:
         get_query("nope")
     assert "leaders-in-year" in str(info.value)
@@ -137,4 +137,4 @@ def test_header_errors_name_the_file(tmp_path: Path) -> None:
 
 def test_a_broken_query_is_a_clear_error(kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="could not run the query"):
-        execute("SELECT ?x WHERE { ?x ", kg=kg)
+        Dataset.of(kg).query("SELECT ?x WHERE { ?x ")

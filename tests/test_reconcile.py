@@ -22,8 +22,8 @@ from referencing import Registry, Resource
 
 from browser import Browser, available
 from servers import oxigraph_server
-from turkestan_kg import load
-from turkestan_kg.graph.dataset import store_payload
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.graph.store import load_store
 from turkestan_kg.reconcile.names import fold, similarity, skeleton
 from turkestan_kg.reconcile.service import Service
@@ -114,7 +114,7 @@ def valid(version: str, name: str, document: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    app = LinkedDataApp(load(), limits=Limits(timeout=10, max_results=100))
+    app = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=10, max_results=100))
     with running(app) as url:
         yield url
     app.close()

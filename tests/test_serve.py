@@ -20,7 +20,8 @@ from SPARQLWrapper import CSV, JSON, N3, TSV, XML, SPARQLWrapper
 from starlette.datastructures import Headers
 
 from browser import Browser, available
-from turkestan_kg import load
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running
@@ -31,7 +32,9 @@ RDFS_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # keeps 
 
 @pytest.fixture(scope="module")
 def base(dist: Path) -> Iterator[str]:
-    app = LinkedDataApp(load(), limits=Limits(timeout=2, max_results=500), dist_dir=dist)
+    app = LinkedDataApp(
+        Dataset.of(load()), limits=Limits(timeout=2, max_results=500), dist_dir=dist
+    )
     with running(app) as url:
         yield url
     app.close()
@@ -503,7 +506,7 @@ def test_in_a_real_browser(base: str) -> None:
 
 
 def test_a_facts_reifier_is_a_readable_page(base: str, tmp_path: Path) -> None:
-    from turkestan_kg import load
+    from turkestan_kg.graph.dataset import load
     from turkestan_kg.publish.rdf import with_provenance
 
     flat = with_provenance(load())
@@ -536,7 +539,7 @@ def test_stored_queries_only_by_catalogue_name(base: str, path: str) -> None:
 
 
 def entity_paths() -> list[str]:
-    from turkestan_kg import load
+    from turkestan_kg.graph.dataset import load
 
     base = "https://w3id.org/turkestan-kg/"
     data = load().data_graph()

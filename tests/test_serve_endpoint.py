@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+import turkestan_kg
 from servers import VIRTUOSO, oxigraph_server, virtuoso_server
-from turkestan_kg import load
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.publish.rdf import canonical_nquads
 from turkestan_kg.publish.upload import publish
 from turkestan_kg.web.app import LinkedDataApp
@@ -55,7 +57,11 @@ def remote(
 ) -> Iterator[str]:
     start = oxigraph_endpoint if request.param == "oxigraph" else virtuoso_endpoint
     with start(tmp_path_factory.mktemp(request.param)) as endpoint:
-        app = LinkedDataApp(load(), limits=Limits(timeout=10, max_results=50), endpoint=endpoint)
+        app = LinkedDataApp(
+            turkestan_kg.open(endpoint=endpoint, timeout=10),
+            files=load(),
+            limits=Limits(timeout=10, max_results=50),
+        )
         with running(app) as url:
             yield url
         app.close()
@@ -63,7 +69,7 @@ def remote(
 
 @pytest.fixture(scope="module")
 def local() -> Iterator[str]:
-    app = LinkedDataApp(load(), limits=Limits(timeout=10, max_results=50))
+    app = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=10, max_results=50))
     with running(app) as url:
         yield url
     app.close()

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from servers import free_port
-from turkestan_kg import load
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.web import endpoint
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
@@ -31,7 +32,9 @@ JSON = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[LinkedDataApp]:
-    served = LinkedDataApp(load(), limits=Limits(timeout=10, max_results=50, memory=400 * 2**20))
+    served = LinkedDataApp(
+        Dataset.of(load()), limits=Limits(timeout=10, max_results=50, memory=400 * 2**20)
+    )
     yield served
     served.close()
 

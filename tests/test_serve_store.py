@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from servers import free_port
-from turkestan_kg import load
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.store import load_store
 from turkestan_kg.namespaces import FOAF, RDF
 from turkestan_kg.synth.roll import SYN, Generator, write_roll

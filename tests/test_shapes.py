@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from turkestan_kg import load, validate
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.namespaces import RDF, SH, TKGSH
+from turkestan_kg.validation.engines import validate
 
 FIXTURES = Path(__file__).parent / "shapes"
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,9 +10,10 @@ from click.testing import CliRunner
 from pyoxigraph import QuerySolutions
 
 from compare import assert_same
-from turkestan_kg import load, stored_queries
+from turkestan_kg import stored_queries
 from turkestan_kg.cli import main
 from turkestan_kg.errors import ParseError
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.store import load_store, open_store
 from turkestan_kg.sparql.engines import Engine
 from turkestan_kg.synth.roll import Generator, write_roll

@@ -21,16 +21,16 @@ from pathlib import Path
 
 import pytest
 
+import turkestan_kg
 from compare import assert_same
 from servers import VIRTUOSO, oxigraph_server, virtuoso_server
 from test_queries import QUERIES, golden
-from turkestan_kg import load
+from turkestan_kg import Dataset
 from turkestan_kg.errors import TkgError
-from turkestan_kg.graph.source import Source
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.publish.stream import stream_file
 from turkestan_kg.publish.upload import PublishError, publish, put, target_url
 from turkestan_kg.sparql.catalogue import StoredQuery
-from turkestan_kg.sparql.run import execute
 from turkestan_kg.synth.roll import Generator, write_roll
 
 ALL = "https://w3id.org/turkestan-kg/graph/all"
@@ -40,7 +40,7 @@ ALL = "https://w3id.org/turkestan-kg/graph/all"
 class Store:
     """A running server: where queries, Graph Store requests and updates go."""
 
-    source: Source
+    source: Dataset
     query: str
     graph_store: str
     update: str
@@ -51,11 +51,11 @@ def oxigraph_store() -> Iterator[Store]:
     with oxigraph_server() as base:
         publish(load(), base + "/store")
         query = base + "/query"
-        yield Store(Source(endpoint=query), query, base + "/store", base + "/update")
+        yield Store(turkestan_kg.open(endpoint=query), query, base + "/store", base + "/update")
 
 
 @pytest.fixture(scope="module")
-def oxigraph(oxigraph_store: Store) -> Source:
+def oxigraph(oxigraph_store: Store) -> Dataset:
     return oxigraph_store.source
 
 
@@ -75,31 +75,33 @@ def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
                 names.append(name)
         publish(kg, store, graph=ALL)
         dataset = [("default-graph-uri", ALL), *(("named-graph-uri", n) for n in names)]
-        source = Source(endpoint=base + "/sparql?" + urllib.parse.urlencode(dataset))
+        source = turkestan_kg.open(endpoint=base + "/sparql?" + urllib.parse.urlencode(dataset))
         yield Store(source, base + "/sparql", store, base + "/sparql")
 
 
 @pytest.fixture(scope="module")
-def virtuoso(virtuoso_store: Store) -> Source:
+def virtuoso(virtuoso_store: Store) -> Dataset:
     return virtuoso_store.source
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
-def test_oxigraph_server_gives_the_golden_results(oxigraph: Source, query: StoredQuery) -> None:
-    assert_same(execute(query, source=oxigraph), golden(query.name))
+def test_oxigraph_server_gives_the_golden_results(oxigraph: Dataset, query: StoredQuery) -> None:
+    assert_same(oxigraph.query(query, expect="result"), golden(query.name))
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
-def test_virtuoso_gives_the_golden_results(virtuoso: Source, query: StoredQuery) -> None:
-    assert_same(execute(query, source=virtuoso), golden(query.name))
+def test_virtuoso_gives_the_golden_results(virtuoso: Dataset, query: StoredQuery) -> None:
+    assert_same(virtuoso.query(query, expect="result"), golden(query.name))
 
 
 def test_the_virtuoso_fixture_is_a_fresh_database(tmp_path: Path) -> None:
     if VIRTUOSO is None:
         pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
     with virtuoso_server(tmp_path) as base:
-        empty = Source(endpoint=base + "/sparql?default-graph-uri=" + urllib.parse.quote(ALL))
-        assert execute("ASK { ?s ?p ?o }", source=empty).boolean is False
+        empty = turkestan_kg.open(
+            endpoint=base + "/sparql?default-graph-uri=" + urllib.parse.quote(ALL)
+        )
+        assert empty.query("ASK { ?s ?p ?o }", expect="result").boolean is False
 
 
 # ---------------------------------------------------------------------- streaming a big file
@@ -111,7 +113,7 @@ STORES = ["oxigraph_store", "virtuoso_store"]
 def in_graph(store: Store, graph: str, pattern: str = "?s ?p ?o") -> int:
     """How many triples of ``graph`` match, asked with the graph in the query itself."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}"
-    rows = execute(query, source=Source(endpoint=store.query)).rows
+    rows = turkestan_kg.open(endpoint=store.query).query(query, expect="result").rows
     return int(str(rows[0]["n"]))
 
 
@@ -119,7 +121,7 @@ def staging_graphs(store: Store) -> int:
     query = (
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (CONTAINS(STR(?g), 'staging-')) }"
     )
-    return len(execute(query, source=Source(endpoint=store.query)).rows)
+    return len(turkestan_kg.open(endpoint=store.query).query(query, expect="result").rows)
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +148,9 @@ def test_a_file_is_streamed_in_chunks_with_its_blank_nodes_kept(
         isinstance(t.object, ox.BlankNode) for t in triples
     )
     distinct = f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH <{ROLL}> {{ {skolems} }} }}"
-    assert int(str(execute(distinct, source=Source(endpoint=store.query)).rows[0]["n"])) == len(
-        blanks
-    )
+    assert int(
+        str(turkestan_kg.open(endpoint=store.query).query(distinct, expect="result").rows[0]["n"])
+    ) == len(blanks)
     assert staging_graphs(store) == 0
 
 
@@ -182,7 +184,7 @@ def test_the_command_streams_a_roll_and_says_what_it_needs(
     from turkestan_kg.cli import main
 
     runner = CliRunner()
-    base = ["load", "--endpoint", oxigraph_store.graph_store, "--file", str(roll)]
+    base = ["load", "--graph-store", oxigraph_store.graph_store, "--file", str(roll)]
     missing = runner.invoke(main, [*base, "--graph", ROLL])
     assert missing.exit_code == 2 and "--update URL" in missing.output
     done = runner.invoke(main, [*base, "--graph", ROLL, "--update", oxigraph_store.update])
@@ -226,13 +228,12 @@ def test_validation_on_a_server_gives_the_local_report(
 ) -> None:
     """A differential test: a roll with injected defects, validated in an on-disk store and
     through the protocol on each server; the same problems, field for field."""
-    from turkestan_kg.validation.engines import validate_source
 
     store: Store = request.getfixturevalue(which)
     data, expected = defective
     put(target_url(store.graph_store, CHECKED), data.read_bytes(), "application/n-triples")
     endpoint = store.query + "?" + urllib.parse.urlencode({"default-graph-uri": CHECKED})
-    report = validate_source(Source(endpoint=endpoint))
+    report = turkestan_kg.open(endpoint=endpoint).validate()
     assert not report.conforms
     assert sorted(_located(p) for p in report.problems) == expected
 
@@ -244,7 +245,7 @@ def test_virtuoso_refusing_the_swap_leaves_the_graph_as_it_was(roll: Path, tmp_p
         pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource-7-bin")
     with virtuoso_server(tmp_path / "small", after_image_limit=100_000) as base:
         store = Store(
-            Source(endpoint=base + "/sparql"),
+            turkestan_kg.open(endpoint=base + "/sparql"),
             base + "/sparql",
             base + "/sparql-graph-crud",
             base + "/sparql",

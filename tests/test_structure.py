@@ -17,10 +17,12 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "turkestan_kg"
-SHARED = {"about", "errors", "formats", "namespaces", "paths"}
-STEPS = ("graph", "synth", "sparql", "validation", "reconcile", "publish", "wikidata", "web", "cli")
+SHARED = {"about", "errors", "formats", "namespaces", "paths", "registry"}
+FLOW = ("graph", "sparql", "validation", "reconcile", "publish", "dataset", "wikidata", "web")
+"""The steps in the order data flows through them; ``synth`` and ``cli`` stand aside."""
+STEPS = (*FLOW, "synth", "cli")
 RANK = {"graph": 1, "synth": 1, "sparql": 2, "validation": 3, "reconcile": 4, "publish": 4}
-RANK |= {"wikidata": 5, "web": 6, "cli": 7}
+RANK |= {"dataset": 5, "wikidata": 5, "web": 6, "cli": 7}
 
 
 def module_name(path: Path) -> str:
@@ -166,3 +168,20 @@ def test_importing_the_package_is_light() -> None:
 def test_modules_stay_small() -> None:
     sizes = {m: len(p.read_text(encoding="utf-8").splitlines()) for m, p in MODULES.items()}
     assert max(sizes.values()) <= 400, max(sizes, key=lambda m: sizes[m])
+
+
+def test_the_flow_is_written_once() -> None:
+    """The order above is the order the module map, the package docstring and the decision
+    record give."""
+    from turkestan_kg.publish.reference import FLOW as MAP_FLOW
+
+    import turkestan_kg
+
+    assert tuple(s for s in MAP_FLOW if s in FLOW) == FLOW
+    doc = turkestan_kg.__doc__ or ""
+    assert [doc.index(f"``{step}``") for step in FLOW] == sorted(
+        doc.index(f"``{step}``") for step in FLOW
+    )
+    assert all(RANK[a] <= RANK[b] for a, b in zip(FLOW, FLOW[1:], strict=False))
+    decision = (SRC.parent / "docs" / "decisions" / "0017-one-way-in.md").read_text("utf-8")
+    assert " -> ".join(f"`{step}`" for step in FLOW) in decision

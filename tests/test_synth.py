@@ -8,10 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from rdflib import Graph
 
-from turkestan_kg import load, validate
 from turkestan_kg.cli import main
+from turkestan_kg.graph.dataset import load
 from turkestan_kg.namespaces import ORG, TKG
 from turkestan_kg.synth.roll import DEFECTS, PURGE, Generator, apportion, synth
+from turkestan_kg.validation.engines import validate
 
 
 def test_the_same_seed_gives_the_same_roll() -> None:

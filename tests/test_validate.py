@@ -7,8 +7,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from turkestan_kg import KnowledgeGraph, load, validate
+from turkestan_kg.graph.dataset import KnowledgeGraph, load
 from turkestan_kg.namespaces import SH
+from turkestan_kg.validation.engines import validate
 
 
 def test_shipped_data_conforms(kg: KnowledgeGraph, shapes_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from turkestan_kg import KnowledgeGraph
+from turkestan_kg.graph.dataset import KnowledgeGraph
 from turkestan_kg.namespaces import WD
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "wikidata-ids.tsv"

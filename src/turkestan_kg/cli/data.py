@@ -179,11 +179,14 @@ def export(
 @main.command()
 @folder_option("docs/reference", "Folder to write the reference pages to.")
 def docs(out_dir: Path) -> None:
-    """Regenerate the reference pages (CLI, shapes, stored queries) from the code.
+    """Regenerate the reference pages (CLI, Python API, shapes, stored queries) from the code.
 
     Example: tkg docs --out docs/reference
     """
-    from .reference import write_reference
+    import turkestan_kg
 
-    for path in write_reference(out_dir, main):
+    from ..publish.reference import write_reference
+
+    api = {name: getattr(turkestan_kg, name) for name in turkestan_kg.__all__}
+    for path in write_reference(out_dir, main, api):
         click.echo(f"wrote {path}")

@@ -98,14 +98,24 @@ class LoadResult:
 
 class Dataset:
     """The graph a source holds, and everything the library does with it. Every method works
-    on every kind of source, or says in one line why it cannot."""
+    on every kind of source, or says in one line why it cannot.
+
+    >>> from turkestan_kg.dataset.sources import Files
+    >>> Dataset(Files(query_engine="rdflib")).query("ASK { ?s a foaf:Person }")
+    True
+    """
 
     def __init__(self, source: Source) -> None:
         self.source = source
 
     @classmethod
     def of(cls, kg: KnowledgeGraph, *, engine: str = "oxigraph") -> Dataset:
-        """A Dataset over a graph already in memory (:func:`turkestan_kg.graph.dataset.load`)."""
+        """A Dataset over a graph already in memory (:func:`turkestan_kg.graph.dataset.load`).
+
+        >>> from turkestan_kg.graph.dataset import load
+        >>> Dataset.of(load(), engine="rdflib")
+        <Dataset a graph in memory>
+        """
         return cls(Loaded(kg, engine))
 
     def __repr__(self) -> str:
@@ -113,12 +123,24 @@ class Dataset:
 
     @property
     def graph(self) -> KnowledgeGraph:
-        """The whole graph in memory (files only: a store or an endpoint is not loaded)."""
+        """The whole graph in memory (files only: a store or an endpoint is not loaded), an
+        rdflib Dataset with one named graph per file.
+
+        >>> len(open().graph) > 500
+        True
+        >>> open(endpoint="http://127.0.0.1:9/query").graph
+        Traceback (most recent call last):
+        turkestan_kg.errors.TkgError: SPARQL endpoint http://127.0.0.1:9/query is not loaded into memory (query or export it instead)
+        """
         return self.source.graph()
 
     @property
     def engine(self) -> Engine:
-        """The engine that answers this dataset's queries."""
+        """The engine that answers this dataset's queries.
+
+        >>> open(engine="rdflib").engine.name
+        'rdflib'
+        """
         return self.source.engine()
 
     # ------------------------------------------------------------------ query
@@ -246,14 +268,26 @@ class Dataset:
         """Copy this dataset into an on-disk store (``into`` a folder, replaced whole once
         loaded, with ``files`` of N-Triples or N-Quads added) or a SPARQL Graph Store (``into``
         its URL: the whole dataset, or its merge into ``graph``; with one N-Triples file in
-        ``files``, ``graph`` and the store's ``update`` URL, that file is streamed in)."""
+        ``files``, ``graph`` and the store's ``update`` URL, that file is streamed in).
+
+        >>> loaded = open().load(Path("store"))
+        >>> loaded.unit, loaded.count > 1000
+        ('quads', True)
+        >>> open(store="store").query("leaders-in-year", year=1919)[0]["leaderLabel"]
+        'Pyotr Kobozev'
+        """
         from .load import load_into
 
         return load_into(self, into, list(files), graph, update, timeout, progress)
 
     @property
     def reconciler(self) -> Service:
-        """The Reconciliation Service API over this dataset (its name index read once)."""
+        """The Reconciliation Service API over this dataset (its name index read once): the
+        documents OpenRefine reads and sends, as Python data.
+
+        >>> open().reconciler.manifest("http://localhost:8000")["name"]
+        'turkestan-kg'
+        """
         if "_reconciler" not in self.__dict__:
             from ..reconcile.service import Service
 

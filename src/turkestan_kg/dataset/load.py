@@ -30,7 +30,9 @@ def load_into(
     tick = progress or (lambda n: None)
     if isinstance(into, Path):
         if graph is not None or update is not None:
-            raise UsageError("a store holds every graph: --graph and --update go with a URL")
+            raise UsageError(
+                "a store holds every graph: a graph and an update URL go with a Graph Store URL"
+            )
         return _store(ds, into, files, tick)
     if files:
         return _stream(into, files, graph, update, timeout, tick)

@@ -5,6 +5,7 @@ knows: triple and entity counts, class and property partitions, the vocabularies
 example resources, the Wikidata linkset, every distribution with its size and SHA-256, the
 validation outcome, and the SPARQL endpoint when one is given.
 
+>>> from turkestan_kg.graph.dataset import load
 >>> from rdflib import Graph
 >>> g = describe(load(), files={}, conforms=True)
 >>> g.value(DATASET, VOID.triples) is not None

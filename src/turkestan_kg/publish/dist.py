@@ -5,12 +5,6 @@ ontology and shapes with their HTML documentation, the VoID/DCAT description, th
 validation report, ``SHA256SUMS``, and the marker ``.turkestan-kg`` that lets a later build
 replace the folder (a folder without it that holds anything else is never replaced). Two
 builds of the same sources are byte-identical.
-
->>> import tempfile, pathlib
->>> out = pathlib.Path(tempfile.mkdtemp()) / "dist"
->>> result = build(out)
->>> [str(p.relative_to(out)) for p in result.files][:3]
-['.turkestan-kg', 'CITATION.cff', 'SHA256SUMS']
 """
 
 from __future__ import annotations
@@ -52,7 +46,12 @@ CITATION_FILE = "CITATION.cff"
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What :func:`build` wrote and the validation report it checked."""
+    """What :func:`build` wrote and the validation report it checked.
+
+    >>> from turkestan_kg.validation.report import ValidationReport
+    >>> BuildResult(Path("dist"), (), ValidationReport(True, (), Graph())).report.conforms
+    True
+    """
 
     out_dir: Path
     files: tuple[Path, ...]
@@ -72,6 +71,12 @@ def build(
     Invalid data is refused with :class:`InvalidData` unless ``allow_invalid``, which the
     dataset description then records. Everything is written to a temporary folder that
     replaces ``out_dir`` only at the end, so a failure leaves the previous output as it was.
+
+    >>> result = build("dist")
+    >>> [str(p.relative_to("dist")) for p in result.files][:3]
+    ['.turkestan-kg', 'CITATION.cff', 'SHA256SUMS']
+    >>> result.report.conforms
+    True
     """
     out = Path(out_dir)
     check_replaceable(out, "dist", looks_ours=published_before)

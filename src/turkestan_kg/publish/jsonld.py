@@ -8,6 +8,7 @@ to ``"@base": "https://w3id.org/turkestan-kg/"`` (``"person/turar-risqulov"``), 
 entity prefix collides with a property term such as ``organization``. JSON-LD ignores
 ``@base`` in a context fetched from elsewhere, so the context is embedded in every document.
 
+>>> from turkestan_kg.graph.dataset import load
 >>> context = build_context(load().data_graph())["@context"]
 >>> context["prefLabel"]
 {'@id': 'skos:prefLabel', '@container': '@language'}

@@ -5,7 +5,7 @@ ontology), and each property its instances have with the classes (or datatypes) 
 they point to, most used first. Boxes are laid out in columns, so the picture needs no layout
 engine; it is SVG with no scripts or external assets.
 
->>> from turkestan_kg import load
+>>> from turkestan_kg.graph.dataset import load
 >>> kg = load()
 >>> svg = model_svg(kg.graph(ONTOLOGY_GRAPH), kg.data_graph())
 >>> svg.startswith("<svg") and "tkg:Tenure" in svg and "org:memberDuring" in svg

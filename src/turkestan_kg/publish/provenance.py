@@ -9,7 +9,7 @@ rdf:predicate p ; rdf:object o ; prov:wasDerivedFrom section`` carrying the prov
 every graph that states it. Every RDF tool reads this (docs/decisions/0013-provenance-in-every-format.md says
 why not RDF 1.2 triple terms yet), and :func:`split` takes it apart again.
 
->>> from turkestan_kg import load
+>>> from turkestan_kg.graph.dataset import load
 >>> from turkestan_kg.publish.rdf import with_provenance
 >>> kg = load()
 >>> flat = with_provenance(kg)

@@ -6,7 +6,7 @@ A search folds the query (:mod:`.names`), lets RapidFuzz pick the closest names 
 whole index in C, then scores each candidate entity by its best name, with the reasons
 kept for the preview.
 
->>> from turkestan_kg import load
+>>> from turkestan_kg.graph.dataset import load
 >>> from turkestan_kg.sparql.engines import OxigraphEngine
 >>> index = Index.read(OxigraphEngine(load()))
 >>> best = index.search("Рыскулов")[0]

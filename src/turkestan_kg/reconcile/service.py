@@ -9,7 +9,7 @@ scores 95 or more and no other candidate scores as much. Data extension offers e
 property of the entities of a type, plus the years of their leadership tenures and their
 Wikidata item.
 
->>> from turkestan_kg import load
+>>> from turkestan_kg.graph.dataset import load
 >>> from turkestan_kg.sparql.engines import OxigraphEngine
 >>> service = Service(OxigraphEngine(load()))
 >>> found = service.reconcile({"q0": {"query": "Рыскулов", "type": "http://xmlns.com/foaf/0.1/Person"}})

@@ -5,7 +5,7 @@ Reads and writes CSV, or TSV when the file ends in .tsv; the other columns and t
 order are kept. Names that repeat are matched once; a best candidate scoring under 70 is not written (the
 name is then most likely not in the graph).
 
->>> from turkestan_kg import load
+>>> from turkestan_kg.graph.dataset import load
 >>> from turkestan_kg.sparql.engines import OxigraphEngine
 >>> service = Service(OxigraphEngine(load()))
 >>> text = "name,note\\nРыскулов,sheet 1\\nTurar Rïsqulov,sheet 2\\n"

@@ -1,8 +1,9 @@
-"""Step 3 of the flow, SPARQL: stored queries with typed parameters, run on Oxigraph, rdflib
-or any SPARQL 1.1 endpoint, with results that compare across engines.
+"""Step 2 of the flow, SPARQL: where queries run (Oxigraph, rdflib or any SPARQL 1.1
+endpoint, with results that compare across engines) and the stored queries with typed
+parameters. Every later step queries through these engines, validation included.
 
 Modules: :mod:`.catalogue` (stored queries), :mod:`.engines` (Oxigraph and rdflib embedded),
-:mod:`.remote` (an endpoint), :mod:`.run` (a query on a source), :mod:`.text` (query text),
+:mod:`.remote` (an endpoint), :mod:`.text` (query text, read by a parser),
 :mod:`.results` (results and their writers). This package imports nothing until asked.
 """
 

@@ -103,7 +103,12 @@ class Param:
 
 @dataclass(frozen=True)
 class StoredQuery:
-    """A ``.rq`` file with its header."""
+    """A ``.rq`` file with its header.
+
+    >>> query = get_query("tenures")
+    >>> query.name, query.tags
+    ('tenures', ('leaders', 'time'))
+    """
 
     name: str
     path: Path
@@ -118,6 +123,12 @@ class StoredQuery:
 
     @classmethod
     def from_file(cls, path: Path) -> StoredQuery:
+        """The query in ``path``, its ``#+`` header read (a bad header is a QueryError
+        naming the file).
+
+        >>> StoredQuery.from_file(queries_dir() / "tenures.rq").summary
+        'Every leadership tenure, in order'
+        """
         text = path.read_text(encoding="utf-8")
         header = _header(text, path)
         return cls(
@@ -134,7 +145,11 @@ class StoredQuery:
     def page(self, number: int, size: int | None = None) -> StoredQuery:
         """This query cut to page ``number`` (from 1) of ``size`` rows (default: the header's
         page size, else 100). A query with a page size in its header gives pages in the
-        store's order, at once; any other keeps its ORDER BY (see :func:`~.text.paged`)."""
+        store's order, at once; any other keeps its ORDER BY (see :func:`~.text.paged`).
+
+        >>> len(open().query(get_query("tenures").page(1, 2), expect="rows"))
+        2
+        """
         from .text import paged, query_form
 
         if number < 1 or (size is not None and size < 1):
@@ -151,7 +166,11 @@ class StoredQuery:
         return dataclasses.replace(self, text=text)
 
     def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
-        """Typed RDF terms for every parameter, from ``values`` or the defaults."""
+        """Typed RDF terms for every parameter, from ``values`` or the defaults.
+
+        >>> get_query("leaders-in-year").bindings({"year": "1919"})["year"].n3()
+        '"1919"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        """
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             known = ", ".join(p.name for p in self.params) or "none"
@@ -214,13 +233,24 @@ def query_files(folder: Path | None = None) -> dict[str, Path]:
 
 
 def stored_queries(folder: Path | None = None) -> dict[str, StoredQuery]:
-    """Every stored query of a folder, by name."""
+    """Every stored query of a folder (the project's ``queries/`` by default), by name.
+
+    >>> "leaders-in-year" in stored_queries()
+    True
+    """
     return {name: StoredQuery.from_file(path) for name, path in query_files(folder).items()}
 
 
 def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     """One stored query by name, or QueryError suggesting the closest. The name is looked up
-    among the catalogue's files, never made into a path; only that one file is parsed."""
+    among the catalogue's files, never made into a path; only that one file is parsed.
+
+    >>> get_query("leaders-in-year").params[0].default
+    '1921'
+    >>> get_query("tenure")
+    Traceback (most recent call last):
+    turkestan_kg.errors.QueryError: no stored query named 'tenure' (did you mean tenures?; `tkg queries` lists them)
+    """
     catalogue = query_files(folder)
     if name in catalogue:
         return StoredQuery.from_file(catalogue[name])

@@ -4,6 +4,7 @@
 Every engine takes the query text and parameter bindings as RDF terms and returns a
 :class:`~turkestan_kg.sparql.results.QueryResult`, so results compare across engines.
 
+>>> from turkestan_kg.graph.dataset import load
 >>> engine = OxigraphEngine(load())
 >>> engine.run("ASK { FILTER (\\"1975\\" >= 1980) }", {}).boolean
 False
@@ -129,6 +130,7 @@ def embedded_engine(kg: KnowledgeGraph, name: str = DEFAULT_ENGINE) -> Engine:
     """The embedded engine ``name`` (an entry of :data:`ENGINES`) over ``kg``; an unknown name
     is a UsageError listing the engines.
 
+    >>> from turkestan_kg.graph.dataset import load
     >>> embedded_engine(load(), "rdflib").name
     'rdflib'
     """

@@ -1,9 +1,10 @@
-"""Step 2 of the flow, validation: the graph checked against the SHACL shapes, by pySHACL or
-by the shapes compiled to SPARQL, each problem located at its entity and file.
+"""Step 3 of the flow, validation: the graph checked against the SHACL shapes, by pySHACL or
+by the shapes compiled to SPARQL and run on the engines of step 2, each problem located at
+its entity and file.
 
 Modules: :mod:`.compile` turns shapes into SPARQL, :mod:`.execute` runs them on Oxigraph,
-:mod:`.engines` chooses that or pySHACL for a graph, a store or any source, and
-:mod:`.report` locates each problem. This package imports nothing until asked.
+:mod:`.remote` on any engine, :mod:`.engines` chooses that or pySHACL for a graph or a
+store, and :mod:`.report` locates each problem. This package imports nothing until asked.
 """
 
 ENGINES = {"fast": "execute:validate_graph", "pyshacl": "engines:pyshacl_engine"}

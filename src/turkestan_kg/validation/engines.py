@@ -3,6 +3,7 @@
 Two engines give the same report: ``fast`` compiles the shapes to whole-graph SPARQL on
 Oxigraph (:mod:`~turkestan_kg.validation.compile`), ``pyshacl`` is the reference implementation.
 
+>>> from turkestan_kg.graph.dataset import load
 >>> report = validate(load())
 >>> report.conforms, len(report.problems)
 (True, 0)

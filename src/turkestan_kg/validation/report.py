@@ -21,7 +21,12 @@ from ..paths import display_path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One validation result, located: which entity, which property, which file, which shape."""
+    """One validation result, located: which entity, which property, which file, which shape.
+
+    >>> print(Problem("data/infobox.ttl", "https://w3id.org/turkestan-kg/person/x", "X",
+    ...               "org:member", "needs a member", "tkgsh:S05", "sh:Violation", ""))
+    data/infobox.ttl: X <https://w3id.org/turkestan-kg/person/x> org:member: needs a member [tkgsh:S05]
+    """
 
     file: str
     entity: str
@@ -40,30 +45,55 @@ class Problem:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """The outcome of :func:`validate`: ``conforms``, the located ``problems``, the SHACL report."""
+    """The outcome of a validation: ``conforms``, the located ``problems``, the SHACL report.
+
+    >>> report = ValidationReport(True, (), Graph())
+    >>> report.conforms, report.problems
+    (True, ())
+    """
 
     conforms: bool
     problems: tuple[Problem, ...]
     graph: Graph
 
     def to_text(self) -> str:
-        """One line per problem and a closing summary line."""
+        """One line per problem and a closing summary line.
+
+        >>> ValidationReport(True, (), Graph()).to_text()
+        'conforms\\n'
+        """
         lines = [str(p) for p in self.problems]
         n = len(self.problems)
         lines.append("conforms" if self.conforms else f"{n} problem{'s' * (n != 1)} found")
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
-        """``{"conforms": ..., "problems": [...]}`` with one object per problem."""
+        """``{"conforms": ..., "problems": [...]}`` with one object per problem.
+
+        >>> print(ValidationReport(True, (), Graph()).to_json())
+        {
+          "conforms": true,
+          "problems": []
+        }
+        <BLANKLINE>
+        """
         body = {"conforms": self.conforms, "problems": [asdict(p) for p in self.problems]}
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
     def to_turtle(self) -> str:
-        """The W3C SHACL validation report graph, in Turtle."""
+        """The W3C SHACL validation report graph, in Turtle.
+
+        >>> "sh:conforms true" in open().validate().to_turtle()
+        True
+        """
         return self.graph.serialize(format="turtle")
 
     def render(self, fmt: str) -> str:
-        """The report in one of :data:`REPORT_FORMATS`."""
+        """The report in one of :data:`~turkestan_kg.formats.REPORT_FORMATS`.
+
+        >>> ValidationReport(True, (), Graph()).render("text")
+        'conforms\\n'
+        """
         renderers = {"text": self.to_text, "turtle": self.to_turtle, "json": self.to_json}
         return renderers[fmt]()
 

@@ -6,7 +6,7 @@ of millions of members. Lookups go straight to the store's indexes (no query pla
 each list is capped, so a page about the party, which a 100x roll's 1.9 million memberships
 point at, is as quick to draw as any other.
 
->>> from turkestan_kg import load
+>>> from turkestan_kg.graph.dataset import load
 >>> from turkestan_kg.sparql.engines import OxigraphEngine
 >>> store = OxigraphEngine(load()).store
 >>> party = URIRef("https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan")

@@ -1,4 +1,4 @@
-"""Step 5 of the flow, Wikidata: candidates ranked for review, curated links checked, our
+"""Step 6 of the flow, Wikidata: candidates ranked for review, curated links checked, our
 facts compared with Wikidata's, and QuickStatements for what it lacks.
 
 Modules: :mod:`.client` (a polite client with retries and a cache), :mod:`.entities` (what
