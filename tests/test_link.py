@@ -22,7 +22,7 @@ from turkestan_kg.wikidata.curation import LinkError, accept, check
 from turkestan_kg.wikidata.diff import diff
 from turkestan_kg.wikidata.model import Item
 from turkestan_kg.wikidata.quickstatements import quickstatements, unlinked_for_creation
-from turkestan_kg.wikidata.reconcile import reconcile, write_review
+from turkestan_kg.wikidata.candidates import find_candidates, write_review
 
 FIXTURE = Path(__file__).parent / "wikidata" / "fixture.ttl"
 RETRIEVED = dt.date(2026, 11, 24)
@@ -45,7 +45,7 @@ def ranked(candidates, curie: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def candidates(endpoint: str):  # type: ignore[no-untyped-def]
-    return reconcile(load(), client(endpoint))
+    return find_candidates(load(), client(endpoint))
 
 
 def test_reconciliation_ranks_the_right_person_first(candidates) -> None:  # type: ignore[no-untyped-def]

@@ -118,9 +118,9 @@ def link_wikidata(
     Example: tkg link wikidata --contact you@example.org
     """
     from ..graph.dataset import load
-    from ..wikidata.reconcile import reconcile, write_review
+    from ..wikidata.candidates import find_candidates, write_review
 
-    candidates = reconcile(load(data_dir, ontology_dir), client, limit=limit)
+    candidates = find_candidates(load(data_dir, ontology_dir), client, limit=limit)
     write_review(candidates, out)
     click.echo(
         f"wrote {len(candidates)} candidates for review to {out} ({client.requests} requests)"

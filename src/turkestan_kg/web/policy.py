@@ -5,7 +5,7 @@ appears anywhere in its parse tree (subqueries, nested groups, ``SERVICE SILENT`
 variable as endpoint...). Comments, strings and IRIs that merely contain the word are
 never mistaken for it, and no spelling hides a real one. A query rdflib cannot parse is
 refused too: what cannot be checked is not run. The workers that run queries also have no
-network at all (:func:`isolate`), so even a wrong decision here could not reach another host.
+network at all (:func:`.confine.isolate`), so even a wrong decision here could not reach another host.
 
 >>> federated("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }")
 True
@@ -15,15 +15,10 @@ False
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
-
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
 
 
 class Unchecked(ValueError):
@@ -60,27 +55,3 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(dict.values(current))
         elif isinstance(current, ParseResults | list | tuple):
             stack.extend(list(current))
-
-
-def limit_memory(limit: int) -> bool:
-    """Cap this process's data (heap and private mappings) at ``limit`` bytes: an allocation
-    past it fails, which ends the process. True if the limit was set (POSIX only)."""
-    try:
-        import resource
-    except ImportError:
-        return False
-    try:
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    except (ValueError, OSError):
-        return False
-    return True
-
-
-def isolate() -> bool:
-    """Take this process off every network (a network namespace of its own with nothing in
-    it: not even the host's loopback). True if that worked; Linux only, as root or where
-    unprivileged user namespaces are allowed."""
-    if not hasattr(os, "fork") or not os.path.exists("/proc/self/ns/net"):
-        return False
-    libc = ctypes.CDLL(None, use_errno=True)
-    return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))

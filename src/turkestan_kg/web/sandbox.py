@@ -53,7 +53,7 @@ def _serve(conn: Connection, source: bytes | Path, memory: int) -> None:
     bytes of data."""
     import pyoxigraph as ox
 
-    from .policy import isolate, limit_memory
+    from .confine import isolate, limit_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_memory(memory)

@@ -17,7 +17,7 @@ from ..namespaces import WD
 from ..paths import write_atomic
 from .client import WikidataClient, WikidataError
 from .entities import EXPECTED_TYPES, WD_PREFIXES, Entity, linkable_entities
-from .reconcile import date_fit
+from .candidates import date_fit
 
 
 class LinkError(TkgError):

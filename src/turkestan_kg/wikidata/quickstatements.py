@@ -25,7 +25,7 @@ from .diff import SAME_VALUE_OTHER_YEARS, diff
 from .entities import Entity, linkable_entities
 from .facts import collect_facts, wikidata_links
 from .model import Comparison, Fact, Item, Quantity, Time, Value
-from .reconcile import candidates_query, score_candidates
+from .candidates import candidates_query, score_candidates
 
 ARTICLE_URL = "https://en.wikipedia.org/wiki/Communist_Party_of_Turkestan"
 WIKIMEDIA_LANGUAGE = {"uz-Latn": "uz", "tg-Cyrl": "tg", "ky-Cyrl": "ky"}

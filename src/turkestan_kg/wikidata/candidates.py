@@ -1,4 +1,4 @@
-"""Reconcile entities with Wikidata: ranked candidates written to an SSSOM file for review.
+"""Wikidata candidates for our entities: ranked for review and written to an SSSOM file.
 
 Reconciliation asks a Wikidata-shaped SPARQL endpoint for items whose label or alias equals
 one of the entity's names (in every language the graph holds, by language range), then
@@ -92,7 +92,7 @@ def language_variants(name: Literal) -> list[Literal]:
     return [Literal(str(name), lang=tag) for tag in dict.fromkeys([*ranges, "mul"])]
 
 
-def reconcile(kg: KnowledgeGraph, client: WikidataClient, *, limit: int = 5) -> list[Candidate]:
+def find_candidates(kg: KnowledgeGraph, client: WikidataClient, *, limit: int = 5) -> list[Candidate]:
     """Ranked candidates for every linkable entity (best first), at most ``limit`` each."""
     found: list[Candidate] = []
     for entity in linkable_entities(kg):
