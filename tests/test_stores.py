@@ -186,7 +186,7 @@ def test_the_command_streams_a_roll_and_says_what_it_needs(
     runner = CliRunner()
     base = ["load", "--graph-store", oxigraph_store.graph_store, "--file", str(roll)]
     missing = runner.invoke(main, [*base, "--graph", ROLL])
-    assert missing.exit_code == 2 and "--update URL" in missing.output
+    assert missing.exit_code == 2 and "SPARQL Update URL" in missing.output
     done = runner.invoke(main, [*base, "--graph", ROLL, "--update", oxigraph_store.update])
     assert done.exit_code == 0, done.output
     assert f"into <{ROLL}>" in done.output and in_graph(oxigraph_store, ROLL) > 5000

@@ -106,6 +106,15 @@ class Client:
         self.attempts = 0
         self.status = 0
         """The HTTP status of the last answer."""
+        self._http: httpx.Client | None = None
+
+    @property
+    def http(self) -> httpx.Client:
+        """One httpx client for every request and retry, so connections are kept alive and
+        reused (made on first use)."""
+        if self._http is None:
+            self._http = httpx.Client(timeout=self.policy.timeout)
+        return self._http
 
     def fetch(
         self,
@@ -129,7 +138,10 @@ class Client:
         return value
 
     def close(self) -> None:
-        """Close the answer cache, if there is one."""
+        """Close the connections and the answer cache, if there is one."""
+        if self._http is not None:
+            self._http.close()
+            self._http = None
         if self.cache is not None:
             self.cache.close()
 
@@ -185,9 +197,15 @@ class Client:
                     hint="try again later",
                 )
             return asked
-        n = state.attempt_number - 1
-        jitter = float(tenacity.wait_random(0, self.policy.backoff)(state))
-        return min(self.policy.max_wait, self.policy.backoff * 2.0**n + jitter)
+        return min(self.policy.max_wait, float(self._backoff(state)))
+
+    @property
+    def _backoff(self) -> tenacity.wait.wait_base:
+        """Exponential back-off from ``backoff`` seconds with up to as much again of jitter,
+        capped at ``max_wait``: tenacity's own waits, combined."""
+        policy = self.policy
+        exponential = tenacity.wait_exponential(multiplier=policy.backoff, max=policy.max_wait)
+        return tenacity.wait_combine(exponential, tenacity.wait_random(0, policy.backoff))
 
     def _once(
         self,
@@ -210,12 +228,9 @@ class Client:
     ) -> bytes:
         deadline = time.monotonic() + self.policy.timeout
         try:
-            with (
-                httpx.Client(timeout=self.policy.timeout) as http,
-                http.stream(
-                    method, url, content=content, headers={**self.headers, **headers}
-                ) as response,
-            ):
+            with self.http.stream(
+                method, url, content=content, headers={**self.headers, **headers}
+            ) as response:
                 self._status(url, response, sent)
                 return self._read(url, response, deadline)
         except httpx.TimeoutException:

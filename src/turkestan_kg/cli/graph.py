@@ -73,11 +73,12 @@ def load_command(
     Example: tkg load --graph-store http://localhost:7878/store
     """
     from ..dataset.api import open as open_dataset
-    from ..dataset.load import size_of
+    from ..dataset.load import check, size_of
 
     if (graph_store is None) == (store_dir is None):
         raise click.UsageError("give exactly one of --graph-store or --store")
     into: Path | str = store_dir if store_dir is not None else str(graph_store)
+    check(into, list(files), graph, update_url)
     dataset = open_dataset(data_dir, ontology=ontology_dir)
     label = "loading" if store_dir is not None else "streaming"
     size = size_of(dataset, into, list(files))

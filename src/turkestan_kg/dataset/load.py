@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..paths import existing
 
 if TYPE_CHECKING:
     from .api import Dataset, LoadResult
@@ -27,26 +28,44 @@ def load_into(
     progress: Ticks | None,
 ) -> LoadResult:
     """:meth:`Dataset.load`."""
+    check(into, files, graph, update)
     tick = progress or (lambda n: None)
     if isinstance(into, Path):
-        if graph is not None or update is not None:
-            raise UsageError(
-                "a store holds every graph: a graph and an update URL go with a Graph Store URL"
-            )
         return _store(ds, into, files, tick)
     if files:
-        return _stream(into, files, graph, update, timeout, tick)
+        assert graph is not None and update is not None
+        return _stream(into, files[0], graph, update, timeout, tick)
     return _graph_store(ds, into, graph, timeout)
+
+
+def check(into: Path | str, files: list[Path], graph: str | None, update: str | None) -> None:
+    """A UsageError unless the arguments of :meth:`Dataset.load` go together.
+
+    >>> check(Path("store"), [], "http://example.org/g", None)
+    Traceback (most recent call last):
+    turkestan_kg.errors.UsageError: a store holds every graph: a graph and an update URL go with a Graph Store URL
+    """
+    if isinstance(into, Path) and (graph is not None or update is not None):
+        raise UsageError(
+            "a store holds every graph: a graph and an update URL go with a Graph Store URL"
+        )
+    streamed = not isinstance(into, Path) and files
+    if streamed and (len(files) != 1 or graph in (None, "default") or update is None):
+        raise UsageError(
+            "a file is streamed into one named graph of a Graph Store: give one file, "
+            "a graph IRI and the store's SPARQL Update URL"
+        )
 
 
 def size_of(ds: Dataset, into: Path | str, files: list[Path]) -> int:
     """How many bytes :meth:`Dataset.load` will report to its ``progress`` (for a progress
     bar): what a store reads, or the file streamed; 0 for one request to a Graph Store."""
+    sizes = sum(existing(path).stat().st_size for path in files)
     if isinstance(into, Path):
-        from ..graph.store import payload_size
+        from ..graph.dataset import store_payload
 
-        return payload_size(ds.graph, files)
-    return sum(path.stat().st_size for path in files)
+        return len(store_payload(ds.graph)) + sizes
+    return sizes
 
 
 def _store(ds: Dataset, folder: Path, files: list[Path], tick: Ticks) -> LoadResult:
@@ -67,22 +86,12 @@ def _graph_store(ds: Dataset, url: str, graph: str | None, timeout: float) -> Lo
 
 
 def _stream(
-    url: str,
-    files: list[Path],
-    graph: str | None,
-    update: str | None,
-    timeout: float,
-    tick: Ticks,
+    url: str, file: Path, graph: str, update: str, timeout: float, tick: Ticks
 ) -> LoadResult:
     from ..publish.stream import stream_file
     from .api import LoadResult
 
-    if len(files) != 1 or graph is None or graph == "default" or update is None:
-        raise UsageError(
-            "a file is streamed into one named graph of a Graph Store: give one file, "
-            "a graph IRI and the store's SPARQL Update URL"
-        )
-    result = stream_file(files[0], url, graph, update, timeout=timeout, progress=tick)
+    result = stream_file(file, url, graph, update, timeout=timeout, progress=tick)
     return LoadResult(
         f"<{result.graph}>", result.triples, "triples", f" in {result.chunks} requests"
     )
