@@ -1,13 +1,14 @@
-"""Registries: tables whose entries name their implementation lazily, as ``module:attribute``
-inside a package (rdflib's ``plugin.register`` does the same), so a table can be read (for
-``--help``, the docs, the choices of an option) without importing what it names.
+"""Registries: tables whose entries name their implementation lazily, as
+``package.module:attribute`` (rdflib's ``plugin.register`` does the same), so a table can be
+read (for ``--help``, the docs, the choices of an option) without importing what it names,
+and an entry from outside the package is one more line.
 
->>> ENGINES = {"oxigraph": "engines:OxigraphEngine", "rdflib": "engines:RdflibEngine"}
->>> entry(ENGINES, "rdflib", "query engine")
-'engines:RdflibEngine'
+>>> ENGINES = {"oxigraph": "turkestan_kg.sparql.engines:OxigraphEngine"}
+>>> resolve(entry(ENGINES, "oxigraph", "query engine")).__name__
+'OxigraphEngine'
 >>> entry(ENGINES, "jena", "query engine")
 Traceback (most recent call last):
-turkestan_kg.errors.UsageError: unknown query engine 'jena' (use one of oxigraph, rdflib)
+turkestan_kg.errors.UsageError: unknown query engine 'jena' (use one of oxigraph)
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ def entry(registry: Mapping[str, str], name: str, what: str) -> str:
     return registry[name]
 
 
-def resolve(package: str, spec: str) -> object:
-    """What a ``module:attribute`` entry names, imported from ``package`` on first use."""
+def resolve(spec: str, relative: str | None = None) -> object:
+    """What a ``package.module:attribute`` entry names, imported on first use; with two
+    arguments, ``relative`` is a ``module:attribute`` inside the package ``spec``."""
+    if relative is not None:
+        spec = f"{spec}.{relative}"
     module, _, attribute = spec.partition(":")
-    return getattr(importlib.import_module(f"{package}.{module}"), attribute)
+    return getattr(importlib.import_module(module), attribute)

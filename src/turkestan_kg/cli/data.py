@@ -13,6 +13,7 @@ from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
 from .main import (
     URL,
+    RegistryChoice,
     dataset_of,
     emit,
     endpoint_options,
@@ -41,7 +42,7 @@ from .main import (
 )
 @click.option(
     "--engine",
-    type=click.Choice(VALIDATION_ENGINES),
+    type=RegistryChoice(VALIDATION_ENGINES),
     default="fast",
     show_default=True,
     help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",

@@ -7,7 +7,7 @@ heavy.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -127,6 +127,25 @@ class HttpUrl(click.ParamType[str]):
 
 
 URL = HttpUrl()
+
+
+class RegistryChoice(click.Choice[str]):
+    """A choice among the names of a registry, read when asked (so an entry added to the
+    registry is a choice too)."""
+
+    def __init__(self, registry: Mapping[str, str]) -> None:
+        self.registry = registry
+        super().__init__(list(registry))
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.registry)
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        """Click sets the choices once; they are the registry's names instead."""
+
+
 SECONDS = click.FloatRange(min=0, min_open=True)
 COUNT = click.IntRange(min=0)
 

@@ -11,6 +11,7 @@ import click
 from ..formats import FORMATS, RESULTS_FORMATS
 from ..sparql import ENGINES
 from .main import (
+    RegistryChoice,
     dataset_of,
     emit,
     endpoint_options,
@@ -93,7 +94,7 @@ QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
 )
 @click.option(
     "--engine",
-    type=click.Choice(ENGINES),
+    type=RegistryChoice(ENGINES),
     default="oxigraph",
     show_default=True,
     help="Embedded SPARQL engine.",

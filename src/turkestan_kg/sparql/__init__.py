@@ -7,8 +7,11 @@ Modules: :mod:`.catalogue` (stored queries), :mod:`.engines` (Oxigraph and rdfli
 :mod:`.results` (results and their writers). This package imports nothing until asked.
 """
 
-ENGINES = {"oxigraph": "engines:OxigraphEngine", "rdflib": "engines:RdflibEngine"}
-"""The embedded engines by name, each a class of this package named lazily (``module:Class``,
-imported when first used, built from the loaded graph); the first is the default. Adding an
+ENGINES = {
+    "oxigraph": "turkestan_kg.sparql.engines:OxigraphEngine",
+    "rdflib": "turkestan_kg.sparql.engines:RdflibEngine",
+}
+"""The embedded engines by name, each a class named lazily (``package.module:Class``,
+imported when first used, made from the loaded graph); the first is the default. Adding an
 engine is one entry here: `tkg query --engine`, `turkestan_kg.open(engine=)` and the docs
 read this table."""

@@ -134,7 +134,7 @@ def embedded_engine(kg: KnowledgeGraph, name: str = DEFAULT_ENGINE) -> Engine:
     >>> embedded_engine(load(), "rdflib").name
     'rdflib'
     """
-    factory = resolve(__package__ or "", entry(ENGINES, name, "query engine"))
+    factory = resolve(entry(ENGINES, name, "query engine"))
     assert callable(factory)
     engine: Engine = factory(kg)
     return engine

@@ -7,7 +7,11 @@ Modules: :mod:`.compile` turns shapes into SPARQL, :mod:`.execute` runs them on 
 store, and :mod:`.report` locates each problem. This package imports nothing until asked.
 """
 
-ENGINES = {"fast": "execute:validate_graph", "pyshacl": "engines:pyshacl_engine"}
-"""The validation engines by name, each a function of this package named lazily
-(``module:function``: data graph, shapes graph -> conforms, report graph); the first is the
-default. Adding an engine is one entry here: `tkg validate --engine` and the docs read it."""
+ENGINES = {
+    "fast": "turkestan_kg.validation.execute:validate_graph",
+    "pyshacl": "turkestan_kg.validation.engines:pyshacl_engine",
+}
+"""The validation engines by name, each a function named lazily (``package.module:function``:
+data graph, shapes graph -> conforms, report graph); the first is the default. Adding an
+engine is one entry here: `tkg validate --engine`, `Dataset.validate(engine=)` and the docs
+read it."""

@@ -57,7 +57,7 @@ def validator(name: str) -> Validator:
     >>> validator("pyshacl").__name__
     'pyshacl_engine'
     """
-    found = resolve(__package__ or "", entry(ENGINES, name, "validation engine"))
+    found = resolve(entry(ENGINES, name, "validation engine"))
     assert callable(found)
     return cast(Validator, found)
 
