@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
+from rdflib import Graph
+
 from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
     from ..graph.dataset import KnowledgeGraph
     from ..reconcile.index import Match
     from ..reconcile.service import Service
@@ -77,6 +77,17 @@ def open(
     if endpoint is not None:
         return Dataset(Endpoint(endpoint, timeout, ontology_dir))
     return Dataset(Files(Path(data) if data is not None else None, ontology_dir, engine))
+
+
+class AnswerGraph(Graph):
+    """What a CONSTRUCT or DESCRIBE query answers: an rdflib Graph, shown by its size.
+
+    >>> open().query("describe-entity", entity="person:turar-risqulov")
+    <Graph of 7 triples>
+    """
+
+    def __repr__(self) -> str:
+        return f"<Graph of {len(self)} triple{'s' * (len(self) != 1)}>"
 
 
 @dataclass(frozen=True)
@@ -187,14 +198,14 @@ class Dataset:
         """
         result = self._run(query, params)
         if expect is None or expect == "result":
-            return result if expect else result.python()
+            return result if expect else _python(result)
         if result.kind != EXPECTED[expect]:
             name = query if isinstance(query, str) and _is_name(query) else "the query"
             if not isinstance(query, str):
                 name = query.name
             wanted = FORM_NAMES[EXPECTED[expect]]
             raise QueryError(f"{name} is {FORM_NAMES[result.kind]} query, not {wanted} query")
-        return result.python()
+        return _python(result)
 
     def _run(self, query: str | StoredQuery, params: Mapping[str, object]) -> QueryResult:
         from ..paths import display_path
@@ -303,6 +314,18 @@ class Dataset:
         """
         types = (type,) if type else ()
         return self.reconciler.index.search(name, types=types, limit=limit)
+
+
+def _python(result: QueryResult) -> Answer:
+    """The answer in Python; a graph with the project's prefixes, that says what it holds."""
+    answer = result.python()
+    if not isinstance(answer, Graph):
+        return answer
+    from ..namespaces import bind_prefixes
+
+    graph = bind_prefixes(AnswerGraph())
+    graph += answer
+    return graph
 
 
 def _names() -> dict[str, str]:
