@@ -38,7 +38,7 @@ from turkestan_kg import Dataset, stored_queries  # noqa: E402
 from turkestan_kg.errors import TkgError  # noqa: E402
 from turkestan_kg.graph.dataset import load  # noqa: E402
 from turkestan_kg.graph.store import load_store  # noqa: E402
-from turkestan_kg.publish.stream import stream_file  # noqa: E402
+from turkestan_kg.remote.stream import stream_file  # noqa: E402
 from turkestan_kg.synth.roll import Generator, write_roll  # noqa: E402
 
 GRAPH = "https://w3id.org/turkestan-kg/graph/benchmark"

@@ -104,7 +104,9 @@ def public_callables() -> list[tuple[str, object]]:
     return found
 
 
-@pytest.mark.parametrize(("name", "obj"), public_callables(), ids=[n for n, _ in public_callables()])
+@pytest.mark.parametrize(
+    ("name", "obj"), public_callables(), ids=[n for n, _ in public_callables()]
+)
 def test_every_public_name_has_an_example_the_tests_run(name: str, obj: object) -> None:
     """Each docstring's examples run in test_docstring_examples_run; here: there is one."""
     assert ">>>" in (inspect.getdoc(obj) or ""), f"{name} has no example in its docstring"

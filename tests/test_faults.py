@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from servers import free_port, scripted_endpoint
 from turkestan_kg.cli import main
 from turkestan_kg.errors import EndpointError, RemoteError
-from turkestan_kg.net import Client, Policy, Untrusted
-from turkestan_kg.sparql.remote import RemoteEngine, select_results
+from turkestan_kg.remote.http import Client, Policy, Untrusted
+from turkestan_kg.remote.sparql import RemoteEngine, select_results
 from turkestan_kg.wikidata.client import WikidataClient, WikidataError
 
 ROWS = {"head": {"vars": ["item"]}, "results": {"bindings": []}}

@@ -16,13 +16,13 @@ from servers import free_port, oxigraph_server
 from turkestan_kg.cli import main
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.sssom import read_mappings
-from turkestan_kg.publish.upload import put
+from turkestan_kg.remote.graphstore import put
+from turkestan_kg.wikidata.candidates import find_candidates, write_review
 from turkestan_kg.wikidata.client import WikidataClient
 from turkestan_kg.wikidata.curation import LinkError, accept, check
 from turkestan_kg.wikidata.diff import diff
 from turkestan_kg.wikidata.model import Item
 from turkestan_kg.wikidata.quickstatements import quickstatements, unlinked_for_creation
-from turkestan_kg.wikidata.candidates import find_candidates, write_review
 
 FIXTURE = Path(__file__).parent / "wikidata" / "fixture.ttl"
 RETRIEVED = dt.date(2026, 11, 24)

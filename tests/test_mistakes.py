@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from turkestan_kg.cli import main
 from turkestan_kg.errors import EXIT_CODES, TkgError, printable
-from turkestan_kg.urls import http_url
+from turkestan_kg.remote.urls import http_url
 
 
 @pytest.fixture

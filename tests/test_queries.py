@@ -12,9 +12,9 @@ from rdflib.plugins.sparql import prepareQuery
 from compare import assert_same
 from turkestan_kg import Dataset, QueryError, get_query, stored_queries
 from turkestan_kg.graph.dataset import KnowledgeGraph
+from turkestan_kg.remote.sparql import from_json_term
 from turkestan_kg.sparql import ENGINES
 from turkestan_kg.sparql.catalogue import StoredQuery
-from turkestan_kg.sparql.remote import from_json_term
 from turkestan_kg.sparql.results import QueryResult
 from turkestan_kg.sparql.text import with_values
 

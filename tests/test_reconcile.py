@@ -27,8 +27,8 @@ from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.graph.store import load_store
 from turkestan_kg.reconcile.names import fold, similarity, skeleton
 from turkestan_kg.reconcile.service import Service
+from turkestan_kg.remote.sparql import RemoteEngine
 from turkestan_kg.sparql.engines import Engine, OxigraphEngine
-from turkestan_kg.sparql.remote import RemoteEngine
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running

@@ -20,7 +20,7 @@ from servers import VIRTUOSO, oxigraph_server, virtuoso_server
 from turkestan_kg import Dataset
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.publish.rdf import canonical_nquads
-from turkestan_kg.publish.upload import publish
+from turkestan_kg.remote.graphstore import publish
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running
@@ -131,7 +131,7 @@ def test_reconciliation_reads_the_store(remote: str) -> None:
 def test_remote_views_stop_at_their_caps_as_local_ones_do() -> None:
     from rdflib import URIRef
 
-    from turkestan_kg.sparql.remote import RemoteEngine
+    from turkestan_kg.remote.sparql import RemoteEngine
     from turkestan_kg.web.remote import RemoteLookup
 
     party = URIRef("https://w3id.org/turkestan-kg/organization/communist-party-of-turkestan")

@@ -28,8 +28,8 @@ from test_queries import QUERIES, golden
 from turkestan_kg import Dataset
 from turkestan_kg.errors import TkgError
 from turkestan_kg.graph.dataset import load
-from turkestan_kg.publish.stream import stream_file
-from turkestan_kg.publish.upload import PublishError, publish, put, target_url
+from turkestan_kg.remote.graphstore import PublishError, publish, put, target_url
+from turkestan_kg.remote.stream import stream_file
 from turkestan_kg.sparql.catalogue import StoredQuery
 from turkestan_kg.synth.roll import Generator, write_roll
 

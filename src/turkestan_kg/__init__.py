@@ -3,7 +3,8 @@
 One way in: :func:`open` gives a :class:`Dataset` (over the project's files by default, an
 on-disk store or a SPARQL endpoint) whose methods are the library. The data flows one way,
 one subpackage per step: ``graph`` (the files read, or a store) -> ``sparql`` (where queries
-run, and the stored queries) -> ``validation`` (the shapes, compiled to SPARQL) ->
+run, and the stored queries) -> ``remote`` (the same on other servers, and every other
+request this tool makes) -> ``validation`` (the shapes, compiled to SPARQL) ->
 ``reconcile`` / ``publish`` -> ``dataset`` (the Dataset over them) -> ``wikidata`` -> ``web``
 -> ``cli``. Each name below is imported only when first used, so ``import turkestan_kg`` is
 quick.
@@ -34,7 +35,8 @@ from .formats import FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
 
 if TYPE_CHECKING:
     __version__: str
-    from .dataset.api import Dataset, LoadResult, open
+    from .dataset.api import Dataset, open
+    from .dataset.load import LoadResult
     from .publish.dist import BuildResult, build
     from .sparql.catalogue import StoredQuery, get_query, stored_queries
     from .sparql.results import QueryResult
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 LAZY = {
     "open": "dataset.api",
     "Dataset": "dataset.api",
-    "LoadResult": "dataset.api",
+    "LoadResult": "dataset.load",
     "BuildResult": "publish.dist",
     "build": "publish.dist",
     "StoredQuery": "sparql.catalogue",

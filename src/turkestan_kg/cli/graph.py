@@ -81,7 +81,7 @@ def load_command(
     check(into, list(files), graph, update_url)
     dataset = open_dataset(data_dir, ontology=ontology_dir)
     label = "loading" if store_dir is not None else "streaming"
-    size = size_of(dataset, into, list(files))
+    size = size_of(lambda: dataset.graph, into, list(files))
     try:
         with click.progressbar(length=size, label=label, file=sys.stderr) as bar:
             result = dataset.load(

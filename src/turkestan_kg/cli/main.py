@@ -113,12 +113,12 @@ def emit(data: str | bytes, out: Path | None) -> None:
 
 
 class HttpUrl(click.ParamType[str]):
-    """An absolute http(s) URL, checked on its parsed parts (:func:`turkestan_kg.urls.http_url`)."""
+    """An absolute http(s) URL, checked on its parsed parts (:func:`turkestan_kg.remote.urls.http_url`)."""
 
     name = "url"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from ..urls import http_url
+        from ..remote.urls import http_url
 
         try:
             return http_url(str(value))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
@@ -22,6 +21,7 @@ from rdflib import Graph
 from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
+from .load import LoadResult
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
 if TYPE_CHECKING:
@@ -88,23 +88,6 @@ class AnswerGraph(Graph):
 
     def __repr__(self) -> str:
         return f"<Graph of {len(self)} triple{'s' * (len(self) != 1)}>"
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What :meth:`Dataset.load` put where: ``count`` statements (quads for a store).
-
-    >>> str(LoadResult("store", 12, "quads"))
-    'loaded 12 quads into store'
-    """
-
-    target: str
-    count: int
-    unit: str = "statements"
-    note: str = ""
-
-    def __str__(self) -> str:
-        return f"loaded {self.count} {self.unit} into {self.target}{self.note}"
 
 
 class Dataset:
@@ -289,7 +272,7 @@ class Dataset:
         """
         from .load import load_into
 
-        return load_into(self, into, list(files), graph, update, timeout, progress)
+        return load_into(lambda: self.graph, into, list(files), graph, update, timeout, progress)
 
     @property
     def reconciler(self) -> Service:

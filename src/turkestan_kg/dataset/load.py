@@ -6,6 +6,7 @@ What the target is follows from what is given: a folder or a URL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,13 +14,32 @@ from ..errors import UsageError
 from ..paths import existing
 
 if TYPE_CHECKING:
-    from .api import Dataset, LoadResult
+    from ..graph.dataset import KnowledgeGraph
 
 Ticks = Callable[[int], None]
+Graph = Callable[[], "KnowledgeGraph"]
+"""The graph being loaded, asked for only when it is needed (a streamed file needs none)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What :meth:`~.api.Dataset.load` put where: ``count`` statements (quads for a store).
+
+    >>> str(LoadResult("store", 12, "quads"))
+    'loaded 12 quads into store'
+    """
+
+    target: str
+    count: int
+    unit: str = "statements"
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"loaded {self.count} {self.unit} into {self.target}{self.note}"
 
 
 def load_into(
-    ds: Dataset,
+    ds: Graph,
     into: Path | str,
     files: list[Path],
     graph: str | None,
@@ -27,7 +47,7 @@ def load_into(
     timeout: float,
     progress: Ticks | None,
 ) -> LoadResult:
-    """:meth:`Dataset.load`."""
+    """:meth:`~.api.Dataset.load`."""
     check(into, files, graph, update)
     tick = progress or (lambda n: None)
     if isinstance(into, Path):
@@ -39,7 +59,7 @@ def load_into(
 
 
 def check(into: Path | str, files: list[Path], graph: str | None, update: str | None) -> None:
-    """A UsageError unless the arguments of :meth:`Dataset.load` go together.
+    """A UsageError unless the arguments of :meth:`~.api.Dataset.load` go together.
 
     >>> check(Path("store"), [], "http://example.org/g", None)
     Traceback (most recent call last):
@@ -57,39 +77,36 @@ def check(into: Path | str, files: list[Path], graph: str | None, update: str | 
         )
 
 
-def size_of(ds: Dataset, into: Path | str, files: list[Path]) -> int:
-    """How many bytes :meth:`Dataset.load` will report to its ``progress`` (for a progress
+def size_of(ds: Graph, into: Path | str, files: list[Path]) -> int:
+    """How many bytes :meth:`~.api.Dataset.load` will report to its ``progress`` (for a progress
     bar): what a store reads, or the file streamed; 0 for one request to a Graph Store."""
     sizes = sum(existing(path).stat().st_size for path in files)
     if isinstance(into, Path):
         from ..graph.dataset import store_payload
 
-        return len(store_payload(ds.graph)) + sizes
+        return len(store_payload(ds())) + sizes
     return sizes
 
 
-def _store(ds: Dataset, folder: Path, files: list[Path], tick: Ticks) -> LoadResult:
+def _store(ds: Graph, folder: Path, files: list[Path], tick: Ticks) -> LoadResult:
     from ..graph.store import check_target, load_store
-    from .api import LoadResult
 
     check_target(folder)
-    store = load_store(folder, ds.graph, extra=files, progress=tick)
+    store = load_store(folder, ds(), extra=files, progress=tick)
     return LoadResult(str(folder), len(store), "quads")
 
 
-def _graph_store(ds: Dataset, url: str, graph: str | None, timeout: float) -> LoadResult:
-    from ..publish.upload import publish
-    from .api import LoadResult
+def _graph_store(ds: Graph, url: str, graph: str | None, timeout: float) -> LoadResult:
+    from ..remote.graphstore import publish
 
-    result = publish(ds.graph, url, graph=graph, timeout=timeout)
+    result = publish(ds(), url, graph=graph, timeout=timeout)
     return LoadResult(f"{result.url} (HTTP {result.status})", result.statements)
 
 
 def _stream(
     url: str, file: Path, graph: str, update: str, timeout: float, tick: Ticks
 ) -> LoadResult:
-    from ..publish.stream import stream_file
-    from .api import LoadResult
+    from ..remote.stream import stream_file
 
     result = stream_file(file, url, graph, update, timeout=timeout, progress=tick)
     return LoadResult(

@@ -234,7 +234,7 @@ class Endpoint:
 
     @cached_property
     def _engine(self) -> Engine:
-        from ..sparql.remote import RemoteEngine
+        from ..remote.sparql import RemoteEngine
 
         return RemoteEngine(self.url, timeout=self.timeout)
 

@@ -16,11 +16,13 @@ import pyoxigraph
 from rdflib import Graph, URIRef
 
 from ..errors import ParseError, SourceNotFound
+from ..formats import FORMATS, RdfFormat, rdf_by_extension
 from ..namespaces import GRAPH
 from ..paths import display_path
 from .terms import from_oxigraph_term as term
 
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
+DATA_FORMATS = ("turtle", "ntriples")
+"""The RDF formats of data files, by their names in the format registry."""
 SSSOM_SUFFIX = ".sssom.tsv"
 
 
@@ -38,7 +40,20 @@ def rdf_files(folder: Path) -> list[Path]:
 
 def is_data_file(path: Path) -> bool:
     """Whether a file is data the loader reads (Turtle, N-Triples or an SSSOM mapping set)."""
-    return path.suffix in RDF_SUFFIXES or path.name.endswith(SSSOM_SUFFIX)
+    return data_format(path) is not None or path.name.endswith(SSSOM_SUFFIX)
+
+
+def data_format(path: Path) -> RdfFormat | None:
+    """The RDF format of a data file, by its extension (None for any other file).
+
+    >>> data_format(Path("data/infobox.nt"))
+    <RdfFormat ntriples application/n-triples>
+    """
+    try:
+        fmt = rdf_by_extension(path.suffix)
+    except KeyError:
+        return None
+    return fmt if fmt.name in DATA_FORMATS else None
 
 
 def graph_name(path: Path) -> URIRef:
@@ -51,20 +66,18 @@ def parse_file(path: Path) -> Graph:
     syntax error names the file, line and column, and the file's prefixes are bound."""
     graph = Graph()
     add = graph.add
-    parser = _parser(path)
-    for quad in _checked(parser, path):
+    fmt = data_format(path) or FORMATS["turtle"]
+    parser = pyoxigraph.parse(path=str(path), format=fmt.oxigraph())
+    for quad in _checked(parser, path, fmt):
         add((term(quad.subject), term(quad.predicate), term(quad.object)))
     for prefix, namespace in parser.prefixes.items():
         graph.bind(prefix, namespace)
     return graph
 
 
-def _parser(path: Path) -> pyoxigraph.QuadParser:
-    fmt = pyoxigraph.RdfFormat.N_TRIPLES if path.suffix == ".nt" else pyoxigraph.RdfFormat.TURTLE
-    return pyoxigraph.parse(path=str(path), format=fmt)
-
-
-def _checked(parser: pyoxigraph.QuadParser, path: Path) -> Iterator[pyoxigraph.Quad]:
+def _checked(
+    parser: pyoxigraph.QuadParser, path: Path, fmt: RdfFormat
+) -> Iterator[pyoxigraph.Quad]:
     try:
         yield from parser
     except SyntaxError as err:
@@ -73,5 +86,5 @@ def _checked(parser: pyoxigraph.QuadParser, path: Path) -> Iterator[pyoxigraph.Q
             file=display_path(path),
             line=err.lineno,
             column=err.offset,
-            hint="fix the Turtle syntax at that position",
+            hint=f"fix the {fmt.title} syntax at that position",
         ) from None

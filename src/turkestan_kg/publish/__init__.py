@@ -4,7 +4,7 @@ reference pages in ``docs/reference/``, or the graph sent to a store.
 
 Modules: :mod:`.rdf` (the RDF formats), :mod:`.jsonld` (context and frames),
 :mod:`.description` (VoID/DCAT), :mod:`.htmldoc` (ontology and shapes as HTML), :mod:`.dist`
-(all of them into ``dist/``), :mod:`.reference` and :mod:`.apidoc` (the reference pages),
-:mod:`.upload` and :mod:`.stream` (Graph Store Protocol). This package imports nothing until
-asked.
+(all of them into ``dist/``), :mod:`.reference` and :mod:`.apidoc` (the reference pages);
+sending the graph to a store is :mod:`turkestan_kg.remote.graphstore`. This package imports
+nothing until asked.
 """

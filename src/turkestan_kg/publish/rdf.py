@@ -7,6 +7,7 @@ labelled graph, in a fixed order. The triple formats carry the merged data graph
 fact's provenance as a reification (:mod:`.provenance`); N-Quads and TriG keep one named graph
 per source section instead.
 
+>>> from turkestan_kg.graph.dataset import load
 >>> from turkestan_kg.formats import FORMATS
 >>> b"Communist Party of Turkestan" in serialize(load(), FORMATS["ntriples"])
 True
@@ -21,6 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from ..formats import RdfFormat
@@ -157,17 +159,40 @@ def _order(term: Any) -> tuple[str, str]:
 
 
 def trig(dataset: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order, each written as rdflib's sorted Turtle."""
-    prefixes: set[str] = set()
-    blocks = []
-    for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        turtle = bind_prefixes(Graph()).__iadd__(graph).serialize(format="turtle")
-        lines = turtle.splitlines()
-        prefixes |= {line for line in lines if line.startswith("@prefix")}
-        # Not indented: indenting would change multi-line string literals.
-        body = [line for line in lines if not line.startswith("@prefix")]
-        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+    """TriG written by rdflib's serializer with the project's prefixes, the graphs in IRI order
+    (the default graph first) and each graph's statements sorted as in Turtle, so a dataset
+    with the same blank node labels gives the same bytes on every run. (Oxigraph's serializer
+    would lower-case the language tags: ``uz-Latn`` is written as the data has it.)
+
+    >>> from rdflib import Literal
+    >>> from turkestan_kg.namespaces import GRAPH, TKG
+    >>> dataset = Dataset()
+    >>> _ = dataset.graph(GRAPH.notes).add((TKG.x, TKG.note, Literal("a" + chr(10) + "@prefix b")))
+    >>> trig(dataset).decode().splitlines()[:2]
+    ['@prefix graph: <https://w3id.org/turkestan-kg/graph/> .', '@prefix tkg: <https://w3id.org/turkestan-kg/ontology#> .']
+    >>> back = Dataset().parse(data=trig(dataset), format="trig")
+    >>> back.graph(GRAPH.notes).value(TKG.x, TKG.note) == Literal("a" + chr(10) + "@prefix b")
+    True
+    """
+    ordered = bind_prefixes(SortedDataset())
+    for s, p, o, name in dataset.quads((None, None, None, None)):
+        default = name is None or name == DATASET_DEFAULT_GRAPH_ID
+        (ordered if default else ordered.graph(name)).add((s, p, o))
+    return ordered.serialize(format="trig", encoding="utf-8")
+
+
+class SortedDataset(Dataset):
+    """A Dataset that lists its graphs in IRI order, the default graph first, so the TriG
+    serializer that walks them writes the same bytes on every run."""
+
+    def graphs(self, triple: Any = None) -> Generator[Graph, None, None]:
+        def order(graph: Graph) -> tuple[bool, tuple[str, str]]:
+            return graph.identifier != DATASET_DEFAULT_GRAPH_ID, _order(graph.identifier)
+
+        yield from sorted(super().graphs(triple), key=order)
+
+    def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
+        yield from self.graphs(triple)  # what rdflib's TriG serializer asks for
 
 
 def _bound_dataset() -> Dataset:

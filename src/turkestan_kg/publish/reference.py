@@ -108,6 +108,7 @@ def queries_reference(queries: dict[str, StoredQuery]) -> str:
 FLOW = (
     "graph",
     "sparql",
+    "remote",
     "validation",
     "reconcile",
     "publish",
@@ -170,9 +171,7 @@ def reference_pages(
     }
 
 
-def write_reference(
-    out_dir: Path, group: click.Group, api: Mapping[str, object]
-) -> list[Path]:
+def write_reference(out_dir: Path, group: click.Group, api: Mapping[str, object]) -> list[Path]:
     """Write the generated pages to ``out_dir``, and the module map into the README between
     its markers (a README without them is left alone); the paths written."""
     written = []

@@ -2,8 +2,8 @@
 endpoint, with results that compare across engines) and the stored queries with typed
 parameters. Every later step queries through these engines, validation included.
 
-Modules: :mod:`.catalogue` (stored queries), :mod:`.engines` (Oxigraph and rdflib embedded),
-:mod:`.remote` (an endpoint), :mod:`.text` (query text, read by a parser),
+Modules: :mod:`.catalogue` (stored queries), :mod:`.engines` (Oxigraph and rdflib embedded;
+an endpoint is :mod:`turkestan_kg.remote.sparql`), :mod:`.text` (query text, read by a parser),
 :mod:`.results` (results and their writers). This package imports nothing until asked.
 """
 

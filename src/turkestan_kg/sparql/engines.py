@@ -1,5 +1,5 @@
 """Where SPARQL runs: Oxigraph in memory (default), rdflib, or a remote SPARQL 1.1 endpoint
-(:mod:`turkestan_kg.sparql.remote`).
+(:mod:`turkestan_kg.remote.sparql`).
 
 Every engine takes the query text and parameter bindings as RDF terms and returns a
 :class:`~turkestan_kg.sparql.results.QueryResult`, so results compare across engines.

@@ -1,7 +1,14 @@
 r"""Query results, engine-independent, and their serializations.
 
 SELECT and ASK results can be written as the W3C SPARQL 1.1 results formats (JSON, XML, CSV,
-TSV) or as a readable table or Markdown; CONSTRUCT and DESCRIBE results are RDF graphs.
+TSV) or as a readable table or Markdown; CONSTRUCT and DESCRIBE results are RDF graphs. Each
+format's writer is named by its entry in :data:`turkestan_kg.formats.RESULTS_FORMATS`.
+
+The W3C writers are this module's own, each on a standard library writer (json, csv, XML
+escaping). Measured against the alternatives: rdflib has no TSV writer, its CSV writer refuses
+ASK and its XML writer loses a carriage return; pyoxigraph writes all four, but has no way to
+build its results from ours and lower-cases language tags. A test reads every format back
+with pyoxigraph's parser, term for term.
 
 >>> from rdflib import Literal
 >>> r = QueryResult.select(("n",), [{"n": Literal(18945)}])
@@ -17,11 +24,11 @@ import csv
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -29,15 +36,23 @@ from rdflib.term import Identifier, Node
 
 from ..formats import RESULTS_FORMATS
 from ..namespaces import PREFIXES, XSD
+from ..registry import resolve
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+XML_SPACE = " \t\n\r"
+XML_CONTROLS = (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20))
+XML_REFERENCES = {"\r": "&#13;"} | {chr(c): f"&#{c};" for c in XML_CONTROLS}
 NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 Row = Mapping[str, Identifier]
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """A query's answer: ``kind`` is "select", "ask" or "graph"."""
+    """A query's answer: ``kind`` is "select", "ask" or "graph".
+
+    >>> QueryResult.ask(True)
+    QueryResult(kind='ask', variables=(), rows=(), boolean=True, graph=None)
+    """
 
     kind: str
     variables: tuple[str, ...] = ()
@@ -47,23 +62,46 @@ class QueryResult:
 
     @classmethod
     def select(cls, variables: Iterable[str], rows: Iterable[Row]) -> QueryResult:
+        """A SELECT answer: its variables, and rows binding some of them to RDF terms.
+
+        >>> QueryResult.select(["n", "x"], [{"n": Literal(1)}]).rows
+        ({'n': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))},)
+        """
         return cls("select", tuple(variables), tuple(dict(r) for r in rows))
 
     @classmethod
     def ask(cls, answer: bool) -> QueryResult:
+        """An ASK answer.
+
+        >>> QueryResult.ask(False).python()
+        False
+        """
         return cls("ask", boolean=answer)
 
     @classmethod
     def of_graph(cls, graph: Graph) -> QueryResult:
+        """A CONSTRUCT or DESCRIBE answer.
+
+        >>> QueryResult.of_graph(Graph()).kind
+        'graph'
+        """
         return cls("graph", graph=graph)
 
     def python_rows(self) -> list[dict[str, Any]]:
-        """Rows as dicts of Python values (int, Decimal, bool, date...; IRIs and others as str)."""
+        """Rows as dicts of Python values (int, Decimal, bool, date...; IRIs and others as str).
+
+        >>> QueryResult.select(["s", "n"], [{"s": URIRef("http://e/a"), "n": Literal(2)}]).python_rows()
+        [{'s': 'http://e/a', 'n': 2}]
+        """
         return [{k: to_python(v) for k, v in row.items()} for row in self.rows]
 
     def python(self) -> list[dict[str, Any]] | bool | Graph:
         """The answer in Python: rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and
-        DESCRIBE."""
+        DESCRIBE.
+
+        >>> QueryResult.ask(True).python(), QueryResult.select(["n"], [{}]).python()
+        (True, [{}])
+        """
         if self.kind == "ask":
             return bool(self.boolean)
         if self.kind == "graph":
@@ -71,7 +109,12 @@ class QueryResult:
         return self.python_rows()
 
     def multiset(self) -> Counter[frozenset[tuple[str, Identifier]]]:
-        """The rows as a multiset, for order-insensitive comparison (blank nodes kept as is)."""
+        """The rows as a multiset, for order-insensitive comparison (blank nodes kept as is).
+
+        >>> a, b = {"n": Literal(1)}, {"n": Literal(2)}
+        >>> QueryResult.select(["n"], [a, b]).multiset() == QueryResult.select(["n"], [b, a]).multiset()
+        True
+        """
         return Counter(frozenset(row.items()) for row in self.rows)
 
 
@@ -155,35 +198,54 @@ def _json_term(term: Identifier) -> dict[str, str]:
 
 
 def to_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML Format (Second Edition)."""
-    root = ET.Element("sparql", xmlns=SPARQL_RESULTS_NS)
-    head = ET.SubElement(root, "head")
+    """SPARQL Query Results XML Format (Second Edition), one result a line."""
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f"<sparql xmlns={quoteattr(SPARQL_RESULTS_NS)}>",
+    ]
     if result.kind == "ask":
-        ET.SubElement(root, "boolean").text = "true" if result.boolean else "false"
+        out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]
     else:
-        for var in result.variables:
-            ET.SubElement(head, "variable", name=var)
-        results = ET.SubElement(root, "results")
-        for row in result.rows:
-            element = ET.SubElement(results, "result")
-            for name, term in row.items():
-                _xml_term(ET.SubElement(element, "binding", name=name), term)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        out += ["<head>", *(f"<variable name={quoteattr(v)}/>" for v in result.variables)]
+        out += ["</head>", "<results>", *map(_xml_result, result.rows), "</results>"]
+    return "\n".join([*out, "</sparql>"]) + "\n"
 
 
-def _xml_term(parent: ET.Element, term: Identifier) -> None:
+def _xml_result(row: Row) -> str:
+    bindings = (f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items())
+    return f"<result>{''.join(bindings)}</result>"
+
+
+def _xml_term(term: Identifier) -> str:
     if isinstance(term, URIRef):
-        ET.SubElement(parent, "uri").text = str(term)
-    elif isinstance(term, BNode):
-        ET.SubElement(parent, "bnode").text = str(term)
-    else:
-        assert isinstance(term, Literal)
-        literal = ET.SubElement(parent, "literal")
-        literal.text = str(term)
-        if term.language:
-            literal.set("xml:lang", term.language)
-        elif term.datatype and term.datatype != XSD.string:
-            literal.set("datatype", str(term.datatype))
+        return f"<uri>{xml_text(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{xml_text(str(term))}</bnode>"
+    assert isinstance(term, Literal)
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{xml_text(str(term))}</literal>"
+    if term.datatype and term.datatype != XSD.string:
+        return f"<literal datatype={quoteattr(term.datatype)}>{xml_text(str(term))}</literal>"
+    return f"<literal>{xml_text(str(term))}</literal>"
+
+
+def xml_text(text: str) -> str:
+    """Character data an XML parser reads back as ``text``. A carriage return is written as a
+    reference (XML parsers turn a bare one into a line feed), and so is white space at either
+    end (Oxigraph's parser trims it, and its writer does the same); control characters XML 1.0
+    cannot hold are references too, as XML 1.1 and Oxigraph read them.
+
+    >>> xml_text(" a\\r<b\\t")
+    '&#32;a&#13;&lt;b&#9;'
+    """
+    lead = len(text) - len(text.lstrip(XML_SPACE))
+    trail = max(lead, len(text.rstrip(XML_SPACE)))
+    middle = escape(text[lead:trail], XML_REFERENCES)
+    return _references(text[:lead]) + middle + _references(text[trail:])
+
+
+def _references(text: str) -> str:
+    return "".join(f"&#{ord(c)};" for c in text)
 
 
 def to_csv(result: QueryResult) -> str:
@@ -255,8 +317,15 @@ def _cells(result: QueryResult, prefixes: Mapping[str, str]) -> tuple[list[str],
     if result.kind == "ask":
         return ["boolean"], [["true" if result.boolean else "false"]]
     manager = _manager(prefixes)
-    body = [[_short(row.get(v), manager) for v in result.variables] for row in result.rows]
+    body = [
+        [_one_line(_short(row.get(v), manager)) for v in result.variables] for row in result.rows
+    ]
     return list(result.variables), body
+
+
+def _one_line(text: str) -> str:
+    """A cell's text on one line (a row is a line), whichever line breaks it holds."""
+    return " ".join(text.splitlines())
 
 
 def _manager(prefixes: Mapping[str, str]) -> NamespaceManager:
@@ -282,23 +351,22 @@ def _pad(cells: list[str], widths: list[int]) -> str:
 
 
 def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
-SELECT_FORMATS = {  # one writer per entry of turkestan_kg.formats.RESULTS_FORMATS
-    "table": to_table,
-    "csv": to_csv,
-    "tsv": to_tsv,
-    "json": to_json,
-    "xml": to_xml,
-    "markdown": to_markdown,
-}
-MEDIA_TYPES = {name: fmt.media_type for name, fmt in RESULTS_FORMATS.items()}
-"""The media type of each results format (from :data:`turkestan_kg.formats.RESULTS_FORMATS`)."""
+Writer = Callable[[QueryResult], str]
+
+
+def writer(fmt: str) -> Writer:
+    """The function that writes results in ``fmt``, a name of
+    :data:`turkestan_kg.formats.RESULTS_FORMATS` (its entry names it; imported now)."""
+    found = resolve(RESULTS_FORMATS[fmt].writer)
+    assert callable(found)
+    return cast(Writer, found)
 
 
 def render(result: QueryResult, fmt: str) -> str:
-    """SELECT/ASK results in one of :data:`SELECT_FORMATS`."""
+    """SELECT/ASK results in one of :data:`turkestan_kg.formats.RESULTS_FORMATS`."""
     if result.kind == "graph":
         raise ValueError("graph results are RDF; serialize result.graph instead")
-    return SELECT_FORMATS[fmt](result)
+    return writer(fmt)(result)

@@ -9,26 +9,23 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from starlette.requests import Request as HttpRequest
 from starlette.responses import RedirectResponse, Response
 
-from ..formats import GRAPH_FORMATS, RESULTS_FORMATS, W3C_RESULTS_FORMATS, results_by_media_type
+from ..formats import FORMATS, graph_formats, results_by_media_type, w3c_results_formats
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
-from ..sparql.results import render
+from ..sparql.results import QueryResult, render
 from .conneg import choose
 from .http import HttpError, Rendered, computed, not_acceptable
 from .policy import Unchecked, federated
 from .sandbox import SandboxError
 from .site import Site
-from .views import VIEW_TYPES, serialize_graph
+from .views import HTML, serialize_graph, view_types
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-RESULTS_ORDER = ("json", "xml", "csv", "tsv")  # the first is what */* gets
-RESULT_TYPES = [RESULTS_FORMATS[n].media_type for n in RESULTS_ORDER] + [
-    alias for f in W3C_RESULTS_FORMATS for alias in f.aliases
-]
 Endpoint = Callable[[HttpRequest], Awaitable[Response]]
 READ_ONLY = "this endpoint is read-only: updates are refused"
 
@@ -64,20 +61,31 @@ def run(site: Site, request: Request, base: str | None, accept: str | None) -> R
         )
     except SandboxError as err:
         raise HttpError(err.status, err.message) from None
+    return negotiated(result, accept, site.context)
+
+
+def negotiated(result: QueryResult, accept: str | None, context: dict[str, Any]) -> Rendered:
+    """An answer in the registry's format ``accept`` prefers: a graph in one of the view
+    formats, results in one of the W3C results formats (406 if none fits)."""
     vary = (("Vary", "Accept"),)
     if result.kind == "graph":
         assert result.graph is not None
-        media = choose(accept, VIEW_TYPES)
-        if media is None:
-            raise not_acceptable("graph results are", VIEW_TYPES)
-        return Rendered(
-            serialize_graph(bind_prefixes(result.graph), media, site.context), media, vary
-        )
-    media = choose(accept, RESULT_TYPES)
-    if media is None:
-        raise not_acceptable("results are", RESULT_TYPES)
+        offers = view_types()
+        if (media := choose(accept, offers)) is None:
+            raise not_acceptable("graph results are", offers)
+        return Rendered(serialize_graph(bind_prefixes(result.graph), media, context), media, vary)
+    offers = result_types()
+    if (media := choose(accept, offers)) is None:
+        raise not_acceptable("results are", offers)
     fmt = results_by_media_type(media)
     return Rendered(render(result, fmt.name).encode(), fmt.media_type, vary)
+
+
+def result_types() -> list[str]:
+    """The media types SELECT and ASK answers are offered in, best first (the first is what
+    ``*/*`` gets), then the formats' aliases."""
+    formats = w3c_results_formats()
+    return [f.media_type for f in formats] + [alias for f in formats for alias in f.aliases]
 
 
 @dataclass(frozen=True)
@@ -170,8 +178,8 @@ def content_type(request: HttpRequest) -> tuple[str, str]:
 
 def service_description(site: Site, accept: str | None, origin_url: str) -> Response:
     """The SPARQL 1.1 Service Description, in RDF; browsers are sent to the editor."""
-    media = choose(accept, ["text/turtle", "text/html", *VIEW_TYPES])
-    if media == "text/html":
+    media = choose(accept, [FORMATS["turtle"].media_type, HTML, *view_types()])
+    if media == HTML:
         return RedirectResponse("/editor", 303)
     if media is None:
         raise HttpError(406, "the service description is RDF")
@@ -201,14 +209,14 @@ def _description(site: Site, origin_url: str) -> Graph:
 
 
 def _result_format_iris() -> list[str]:
-    results = [RESULTS_FORMATS[n].w3c_iri for n in RESULTS_ORDER]
-    return [iri for iri in results if iri] + [f.w3c_iri for f in GRAPH_FORMATS]
+    results = [f.w3c_iri for f in w3c_results_formats()]
+    return [iri for iri in results if iri] + [f.w3c_iri for f in graph_formats()]
 
 
 def _base(request: HttpRequest) -> str | None:
     """The endpoint's own URL, the base IRI of relative IRIs in a query (None if the request
     does not say which host it was sent to)."""
-    from ..urls import http_url
+    from ..remote.urls import http_url
 
     try:
         return http_url(origin(request) + "/sparql")

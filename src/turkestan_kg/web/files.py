@@ -11,7 +11,7 @@ import mimetypes
 import re
 from collections.abc import Awaitable, Callable, Collection
 from importlib.resources import files as package_files
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rdflib import Graph
 from starlette.exceptions import HTTPException
@@ -25,15 +25,20 @@ from ..graph.files import parse_file
 from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root
 from ..publish.htmldoc import ontology_page, shapes_page
 from .conneg import choose
-from .http import HttpError, Rendered, computed
+from .http import HttpError, Rendered, computed, not_acceptable
 from .pages import render
 from .site import Site
+from .views import HTML, HTML_SUFFIX
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 STATIC_SUFFIXES = (".js", ".css", ".map")
 DIST_SUFFIXES = {f.file_extension for f in FORMATS.values()} | {".html", ".cff", ".svg", ""}
-ONTOLOGY_PATHS = ("/ontology", "/ontology.ttl", "/ontology.html")
-SHAPES_PATHS = ("/shapes", "/shapes.ttl", "/shapes.html")
+TURTLE = FORMATS["turtle"]
+VOCABULARY_VIEWS = {HTML_SUFFIX: HTML, TURTLE.file_extension: TURTLE.media_type}
+"""The ontology's and the shapes' views by URL suffix, HTML first (for browsers): their
+documentation, or the Turtle file as written."""
+ONTOLOGY_PATHS = ("/ontology", *(f"/ontology{suffix}" for suffix in VOCABULARY_VIEWS))
+SHAPES_PATHS = ("/shapes", *(f"/shapes{suffix}" for suffix in VOCABULARY_VIEWS))
 VERSIONED_ONTOLOGY = re.compile(r"[0-9.]+")
 
 
@@ -92,9 +97,9 @@ def vocabulary(site: Site, filename: str, render_html: Callable[[Graph], str]) -
 
     def make(wants: str) -> Rendered:
         headers = (("Vary", "Accept"),)
-        if wants == "text/turtle":
-            return Rendered(source.read_bytes(), "text/turtle", headers)
-        return Rendered(render_html(parse_file(source)).encode(), "text/html", headers)
+        if wants == TURTLE.media_type:
+            return Rendered(source.read_bytes(), wants, headers)
+        return Rendered(render_html(parse_file(source)).encode(), HTML, headers)
 
     async def answer(request: Request) -> Response:
         wants = _vocabulary_type(request.url.path, request.headers.get("accept"))
@@ -104,13 +109,12 @@ def vocabulary(site: Site, filename: str, render_html: Callable[[Graph], str]) -
 
 
 def _vocabulary_type(path: str, accept: str | None) -> str:
-    if path.endswith(".ttl"):
-        return "text/turtle"
-    if path.endswith(".html"):
-        return "text/html"
-    wants = choose(accept, ["text/html", "text/turtle"])
-    if wants is None:
-        raise HttpError(406, f"{path} is available as text/html and text/turtle")
+    """The media type a URL suffix names (``/ontology.ttl``), or the one ``accept`` prefers."""
+    if (named := VOCABULARY_VIEWS.get(PurePosixPath(path).suffix)) is not None:
+        return named
+    offers = list(VOCABULARY_VIEWS.values())
+    if (wants := choose(accept, offers)) is None:
+        raise not_acceptable(f"{path} is", offers)
     return wants
 
 

@@ -5,7 +5,7 @@ and the stored queries run from those forms.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from rdflib import URIRef
@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import QueryError
-from ..formats import FORMATS
+from ..formats import RESULTS_FORMATS, RdfFormat, ResultsFormat, graph_formats, w3c_results_formats
 from ..namespaces import BASE, DCTERMS, FOAF, QB, RDF, RDFS, TKG, bind_prefixes
 from ..sparql.catalogue import PAGE_SIZE, get_query, stored_queries
-from ..sparql.results import MEDIA_TYPES, SELECT_FORMATS, QueryResult
+from ..sparql.results import QueryResult
 from ..sparql.results import render as render_result
 from . import charts
 from .http import HttpError, Rendered, computed
@@ -163,19 +163,13 @@ def _stored(
     if fmt:
         return format_result(result, fmt, site.context)
     labeller = site.labeller(languages)
-    qs = urllib.parse.urlencode(params)
-    downloads = [
-        (f, f"/queries/{name}?{qs}&format={f}")
-        for f in ("csv", "tsv", "json", "xml", "turtle")
-        if (f == "turtle") == (result.kind == "graph")
-    ]
     html = render(
         "query.html",
         title=query.summary,
         lang=languages[0],
         description=query.description,
         asked=sorted(params.items()),
-        downloads=downloads,
+        downloads=download_links(name, params, result.kind),
         result=result,
         turtle=result.graph.serialize(format="turtle") if result.graph is not None else "",
         headers=[heading(v) for v in result.variables],
@@ -211,12 +205,34 @@ def _pages(
     return links
 
 
+def download_formats(kind: str) -> Sequence[RdfFormat | ResultsFormat]:
+    """The formats a stored query's answer can be downloaded in: the registry's one-graph
+    formats for a graph, its W3C results formats for SELECT and ASK."""
+    return graph_formats() if kind == "graph" else w3c_results_formats()
+
+
+def download_links(name: str, params: dict[str, str], kind: str) -> list[tuple[str, str]]:
+    """(format name, URL) of each download of a stored query's answer."""
+    return [
+        (f.name, f"/queries/{name}?{urllib.parse.urlencode({**params, 'format': f.name})}")
+        for f in download_formats(kind)
+    ]
+
+
 def format_result(result: QueryResult, fmt: str, context: dict[str, Any]) -> Rendered:
-    """A download of a stored query's answer (graph answers are always Turtle)."""
+    """A download of a stored query's answer in the format named ``fmt``: any of the
+    registry's results formats for SELECT and ASK, a one-graph RDF format for a graph."""
     if result.kind == "graph":
         assert result.graph is not None
-        turtle = FORMATS["turtle"].media_type
-        return Rendered(serialize_graph(bind_prefixes(result.graph), turtle, context), turtle)
-    if fmt not in SELECT_FORMATS:
-        raise HttpError(400, f"unknown format {fmt}; use one of {', '.join(SELECT_FORMATS)}")
-    return Rendered(render_result(result, fmt).encode(), MEDIA_TYPES[fmt])
+        graph_format = {f.name: f for f in graph_formats()}.get(fmt)
+        if graph_format is None:
+            raise HttpError(400, f"unknown format {fmt}; use one of {_names(graph_formats())}")
+        media = graph_format.media_type
+        return Rendered(serialize_graph(bind_prefixes(result.graph), media, context), media)
+    if fmt not in RESULTS_FORMATS:
+        raise HttpError(400, f"unknown format {fmt}; use one of {_names(RESULTS_FORMATS.values())}")
+    return Rendered(render_result(result, fmt).encode(), RESULTS_FORMATS[fmt].media_type)
+
+
+def _names(formats: Iterable[RdfFormat | ResultsFormat]) -> str:
+    return ", ".join(f.name for f in formats)

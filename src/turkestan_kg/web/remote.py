@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 
 from ..errors import TkgError
 from ..namespaces import RDFS, SKOS, bind_prefixes
-from ..sparql.remote import RemoteEngine
+from ..remote.sparql import RemoteEngine
 from ..sparql.results import QueryResult
 from .neighbourhood import MAX_INCOMING, MAX_OUTGOING, View
 from .sandbox import Limits, SandboxError

@@ -168,7 +168,7 @@ class Readers:
 
     def endpoint(self, url: str, engine: Engine) -> tuple[StoreLookup | RemoteLookup, Pool]:
         """A remote SPARQL store: pages ask it, client queries are checked and sent on."""
-        from ..sparql.remote import RemoteEngine
+        from ..remote.sparql import RemoteEngine
         from .remote import RemoteLookup, RemotePool
 
         assert isinstance(engine, RemoteEngine)

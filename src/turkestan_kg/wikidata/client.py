@@ -2,7 +2,7 @@
 
 It follows Wikimedia's User-Agent policy (tool name and version, a contact, the library),
 sends one request at a time, and asks through the project's one HTTP client
-(:mod:`turkestan_kg.net`): a deadline for each whole request, a size cap, retries of 429 and
+(:mod:`turkestan_kg.remote.http`): a deadline for each whole request, a size cap, retries of 429 and
 5xx answers with jittered back-off that honours ``Retry-After`` (up to ``max_wait``), every
 answer checked as SPARQL JSON with the variables the caller needs (WDQS reports late errors
 inside a 200 body), and good answers cached on disk, with expiry, so a re-run asks the
@@ -23,21 +23,21 @@ import time
 import urllib.parse
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
 
 import httpx
+from rdflib.term import Identifier
 
 from ..about import version
 from ..errors import RemoteError
-from ..net import Client, Policy
-from ..sparql.remote import FORM, RESULTS_JSON, select_results
-from ..urls import http_url
+from ..remote.http import Client, Policy
+from ..remote.sparql import FORM, RESULTS_JSON, select_results
+from ..remote.urls import http_url
 from . import WDQS
 
 _ONE_AT_A_TIME = threading.Lock()
 LOG = logging.getLogger("turkestan_kg")
 
-Row = dict[str, Any]
+Row = dict[str, Identifier]
 
 
 class WikidataError(RemoteError):

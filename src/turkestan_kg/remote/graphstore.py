@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..about import user_agent
 from ..errors import RemoteError
 from ..graph.dataset import KnowledgeGraph, store_payload
-from ..net import Client, Policy
+from .http import Client, Policy
 
 
 class PublishError(RemoteError):

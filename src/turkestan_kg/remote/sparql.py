@@ -1,5 +1,6 @@
 """A remote SPARQL 1.1 Protocol endpoint as an engine, through the project's one HTTP client
-(:mod:`turkestan_kg.net`): a deadline, a size cap, retries, and every answer checked.
+(:mod:`turkestan_kg.remote.http`): a deadline, a size cap, retries, and every answer checked (SPARQL
+JSON results are read by pyoxigraph's parser, which checks their shape and every term).
 
 >>> from_json_term({"type": "literal", "value": "1921", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"})
 rdflib.term.Literal('1921', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
@@ -12,23 +13,27 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Collection, Mapping
-from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.term import Identifier
 
 from ..about import user_agent
-from ..errors import EndpointError
-from ..graph.terms import canonical_language
-from ..namespaces import PREFIXES, XSD
-from ..net import Client, Policy, Untrusted
-from ..urls import http_url
-from .results import QueryResult
-from .text import Bindings, query_form, with_values
+from ..errors import EndpointError, QueryError
+from ..formats import FORMATS, RESULTS_FORMATS, accept_header
+from ..namespaces import PREFIXES
+from ..sparql.engines import from_oxigraph
+from ..sparql.results import QueryResult
+from ..sparql.text import Bindings, query_form, with_values
+from .http import Client, Policy, Untrusted
+from .urls import http_url
 
 FORM = "application/x-www-form-urlencoded"
-RESULTS_JSON = "application/sparql-results+json"
-GRAPH_TYPES = "text/turtle, application/n-triples;q=0.9"
+JSON_RESULTS = RESULTS_FORMATS["json"]
+RESULTS_JSON = JSON_RESULTS.media_type
+GRAPH_READS = (FORMATS["turtle"], FORMATS["ntriples"])
+"""What a CONSTRUCT answer may come in: Turtle, or N-Triples (which is Turtle too)."""
+GRAPH_TYPES = accept_header(*(f.media_type for f in GRAPH_READS))
 NOT_JSON = "did not answer with SPARQL JSON results"
 
 
@@ -105,27 +110,37 @@ def prologue() -> str:
 
 
 def select_results(body: bytes, required: Collection[str] = ()) -> QueryResult:
-    """SPARQL 1.1 JSON results (SELECT or ASK), checked for shape; Untrusted if not.
-    ``required``: variables every row must bind."""
-    data = _json(body)
-    if isinstance(data.get("boolean"), bool) and "results" not in data:
-        return QueryResult.ask(data["boolean"])
-    head, results = data.get("head"), data.get("results")
-    variables = head.get("vars") if isinstance(head, dict) else None
-    bindings = results.get("bindings") if isinstance(results, dict) else None
-    if not isinstance(variables, list) or not _strings(variables) or not isinstance(bindings, list):
-        raise Untrusted(f"{NOT_JSON}: no head.vars or results.bindings")
-    rows = [_row(b) for b in bindings]
-    for row in rows:
+    """SPARQL 1.1 JSON results (SELECT or ASK) read by pyoxigraph, which checks their shape
+    and every term; Untrusted if they are not that. ``required``: variables every row must
+    bind."""
+    read = _read(body)
+    if isinstance(read, str):  # refused: read again as endpoints write it, or say why not
+        read = _read(json.dumps(_as_pyoxigraph_reads(_json_object(body))).encode("utf-8"))
+        if isinstance(read, str):
+            raise Untrusted(f"{NOT_JSON}: {read}")
+    for row in read.rows:
         if missing := [v for v in required if v not in row]:
             raise Untrusted(f"{NOT_JSON}: a row lacks {', '.join('?' + v for v in missing)}")
-    return QueryResult.select(variables, rows)
+    return read
 
 
-def _json(body: bytes) -> dict[str, Any]:
+def _read(body: bytes) -> QueryResult | str:
+    """The results pyoxigraph reads, or why it refuses them. Its objects are dropped here,
+    in the thread that made them (they may not be dropped in another)."""
+    try:
+        return from_oxigraph(ox.parse_query_results(body, format=JSON_RESULTS.oxigraph()))
+    except SyntaxError as err:
+        return err.msg or str(err)
+    except QueryError as err:  # a term rdflib cannot hold (a triple term)
+        return err.message
+
+
+def _json_object(body: bytes) -> dict[str, object]:
+    """The answer as a JSON object; if it is not JSON at all, its end is shown (a cut-off
+    answer is the usual cause)."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:  # not JSON, or not UTF-8
         tail = body[-80:].decode("utf-8", "replace").strip().replace("\n", " ")
         raise Untrusted(
             f"{NOT_JSON}: the answer was not complete SPARQL JSON (ends with {tail!r})"
@@ -135,43 +150,42 @@ def _json(body: bytes) -> dict[str, Any]:
     return data
 
 
-def _strings(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+def _as_pyoxigraph_reads(data: dict[str, object]) -> dict[str, object]:
+    """An answer as endpoints write it, made what pyoxigraph's reader takes: only the members
+    SPARQL JSON defines, the bindings last (it refuses any member after them, and QLever
+    writes ``meta`` there), and blank node labels Turtle allows (Virtuoso writes
+    ``nodeID://b1``; a label only names a node within one answer)."""
+    kept: dict[str, object] = {k: data[k] for k in ("head", "boolean", "results") if k in data}
+    results = kept.get("results")
+    if isinstance(results, dict) and isinstance(bindings := results.get("bindings"), list):
+        kept["results"] = {"bindings": [_relabelled(binding) for binding in bindings]}
+    return kept
 
 
-def _row(binding: object) -> dict[str, Identifier]:
+def _relabelled(binding: object) -> object:
+    """A binding whose blank nodes are labelled by the hex digits of their labels."""
     if not isinstance(binding, dict):
-        raise Untrusted(f"{NOT_JSON}: a binding that is not an object")
-    try:
-        return {str(k): from_json_term(v) for k, v in binding.items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise Untrusted(f"{NOT_JSON}: {err}") from None
+        return binding
+    return {name: _blank_label(term) for name, term in binding.items()}
+
+
+def _blank_label(term: object) -> object:
+    if not (isinstance(term, dict) and term.get("type") == "bnode"):
+        return term
+    label = term.get("value")
+    return {**term, "value": "b" + label.encode().hex()} if isinstance(label, str) else term
 
 
 def turtle_graph(body: bytes) -> QueryResult:
     """A CONSTRUCT or DESCRIBE answer in Turtle (or N-Triples); Untrusted if it is not."""
     try:
-        return QueryResult.of_graph(Graph().parse(data=body, format="turtle"))
+        return QueryResult.of_graph(Graph().parse(data=body, format=GRAPH_READS[0].rdflib_name))
     except Exception:  # rdflib's parsers raise many kinds; all mean "not Turtle"
         raise Untrusted("did not answer with RDF (Turtle)") from None
 
 
 def from_json_term(term: Mapping[str, str]) -> Identifier:
-    """The rdflib term for a term of the SPARQL JSON results format."""
-    kind, value = term["type"], term["value"]
-    if not isinstance(value, str):
-        raise TypeError(f"a {kind} whose value is not a string")
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in term:
-            return Literal(value, lang=canonical_language(term["xml:lang"]))
-        datatype = term.get("datatype")
-        return Literal(
-            value, datatype=None if datatype in (None, str(XSD.string)) else URIRef(datatype)
-        )
-    if kind == "triple":
-        raise ValueError("quoted triples are not supported")
-    raise ValueError(f"unknown term type {kind!r}")
+    """The rdflib term for a term of the SPARQL JSON results format, read as the one binding
+    of a one-row answer by :func:`select_results`."""
+    body = {"head": {"vars": ["t"]}, "results": {"bindings": [{"t": term}]}}
+    return select_results(json.dumps(body).encode("utf-8"), ("t",)).rows[0]["t"]

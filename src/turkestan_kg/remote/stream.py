@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import TkgError
 from ..namespaces import BASE
-from .upload import PublishError, post, target_url, update
+from .graphstore import PublishError, post, target_url, update
 
 CHUNK = 50_000  # triples per POST
 LOG = logging.getLogger("turkestan_kg")
