@@ -225,7 +225,7 @@ def test_an_added_format_is_a_choice_and_an_output_of_tkg_query() -> None:
         cwd=Path(__file__).parents[1],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
     )
-    assert "|toy-results|" in run.stdout and "|toy-graph|" in run.stdout
+    assert "|toy-results|" in run.stdout and "|toy-graph]" in run.stdout
     assert "6 toy rows" in run.stdout  # composition-1922 has six rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -82,8 +83,9 @@ def load_command(
     dataset = open_dataset(data_dir, ontology=ontology_dir)
     label = "loading" if store_dir is not None else "streaming"
     size = size_of(lambda: dataset.graph, into, list(files))
+    bar = click.progressbar(length=size, label=label, file=sys.stderr)
     try:
-        with click.progressbar(length=size, label=label, file=sys.stderr) as bar:
+        with bar if size else contextlib.nullcontext(bar):
             result = dataset.load(
                 into,
                 files=files,

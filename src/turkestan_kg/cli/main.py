@@ -130,16 +130,16 @@ URL = HttpUrl()
 
 
 class RegistryChoice(click.Choice[str]):
-    """A choice among the names of a registry, read when asked (so an entry added to the
-    registry is a choice too)."""
+    """A choice among the names of one or more registries, read when asked (so an entry
+    added to a registry is a choice too)."""
 
-    def __init__(self, registry: Mapping[str, str]) -> None:
-        self.registry = registry
-        super().__init__(list(registry))
+    def __init__(self, *registries: Mapping[str, object]) -> None:
+        self.registries = registries
+        super().__init__([])
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return tuple(self.registry)
+        return tuple(name for registry in self.registries for name in registry)
 
     @choices.setter
     def choices(self, value: object) -> None:

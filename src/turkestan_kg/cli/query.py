@@ -66,9 +66,6 @@ def _catalogue_json(catalogue: dict[str, StoredQuery]) -> str:
     )
 
 
-QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
-
-
 @main.command()
 @click.argument("name", required=False)
 @click.option(
@@ -89,8 +86,9 @@ QUERY_FORMATS = sorted(RESULTS_FORMATS) + sorted(FORMATS)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(QUERY_FORMATS),
-    help="table|csv|tsv|json|xml|markdown for SELECT/ASK; an RDF format for CONSTRUCT/DESCRIBE. [default: table, or turtle]",
+    type=RegistryChoice(RESULTS_FORMATS, FORMATS),
+    help=f"For SELECT and ASK: {', '.join(RESULTS_FORMATS)}; for CONSTRUCT and DESCRIBE: "
+    f"{', '.join(FORMATS)}. [default: table, or turtle]",
 )
 @click.option(
     "--engine",
@@ -172,7 +170,8 @@ def _check_format(fmt: str | None, form: str) -> str:
     if fmt is None:
         return "turtle" if graph_form else "table"
     if graph_form != (fmt in FORMATS):
-        kind = "an RDF format" if graph_form else "table, csv, tsv, json, xml or markdown"
+        kind = ", ".join(FORMATS if graph_form else RESULTS_FORMATS)
+        kind = f"one of {kind}"
         raise click.UsageError(f"--format {fmt} does not fit a {form} query; use {kind}")
     return fmt
 
@@ -187,13 +186,16 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return parsed
 
 
-def _render(result: QueryResult, fmt: str) -> str:
-    from ..namespaces import PREFIXES
+def _render(result: QueryResult, fmt: str) -> str | bytes:
+    """Rows by the results format's writer, a graph by the RDF format's (as the server's)."""
     from ..sparql.results import render
 
-    if result.kind == "graph":
-        assert result.graph is not None
-        for prefix, namespace in PREFIXES.items():
-            result.graph.bind(prefix, namespace, override=True)
-        return result.graph.serialize(format=FORMATS[fmt].rdflib_name)
-    return render(result, fmt)
+    if result.kind != "graph":
+        return render(result, fmt)
+    from ..namespaces import bind_prefixes
+    from ..publish.jsonld import build_context
+    from ..web.views import serialize_graph
+
+    assert result.graph is not None
+    graph = bind_prefixes(result.graph)
+    return serialize_graph(graph, FORMATS[fmt].media_type, build_context(graph))

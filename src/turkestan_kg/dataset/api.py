@@ -201,8 +201,9 @@ class Dataset:
                 )
             assert isinstance(query, str)
             return self.engine.run(query, {})
+        bindings = stored.bindings(params)
         try:
-            return self.engine.run(stored.text, stored.bindings(params))
+            return self.engine.run(stored.text, bindings)
         except QueryError as err:
             if err.file is None:
                 err.file = display_path(stored.path)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..about import user_agent
 from ..errors import RemoteError
+from ..formats import FORMATS
 from ..graph.dataset import KnowledgeGraph, store_payload
 from .http import Client, Policy
 
@@ -52,11 +53,11 @@ def publish(
 ) -> PublishResult:
     """Replace the store's dataset (or one graph) with ``kg``."""
     if graph is None:
-        body, media_type = store_payload(kg), "application/n-quads"
+        body, media_type = store_payload(kg), FORMATS["nquads"].media_type
     else:
         body, media_type = (
             kg.merged().serialize(format="nt", encoding="utf-8"),
-            "application/n-triples",
+            FORMATS["ntriples"].media_type,
         )
     url = target_url(store, graph)
     status = put(url, body, media_type, timeout=timeout)

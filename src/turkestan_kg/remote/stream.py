@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TkgError
+from ..formats import FORMATS
 from ..namespaces import BASE
 from .graphstore import PublishError, post, target_url, update
 
 CHUNK = 50_000  # triples per POST
+NTRIPLES = FORMATS["ntriples"].media_type
 LOG = logging.getLogger("turkestan_kg")
 
 
@@ -66,7 +68,7 @@ def stream_file(
     try:
         for body, count, position in _chunks(path, graph, chunk):
             posted = True
-            post(target_url(store, staging), body, "application/n-triples", timeout=timeout)
+            post(target_url(store, staging), body, NTRIPLES, timeout=timeout)
             sent, chunks = sent + count, chunks + 1
             progress(position - read)
             read = position
