@@ -38,8 +38,26 @@ def api_reference(names: Mapping[str, object]) -> str:
 
 
 def _entry(title: str, obj: Callable[..., object]) -> str:
-    signature = str(inspect.signature(obj)).replace("'", "")
-    return f"## `{title}{signature}`\n\n{_doc(obj)}\n\n"
+    return f"## `{title}{_signature(obj)}`\n\n{_doc(obj)}\n\n"
+
+
+class _Written(str):
+    """An annotation as written in the source, shown without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _signature(obj: Callable[..., object]) -> str:
+    """The signature with its annotations as written (they are strings in this package)."""
+    signature = inspect.signature(obj)
+    params = [p.replace(annotation=_shown(p.annotation)) for p in signature.parameters.values()]
+    returned = _shown(signature.return_annotation)
+    return str(signature.replace(parameters=params, return_annotation=returned))
+
+
+def _shown(annotation: object) -> object:
+    return _Written(annotation) if isinstance(annotation, str) else annotation
 
 
 def _class(name: str, cls: type) -> str:
