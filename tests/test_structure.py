@@ -16,22 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from turkestan_kg.publish.reference import FLOW as MAP_ORDER
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "turkestan_kg"
 SHARED = {"about", "errors", "formats", "namespaces", "paths", "registry"}
-FLOW = (
-    "graph",
-    "sparql",
-    "remote",
-    "validation",
-    "reconcile",
-    "publish",
-    "dataset",
-    "wikidata",
-    "web",
-)
-"""The steps in the order data flows through them; ``synth`` and ``cli`` stand aside."""
-STEPS = (*FLOW, "synth", "cli")
+# The steps in the order data flows through them, as the module map lists them; ``synth``
+# and ``cli`` stand aside.
+STEPS = MAP_ORDER
+FLOW = tuple(s for s in MAP_ORDER if s not in ("synth", "cli"))
 RANK = {"graph": 1, "synth": 1, "sparql": 2, "remote": 3, "validation": 3}
 RANK |= {"reconcile": 4, "publish": 4}
 RANK |= {"dataset": 5, "wikidata": 5, "web": 6, "cli": 7}

@@ -6,27 +6,31 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..formats import FORMATS, REPORT_FORMATS
 from ..validation import ENGINES as VALIDATION_ENGINES
+
+if TYPE_CHECKING:
+    from ..dataset.api import Dataset
+
 from .main import (
-    URL,
     RegistryChoice,
-    dataset_of,
     emit,
     endpoint_options,
+    engine_option,
     folder_option,
     main,
     out_option,
+    pass_dataset,
     source_options,
-    store_option,
+    url_option,
 )
 
 
 @main.command()
-@source_options
 @click.option(
     "--shapes",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -40,30 +44,20 @@ from .main import (
     show_default=True,
     help="text: one line per problem; turtle: the SHACL report; json: for scripts.",
 )
-@click.option(
-    "--engine",
-    type=RegistryChoice(VALIDATION_ENGINES),
-    default="fast",
-    show_default=True,
-    help="fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
+@engine_option(
+    VALIDATION_ENGINES,
+    "fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
 )
-@store_option("Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).")
-@endpoint_options(
-    "Validate what this SPARQL 1.1 endpoint (its query URL) holds in its default graph: "
-    "the checks run there, only their results come back.",
-    timeout=300.0,
-    timeout_help="Seconds per check on --endpoint.",
+@pass_dataset(
+    "Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).",
+    endpoint_options(
+        "Validate what this SPARQL 1.1 endpoint (its query URL) holds in its default graph: "
+        "the checks run there, only their results come back.",
+        timeout=300.0,
+        timeout_help="Seconds per check on --endpoint.",
+    ),
 )
-def validate(
-    data_dir: Path | None,
-    ontology_dir: Path | None,
-    shapes: Path | None,
-    fmt: str,
-    engine: str,
-    store_dir: Path | None,
-    endpoint: str | None,
-    timeout: float,
-) -> None:
+def validate(dataset: Dataset, shapes: Path | None, fmt: str, engine: str) -> None:
     """Check the graph against the SHACL shapes.
 
     Exits 0 when the graph conforms, 1 when it does not. Each problem names the data file,
@@ -71,7 +65,6 @@ def validate(
 
     Example: tkg validate --format json
     """
-    dataset = dataset_of(data_dir, ontology_dir, store_dir, endpoint, timeout)
     with ExitStack() as bars:
 
         def progress(total: int) -> Callable[[int], None]:
@@ -93,11 +86,9 @@ def validate(
     is_flag=True,
     help="Write the output even if validation fails; the dataset description records it.",
 )
-@click.option(
+@url_option(
     "--sparql-endpoint",
-    type=URL,
-    metavar="URL",
-    help="The public SPARQL endpoint serving this data, for the dataset description.",
+    help_text="The public SPARQL endpoint serving this data, for the dataset description.",
 )
 def build(
     data_dir: Path | None,
@@ -132,36 +123,29 @@ def build(
 
 
 @main.command()
-@source_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(FORMATS)),
+    type=RegistryChoice(FORMATS),
     default="turtle",
     show_default=True,
     help="RDF format; nquads and trig keep the named graphs.",
 )
 @out_option()
-@store_option(
-    "Export an on-disk store made by `tkg load --store` (ntriples: its default graph; nquads: every graph)."
+@pass_dataset(
+    "Export an on-disk store made by `tkg load --store` (ntriples: its default graph; "
+    "nquads: every graph).",
+    endpoint_options("Export the default graph of this SPARQL 1.1 endpoint (its query URL)."),
 )
-def export(
-    data_dir: Path | None,
-    ontology_dir: Path | None,
-    fmt: str,
-    out: Path | None,
-    store_dir: Path | None,
-) -> None:
+def export(dataset: Dataset, fmt: str, out: Path | None) -> None:
     """Write the graph in one RDF format.
 
     From the project's files the output is canonical and byte-stable; from a --store it is
-    streamed as the store holds it (for graphs too big to canonicalize in memory).
+    streamed as the store holds it (for graphs too big to canonicalize in memory); from an
+    --endpoint it is its default graph, in a one-graph format.
 
     Example: tkg export --format jsonld --out party.jsonld
     """
-    if store_dir is not None and out is None:
-        raise click.UsageError("--store needs --out (the export can be large)")
-    dataset = dataset_of(data_dir, ontology_dir, store_dir)
     if out is None:
         emit(dataset.export(fmt), None)
         return

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, URL, main, source_options, store_option
+from .main import SECONDS, main, source_options, store_option, url_option
 
 
 @main.command(name="load")
-@click.option(
+@url_option(
     "--graph-store",
     "graph_store",
-    type=URL,
-    metavar="URL",
-    help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
+    help_text="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store.",
 )
 @store_option("Or an on-disk Oxigraph store (created if missing), for graphs too big for memory.")
 @click.option(
@@ -28,12 +26,10 @@ from .main import SECONDS, URL, main, source_options, store_option
     help="With --store: also load this N-Triples/N-Quads file (e.g. a synthetic roll). "
     "With --graph-store: stream this N-Triples file into --graph instead of the project's graph.",
 )
-@click.option(
+@url_option(
     "--update",
     "update_url",
-    type=URL,
-    metavar="URL",
-    help="With --graph-store and --file: the store's SPARQL Update URL (Oxigraph: /update, "
+    help_text="With --graph-store and --file: the store's SPARQL Update URL (Oxigraph: /update, "
     "Virtuoso: /sparql), which swaps the streamed file in at the end.",
 )
 @click.option(

@@ -6,6 +6,7 @@ heavy.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -64,11 +65,60 @@ def endpoint_options(
     return decorate
 
 
+def engine_option(registry: Mapping[str, str], help_text: str) -> Callable[[F], F]:
+    """--engine NAME, one of a registry's entries (its first is the default)."""
+    return click.option(
+        "--engine",
+        type=RegistryChoice(registry),
+        default=next(iter(registry)),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def url_option(*names: str, help_text: str) -> Callable[[F], F]:
+    """An http(s) URL option (its flag, and the parameter's name if not the flag's),
+    checked on its parsed parts."""
+    return click.option(*names, type=URL, metavar="URL", help=help_text)
+
+
 def out_option(
     help_text: str = "Write to this file (atomically) instead of standard output.",
 ) -> Callable[[F], F]:
     """--out FILE, for commands whose output goes to standard output by default."""
     return click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+
+
+Command = Callable[..., None]
+
+
+def pass_dataset(
+    store_help: str,
+    endpoint: Callable[[Command], Command] | None = None,
+    *,
+    query_engine: bool = False,
+) -> Callable[[Command], Command]:
+    """The options that say where the graph is (--data and --ontology, --store, and
+    ``endpoint``'s --endpoint and --timeout when given), handed to the command as one
+    ``dataset`` (a :class:`~turkestan_kg.dataset.api.Dataset`) instead. With
+    ``query_engine`` the command's --engine names the embedded query engine too."""
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def with_dataset(**options: Any) -> None:
+            where = {k: options.pop(k, None) for k in WHERE}
+            engine = options["engine"] if query_engine else "oxigraph"
+            timeout = where.pop("timeout") or 30.0
+            command(dataset=dataset_of(**where, timeout=timeout, engine=engine), **options)
+
+        wrapped = store_option(store_help)(source_options(with_dataset))
+        return endpoint(wrapped) if endpoint is not None else wrapped
+
+    return decorate
+
+
+WHERE = ("data_dir", "ontology_dir", "store_dir", "endpoint", "timeout")
+"""The options :func:`pass_dataset` turns into a Dataset."""
 
 
 def dataset_of(

@@ -12,16 +12,16 @@ from ..formats import FORMATS, RESULTS_FORMATS
 from ..sparql import ENGINES
 from .main import (
     RegistryChoice,
-    dataset_of,
     emit,
     endpoint_options,
+    engine_option,
     main,
     out_option,
-    source_options,
-    store_option,
+    pass_dataset,
 )
 
 if TYPE_CHECKING:
+    from ..dataset.api import Dataset
     from ..sparql.catalogue import StoredQuery
     from ..sparql.results import QueryResult
 
@@ -90,13 +90,7 @@ def _catalogue_json(catalogue: dict[str, StoredQuery]) -> str:
     help=f"For SELECT and ASK: {', '.join(RESULTS_FORMATS)}; for CONSTRUCT and DESCRIBE: "
     f"{', '.join(FORMATS)}. [default: table, or turtle]",
 )
-@click.option(
-    "--engine",
-    type=RegistryChoice(ENGINES),
-    default="oxigraph",
-    show_default=True,
-    help="Embedded SPARQL engine.",
-)
+@engine_option(ENGINES, "Embedded SPARQL engine.")
 @click.option(
     "--page",
     type=click.IntRange(min=1),
@@ -108,11 +102,14 @@ def _catalogue_json(catalogue: dict[str, StoredQuery]) -> str:
     type=click.IntRange(min=1),
     help="Rows per page. [default: the query's, else 100]",
 )
-@endpoint_options("Run on this SPARQL 1.1 endpoint (its query URL) instead.")
 @out_option("Write to this file (atomically).")
-@store_option("Run on an on-disk Oxigraph store made by `tkg load --store`.")
-@source_options
+@pass_dataset(
+    "Run on an on-disk Oxigraph store made by `tkg load --store`.",
+    endpoint_options("Run on this SPARQL 1.1 endpoint (its query URL) instead."),
+    query_engine=True,
+)
 def query(
+    dataset: Dataset,
     name: str | None,
     query_file: Path | None,
     expression: str | None,
@@ -121,12 +118,7 @@ def query(
     engine: str,
     page: int | None,
     page_size: int | None,
-    endpoint: str | None,
-    timeout: float,
     out: Path | None,
-    store_dir: Path | None,
-    data_dir: Path | None,
-    ontology_dir: Path | None,
 ) -> None:
     """Run a stored query by NAME, or SPARQL from --file or -e.
 
@@ -144,7 +136,6 @@ def query(
             raise click.UsageError("--page goes with a stored query's NAME")
         target = target.page(page or 1, page_size)
     fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
-    dataset = dataset_of(data_dir, ontology_dir, store_dir, endpoint, timeout, engine)
     result = dataset.query(target, expect="result", **_parse_params(params))
     emit(_render(result, fmt), out)
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from ..dataset.api import Dataset
+
 from .main import (
-    dataset_of,
     emit,
     endpoint_options,
     main,
     out_option,
-    source_options,
-    store_option,
+    pass_dataset,
 )
 
 
@@ -27,7 +29,6 @@ from .main import (
     help="Match only entities of this class (and its subclasses), e.g. "
     "http://xmlns.com/foaf/0.1/Person.",
 )
-@endpoint_options("Match against this SPARQL 1.1 endpoint (its query URL) instead.")
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
@@ -36,19 +37,17 @@ from .main import (
     help="Leave a name unmatched when its best candidate scores less.",
 )
 @out_option("Write the table with the added columns to this file (atomically).")
-@store_option("Match against an on-disk Oxigraph store made by `tkg load --store`.")
-@source_options
+@pass_dataset(
+    "Match against an on-disk Oxigraph store made by `tkg load --store`.",
+    endpoint_options("Match against this SPARQL 1.1 endpoint (its query URL) instead."),
+)
 def reconcile(
+    dataset: Dataset,
     table: Path,
     column: str,
     type_iri: str | None,
     min_score: float,
-    endpoint: str | None,
-    timeout: float,
     out: Path | None,
-    store_dir: Path | None,
-    data_dir: Path | None,
-    ontology_dir: Path | None,
 ) -> None:
     """Match the names in one column of a CSV (or .tsv) file against the graph.
 
@@ -67,7 +66,7 @@ def reconcile(
         raise TkgError(
             f"{table} is not UTF-8 text (byte {err.start})", hint="save the table as UTF-8 CSV"
         ) from None
-    service = dataset_of(data_dir, ontology_dir, store_dir, endpoint, timeout).reconciler
+    service = dataset.reconciler
     dialect = "excel-tab" if table.suffix.lower() == ".tsv" else "excel"
     matched = reconcile_text(
         text, column, service, type_iri=type_iri, dialect=dialect, min_score=min_score

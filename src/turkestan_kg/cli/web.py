@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, URL, main, source_options, store_option
+from .main import SECONDS, main, source_options, store_option, url_option
 
 
 @main.command()
@@ -44,11 +44,9 @@ from .main import SECONDS, URL, main, source_options, store_option
 @store_option(
     "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
 )
-@click.option(
+@url_option(
     "--endpoint",
-    type=URL,
-    metavar="URL",
-    help="Serve what this SPARQL 1.1 endpoint (its query URL) holds: pages and /sparql read it.",
+    help_text="Serve what this SPARQL 1.1 endpoint (its query URL) holds: pages and /sparql read it.",
 )
 def serve(
     data_dir: Path | None,

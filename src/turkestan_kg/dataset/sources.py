@@ -77,6 +77,15 @@ class Source(Protocol):
         ...
 
 
+def _deliver(data: bytes, out: Path | None, progress: Ticks) -> bytes | None:
+    """``data`` returned, or written atomically to ``out`` (then None)."""
+    if out is None:
+        return data
+    write_atomic(out, data)
+    progress(len(data))
+    return None
+
+
 def _project_shapes(ontology_dir: Path | None) -> Path:
     return (ontology_dir or project_root() / "ontology") / SHAPES_FILE
 
@@ -129,11 +138,7 @@ class Files:
         from ..publish.rdf import serialize
 
         data = serialize(self.loaded, fmt)
-        if out is None:
-            return data
-        write_atomic(out, data)
-        progress(len(data))
-        return None
+        return _deliver(data, out, progress)
 
 
 class Loaded(Files):
@@ -265,8 +270,4 @@ class Endpoint:
         answer = self.engine().run("CONSTRUCT WHERE { ?s ?p ?o }", {})
         assert answer.graph is not None
         data = answer.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
-        if out is None:
-            return data
-        write_atomic(out, data)
-        progress(len(data))
-        return None
+        return _deliver(data, out, progress)

@@ -73,6 +73,17 @@ class Policy:
     """Statuses that are retried; any other status of 400 or more is a refusal."""
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request as the caller asked for it; ``sent`` says what it sends, for messages."""
+
+    method: str
+    url: str
+    content: bytes | None
+    headers: Mapping[str, str]
+    sent: str
+
+
 Sleep = Callable[[float], None]
 Notice = Callable[[str], None]
 
@@ -128,7 +139,8 @@ class Client:
         cached = self._from_cache(key, check)
         if cached is not None:
             return cached[0]
-        value, body = self._with_retries(method, url, check, content, headers or {}, sent)
+        request = Request(method, url, content, headers or {}, sent)
+        value, body = self._with_retries(request, check)
         if self.cache is not None and key is not None:
             self.cache.put(key, body)
         return value
@@ -154,15 +166,8 @@ class Client:
             self.cache.drop(key)
             return None
 
-    def _with_retries(
-        self,
-        method: str,
-        url: str,
-        check: Callable[[bytes], T],
-        content: bytes | None,
-        headers: Mapping[str, str],
-        sent: str,
-    ) -> tuple[T, bytes]:
+    def _with_retries(self, request: Request, check: Callable[[bytes], T]) -> tuple[T, bytes]:
+        url = request.url
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.policy.retries + 1),
             wait=lambda state: self._wait(url, state),
@@ -173,7 +178,7 @@ class Client:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._once(method, url, check, content, headers, sent)
+                    return self._once(request, check)
         except Transient as err:
             raise self.error(
                 f"{self._name(url)} kept failing ({err.reason}) after "
@@ -203,31 +208,22 @@ class Client:
         exponential = tenacity.wait_exponential(multiplier=policy.backoff, max=policy.max_wait)
         return tenacity.wait_combine(exponential, tenacity.wait_random(0, policy.backoff))
 
-    def _once(
-        self,
-        method: str,
-        url: str,
-        check: Callable[[bytes], T],
-        content: bytes | None,
-        headers: Mapping[str, str],
-        sent: str,
-    ) -> tuple[T, bytes]:
+    def _once(self, request: Request, check: Callable[[bytes], T]) -> tuple[T, bytes]:
         self.attempts += 1
-        body = self._body(method, url, content, headers, sent)
+        body = self._body(request)
         try:
             return check(body), body
         except Untrusted as err:
             raise Transient(str(err)) from None
 
-    def _body(
-        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], sent: str
-    ) -> bytes:
+    def _body(self, request: Request) -> bytes:
+        url, headers = request.url, {**self.headers, **request.headers}
         deadline = time.monotonic() + self.policy.timeout
         try:
             with self.http.stream(
-                method, url, content=content, headers={**self.headers, **headers}
+                request.method, url, content=request.content, headers=headers
             ) as response:
-                self._status(url, response, sent)
+                self._status(url, response, request.sent)
                 return self._read(url, response, deadline)
         except httpx.TimeoutException:
             raise Transient(f"no answer from {url} within {self.policy.timeout:g} s") from None
