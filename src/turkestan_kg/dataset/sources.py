@@ -90,8 +90,34 @@ def _project_shapes(ontology_dir: Path | None) -> Path:
     return (ontology_dir or project_root() / "ontology") / SHAPES_FILE
 
 
+class _Source:
+    """What every kind of source does alike: its engine made once, its shapes file."""
+
+    ontology_dir: Path | None
+
+    def _make_engine(self) -> Engine:
+        raise NotImplementedError
+
+    @cached_property
+    def _engine(self) -> Engine:
+        return self._make_engine()
+
+    def engine(self) -> Engine:
+        return self._engine
+
+    def shapes(self) -> Path:
+        return _project_shapes(self.ontology_dir)
+
+
+class _Unloaded(_Source):
+    """A source too big, or too far, to hold in memory."""
+
+    def graph(self) -> KnowledgeGraph:
+        raise TkgError(f"{self} is not loaded into memory", hint="query or export it instead")
+
+
 @dataclass(frozen=True)
-class Files:
+class Files(_Source):
     """The ontology and data files (the project's by default), loaded into memory on first use
     and queried by an embedded engine (``engine``, an entry of
     :data:`turkestan_kg.sparql.ENGINES`)."""
@@ -117,17 +143,10 @@ class Files:
     def accept(self, visitor: Visitor[T]) -> T:
         return visitor.files(self.loaded, self.engine())
 
-    @cached_property
-    def _engine(self) -> Engine:
+    def _make_engine(self) -> Engine:
         from ..sparql.engines import embedded_engine
 
         return embedded_engine(self.loaded, self.query_engine)
-
-    def engine(self) -> Engine:
-        return self._engine
-
-    def shapes(self) -> Path:
-        return _project_shapes(self.ontology_dir)
 
     def validate(self, shapes: Path, *, engine: str, progress: Progress | None) -> ValidationReport:
         from ..validation.engines import validate
@@ -153,7 +172,7 @@ class Loaded(Files):
 
 
 @dataclass(frozen=True)
-class Store:
+class Store(_Unloaded):
     """An on-disk Oxigraph store made by ``tkg load --store``, opened read-only; its default
     graph is the merge of every graph. Too big to load whole: queried, validated and exported
     by Oxigraph where it lies."""
@@ -170,20 +189,10 @@ class Store:
 
         return open_store(self.directory)
 
-    @cached_property
-    def _engine(self) -> Engine:
+    def _make_engine(self) -> Engine:
         from ..sparql.engines import OxigraphEngine
 
         return OxigraphEngine(store=self.store)
-
-    def engine(self) -> Engine:
-        return self._engine
-
-    def shapes(self) -> Path:
-        return _project_shapes(self.ontology_dir)
-
-    def graph(self) -> KnowledgeGraph:
-        raise TkgError(f"{self} is not loaded into memory", hint="query or export it instead")
 
     def accept(self, visitor: Visitor[T]) -> T:
         return visitor.store(self.directory, self.store, self.engine())
@@ -226,7 +235,7 @@ def _fast_only(source: object, engine: str) -> None:
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Endpoint(_Unloaded):
     """A SPARQL 1.1 Protocol endpoint (its query URL): queries and the compiled shape checks
     run there; only their answers cross the network."""
 
@@ -237,20 +246,10 @@ class Endpoint:
     def __str__(self) -> str:
         return f"SPARQL endpoint {self.url}"
 
-    @cached_property
-    def _engine(self) -> Engine:
+    def _make_engine(self) -> Engine:
         from ..remote.sparql import RemoteEngine
 
         return RemoteEngine(self.url, timeout=self.timeout)
-
-    def engine(self) -> Engine:
-        return self._engine
-
-    def shapes(self) -> Path:
-        return _project_shapes(self.ontology_dir)
-
-    def graph(self) -> KnowledgeGraph:
-        raise TkgError(f"{self} is not loaded into memory", hint="query or export it instead")
 
     def accept(self, visitor: Visitor[T]) -> T:
         return visitor.endpoint(self.url, self.engine())
