@@ -14,6 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from turkestan_kg.web.app import LinkedDataApp
+    from turkestan_kg.web.sandbox import Limits
 
 
 def free_port() -> int:
@@ -196,3 +201,27 @@ def scripted_endpoint(
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def project_app(limits: Limits) -> Iterator[LinkedDataApp]:
+    """The Linked Data application over the project's files, with these limits (the
+    workers are stopped at the end)."""
+    from turkestan_kg import Dataset
+    from turkestan_kg.graph.dataset import load
+    from turkestan_kg.web.app import LinkedDataApp
+
+    app = LinkedDataApp(Dataset.of(load()), limits=limits)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@contextmanager
+def project_site(limits: Limits) -> Iterator[str]:
+    """:func:`project_app` served on a free loopback port; its base URL."""
+    from turkestan_kg.web.server import running
+
+    with project_app(limits) as app, running(app) as url:
+        yield url

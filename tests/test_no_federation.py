@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from turkestan_kg import Dataset
-from turkestan_kg.graph.dataset import load
+from servers import project_app
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.policy import Unchecked, federated
 from turkestan_kg.web.sandbox import Limits
@@ -61,9 +60,8 @@ def listener() -> Iterator[Listener]:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[LinkedDataApp]:
-    application = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=5, max_results=100))
-    yield application
-    application.close()
+    with project_app(Limits(timeout=5, max_results=100)) as application:
+        yield application
 
 
 @pytest.fixture(scope="module")

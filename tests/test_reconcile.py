@@ -21,17 +21,14 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
 from browser import Browser, available
-from servers import oxigraph_server
-from turkestan_kg import Dataset
+from servers import oxigraph_server, project_site
 from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.graph.store import load_store
 from turkestan_kg.reconcile.names import fold, similarity, skeleton
 from turkestan_kg.reconcile.service import Service
 from turkestan_kg.remote.sparql import RemoteEngine
 from turkestan_kg.sparql.engines import Engine, OxigraphEngine
-from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
-from turkestan_kg.web.server import running
 
 SPECS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "reconciliation-api"
 VERSIONS = ("0.2", "1.0-draft")
@@ -114,10 +111,8 @@ def valid(version: str, name: str, document: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    app = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=10, max_results=100))
-    with running(app) as url:
+    with project_site(Limits(timeout=10, max_results=100)) as url:
         yield url
-    app.close()
 
 
 def call(url: str, data: bytes | None = None, content_type: str | None = None) -> tuple[int, bytes]:

@@ -16,8 +16,7 @@ import pytest
 from rdflib import Graph
 
 import turkestan_kg
-from servers import VIRTUOSO, oxigraph_server, virtuoso_server
-from turkestan_kg import Dataset
+from servers import VIRTUOSO, oxigraph_server, project_site, virtuoso_server
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.publish.rdf import canonical_nquads
 from turkestan_kg.remote.graphstore import publish
@@ -69,10 +68,8 @@ def remote(
 
 @pytest.fixture(scope="module")
 def local() -> Iterator[str]:
-    app = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=10, max_results=50))
-    with running(app) as url:
+    with project_site(Limits(timeout=10, max_results=50)) as url:
         yield url
-    app.close()
 
 
 def get(url: str, accept: str = "text/html") -> tuple[int, bytes]:

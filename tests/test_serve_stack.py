@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import free_port
-from turkestan_kg import Dataset
-from turkestan_kg.graph.dataset import load
+from servers import free_port, project_app
 from turkestan_kg.web import endpoint
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
@@ -32,11 +30,8 @@ JSON = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[LinkedDataApp]:
-    served = LinkedDataApp(
-        Dataset.of(load()), limits=Limits(timeout=10, max_results=50, memory=400 * 2**20)
-    )
-    yield served
-    served.close()
+    with project_app(Limits(timeout=10, max_results=50, memory=400 * 2**20)) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
