@@ -17,7 +17,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
 
 import yaml
 from rdflib import Graph, URIRef
@@ -39,6 +38,8 @@ JUSTIFICATIONS = {
     "semapv:CompositeMatching",
 }
 EXTRA_PREFIXES = {"semapv": "https://w3id.org/semapv/vocab/", "orcid": "https://orcid.org/"}
+Metadata = dict[str, str | dict[str, str]]
+"""A mapping set's metadata block: ids, title and licence, and its ``curie_map``."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def read_mappings(path: Path) -> list[Mapping]:
     return rows
 
 
-def _mapping(row: dict[str, Any], path: Path, line: int) -> Mapping:
+def _mapping(row: dict[str, str | None], path: Path, line: int) -> Mapping:
     values = {c: (row.get(c) or "").strip() for c in COLUMNS}
     for column in ("subject_id", "object_id"):
         prefix = values[column].partition(":")[0]
@@ -129,7 +130,7 @@ def mapping_graph(path: Path) -> Graph:
     return graph
 
 
-def metadata(mapping_set_id: str, title: str) -> dict[str, Any]:
+def metadata(mapping_set_id: str, title: str) -> Metadata:
     """The SSSOM metadata block for a mapping set of this project."""
     used = {p: ns for p, ns in PREFIXES.items()}
     return {
@@ -140,7 +141,7 @@ def metadata(mapping_set_id: str, title: str) -> dict[str, Any]:
     }
 
 
-def render(mappings: Iterable[Mapping], meta: dict[str, Any]) -> str:
+def render(mappings: Iterable[Mapping], meta: Metadata) -> str:
     """SSSOM/TSV text: the metadata block, then one row per mapping in the given order."""
     header = "".join(
         f"#{line}\n"

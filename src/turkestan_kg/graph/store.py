@@ -21,7 +21,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -37,6 +37,9 @@ from ..paths import (
     swap_folder,
 )
 from .dataset import KnowledgeGraph, store_payload
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 READ_SIZE = 1 << 20
 """Bytes read from a file at a time (and progress told once per read)."""
@@ -120,7 +123,7 @@ class _Counted(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         if self.stop.is_set():
             raise InterruptedError("the load was interrupted")
         n = self.raw.readinto(buffer) or 0
@@ -130,7 +133,7 @@ class _Counted(io.RawIOBase):
 
 def _bulk_load(
     store: ox.Store,
-    source: Any,
+    source: io.RawIOBase | io.BytesIO,
     fmt: ox.RdfFormat,
     name: str,
     progress: Callable[[int], None],

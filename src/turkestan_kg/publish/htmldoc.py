@@ -49,19 +49,23 @@ def ontology_page(graph: Graph, *, diagram: str = "") -> str:
     if diagram:
         body += ['<h2 id="model">Data model</h2>', f'<figure class="model">{diagram}</figure>']
     for kind, heading in SECTIONS:
-        terms = sorted(
-            t
-            for t in graph.subjects(RDF.type, kind)
-            if isinstance(t, URIRef) and t.startswith(str(TKG))
-        )
         body.append(f"<h2>{heading}</h2>")
-        body.extend(_term(graph, t) for t in terms)
+        body.extend(_term(graph, t) for t in _own_terms(graph, kind))
     structures = sorted(
         s for s in graph.subjects(RDF.type, QB.DataStructureDefinition) if isinstance(s, URIRef)
     )
     body.append("<h2>Data structure definitions</h2>")
     body.extend(_structure(graph, s) for s in structures)
     return _page(title, body)
+
+
+def _own_terms(graph: Graph, kind: URIRef) -> list[URIRef]:
+    """The ontology's own terms of one kind (class, object property, ...), sorted."""
+    return sorted(
+        t
+        for t in graph.subjects(RDF.type, kind)
+        if isinstance(t, URIRef) and t.startswith(str(TKG))
+    )
 
 
 def _structure(graph: Graph, dsd: Node) -> str:

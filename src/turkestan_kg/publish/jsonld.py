@@ -24,18 +24,21 @@ import copy
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeAlias
 
 import pyoxigraph as ox
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import split_uri
+from rdflib.term import Node
 
 from ..graph.terms import canonical_language
 from ..namespaces import BASE, PREFIXES, RDF, TKG, TKGSH, XSD, curie
 
-JsonObject = dict[str, Any]
+Json: TypeAlias = Mapping[str, "Json"] | Sequence["Json"] | str | int | float | bool | None
+"""A JSON value."""
+JsonObject: TypeAlias = dict[str, Json]
 NATIVE_TYPES = {"useNativeTypes": True}
 RDF_LANGSTRING = str(RDF.langString)
 NATIVE_JSON = {XSD.integer, XSD.boolean}  # written as JSON numbers and booleans
@@ -62,13 +65,20 @@ def _is_entity_namespace(namespace: str) -> bool:
 
 
 def _used_prefixes(graph: Graph, prefixes: dict[str, str]) -> dict[str, str]:
+    iris = _iris(graph)
+    return {p: ns for p, ns in sorted(prefixes.items()) if _in_namespace(iris, ns)}
+
+
+def _iris(graph: Graph) -> set[str]:
+    """Every IRI ``graph`` mentions, its literals' datatypes included."""
     iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
-    iris |= {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype}
-    return {
-        p: ns
-        for p, ns in sorted(prefixes.items())
-        if any(i.startswith(ns) and i != ns for i in iris)
-    }
+    datatypes = (o.datatype for o in graph.objects() if isinstance(o, Literal))
+    return iris | {str(d) for d in datatypes if d}
+
+
+def _in_namespace(iris: set[str], namespace: str) -> bool:
+    """Whether any of ``iris`` is in ``namespace`` (the namespace itself aside)."""
+    return any(i.startswith(namespace) and i != namespace for i in iris)
 
 
 def _term_names(predicates: Iterable[URIRef]) -> dict[URIRef, str]:
@@ -80,28 +90,36 @@ def _term_names(predicates: Iterable[URIRef]) -> dict[URIRef, str]:
 
 
 def _definition(graph: Graph, predicate: URIRef, prefixes: dict[str, str]) -> JsonObject:
-    definition: JsonObject = {"@id": curie(predicate, prefixes)}
     objects = set(graph.objects(None, predicate))
+    return {"@id": curie(predicate, prefixes), **_values(objects, prefixes)}
+
+
+def _values(objects: set[Node], prefixes: dict[str, str]) -> dict[str, str]:
+    """How a term's values read: as IRIs, as a language map, with their datatype, or plain."""
     if all(isinstance(o, URIRef | BNode) for o in objects):
-        definition["@type"] = "@id"
-    elif all(isinstance(o, Literal) and o.language for o in objects):
-        definition["@container"] = "@language"
-    else:
-        datatypes = {o.datatype for o in objects if isinstance(o, Literal)}
-        uniform = len(datatypes) == 1 and all(isinstance(o, Literal) for o in objects)
-        datatype = datatypes.pop() if uniform else None
-        if datatype is not None and datatype not in NATIVE_JSON:
-            definition["@type"] = curie(URIRef(str(datatype)), prefixes)
-    return definition
+        return {"@type": "@id"}
+    if all(isinstance(o, Literal) and o.language for o in objects):
+        return {"@container": "@language"}
+    datatype = _datatype(objects)
+    if datatype is None or datatype in NATIVE_JSON:
+        return {}
+    return {"@type": curie(URIRef(str(datatype)), prefixes)}
 
 
-def expanded(canonical_nquads: str) -> list[Any]:
+def _datatype(objects: set[Node]) -> URIRef | None:
+    """The datatype all ``objects`` share, if they are all literals of one datatype."""
+    datatypes = {o.datatype for o in objects if isinstance(o, Literal)}
+    uniform = len(datatypes) == 1 and all(isinstance(o, Literal) for o in objects)
+    return datatypes.pop() if uniform else None
+
+
+def expanded(canonical_nquads: str) -> list[Json]:
     """The N-Quads as expanded JSON-LD (a fresh copy: pyld may change what it is given)."""
     return copy.deepcopy(_expanded(canonical_nquads))
 
 
 @functools.lru_cache(maxsize=4)
-def _expanded(canonical_nquads: str) -> list[Any]:
+def _expanded(canonical_nquads: str) -> list[Json]:
     # pyld's own N-Quads parser compares each quad with every earlier one of its graph (over
     # a second for the dumps): Oxigraph parses, and pyld is handed its dataset structure.
     return list(jsonld.from_rdf(pyld_dataset(canonical_nquads), NATIVE_TYPES))
@@ -128,11 +146,13 @@ def pyld_dataset(nquads: str) -> PyldDataset:
 SPO = ("subject", "predicate", "object")
 
 
-def _pyld_term(term: Any) -> PyldTerm:
+def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> PyldTerm:
     if isinstance(term, ox.BlankNode):
         return {"type": "blank node", "value": f"_:{term.value}"}
     if isinstance(term, ox.NamedNode):
         return {"type": "IRI", "value": term.value}
+    if not isinstance(term, ox.Literal):
+        raise TypeError(f"JSON-LD 1.1 has no triple terms: {term}")
     if term.language:
         language = canonical_language(term.language)
         return {
@@ -162,17 +182,25 @@ def _tidy(document: JsonObject, context: JsonObject) -> JsonObject:
     """Sort the top-level nodes by id; restore BCP 47 case in language maps (pyld lower-cases)."""
     maps = {
         k
-        for k, v in context["@context"].items()
+        for k, v in _members(context["@context"]).items()
         if isinstance(v, dict) and v.get("@container") == "@language"
     }
-    document["@graph"] = sorted(
-        (_language_case(node, maps) for node in document.get("@graph", [])),
-        key=lambda node: node.get("id", ""),
-    )
+    nodes = document.get("@graph", [])
+    listed = nodes if isinstance(nodes, list) else []
+    document["@graph"] = sorted((_language_case(node, maps) for node in listed), key=_node_id)
     return document
 
 
-def _language_case(value: Any, maps: set[str]) -> Any:
+def _members(value: Json) -> Mapping[str, Json]:
+    """A JSON object's members (none for any other value)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _node_id(node: Json) -> str:
+    return str(_members(node).get("id", ""))
+
+
+def _language_case(value: Json, maps: set[str]) -> Json:
     if isinstance(value, list):
         return [_language_case(v, maps) for v in value]
     if not isinstance(value, dict):
@@ -243,7 +271,9 @@ def framed_views(canonical_nquads: str, context: JsonObject) -> dict[str, bytes]
     """The application views, by name: the party with its tenures; people with their roles."""
     views = {}
     for name, shape in FRAMES.items():
-        local = {"@context": {**context["@context"], **shape["@context"]}}
+        local: JsonObject = {
+            "@context": {**_members(context["@context"]), **_members(shape["@context"])}
+        }
         body = {k: v for k, v in shape.items() if k != "@context"}
         views[name] = dumps(frame(canonical_nquads, local, body))
     return views

@@ -4,9 +4,7 @@ as lists of conditions, results and extension rows as lists.
 
 from __future__ import annotations
 
-from typing import Any
-
-from .query import Query, ReconcileError
+from .query import Candidate, Json, Query, ReconcileError
 from .service import MAX_QUERIES, Service
 
 
@@ -17,7 +15,7 @@ class DraftService:
     def __init__(self, service: Service) -> None:
         self.service = service
 
-    def manifest(self, origin: str) -> dict[str, Any]:
+    def manifest(self, origin: str) -> dict[str, Json]:
         plain = self.service.manifest(origin)
         return {
             "versions": ["1.0-draft"],
@@ -31,45 +29,16 @@ class DraftService:
             "extend": {"proposeProperties": True, "propertySettings": []},
         }
 
-    def match(self, document: Any) -> dict[str, Any]:
+    def match(self, document: object) -> dict[str, list[dict[str, list[Candidate]]]]:
         """A 1.0-draft batch (``{"queries": [...]}``) answered in order."""
         if not isinstance(document, dict) or not isinstance(document.get("queries"), list):
             raise ReconcileError('send {"queries": [...]}: a list of queries')
-        queries = [self._query(i, q) for i, q in enumerate(document["queries"])]
+        queries = [_query(i, q) for i, q in enumerate(document["queries"])]
         if len(queries) > MAX_QUERIES:
             raise ReconcileError(f"more than {MAX_QUERIES} queries in one batch")
-        return {
-            "results": [
-                {"candidates": [_draft_candidate(c) for c in self.service.results(q)]}
-                for q in queries
-            ]
-        }
+        return {"results": [{"candidates": self.service.results(q)} for q in queries]}
 
-    @staticmethod
-    def _query(i: int, raw: Any) -> Query:
-        if not isinstance(raw, dict) or not isinstance(raw.get("conditions"), list):
-            raise ReconcileError(f"query {i} has no list of conditions")
-        names, properties = [], []
-        for condition in raw["conditions"]:
-            if not isinstance(condition, dict):
-                raise ReconcileError(f"query {i}: a condition is not an object")
-            kind = condition.get("matchType")
-            if kind == "name":
-                names.append(str(condition.get("propertyValue", "")))
-            elif kind == "property" and isinstance(condition.get("propertyId"), str):
-                properties.append(
-                    {"pid": condition["propertyId"], "v": condition.get("propertyValue")}
-                )
-            else:
-                raise ReconcileError(f"query {i}: matchType {kind!r} is not name or property")
-        plain: dict[str, Any] = {"query": " ".join(names), "properties": properties}
-        if "type" in raw:
-            plain["type"] = raw["type"]
-        if "limit" in raw:
-            plain["limit"] = raw["limit"]
-        return Query.parse(str(i), plain)
-
-    def extend(self, document: Any) -> dict[str, Any]:
+    def extend(self, document: object) -> dict[str, Json]:
         plain = self.service.extend(document)
         return {
             "meta": plain["meta"],
@@ -83,9 +52,29 @@ class DraftService:
         }
 
 
-def _draft_candidate(result: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in result.items()
-        if k in ("id", "name", "description", "score", "match", "type")
-    }
+def _query(i: int, raw: object) -> Query:
+    """A 1.0-draft query (a list of conditions) as the query the service answers."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("conditions"), list):
+        raise ReconcileError(f"query {i} has no list of conditions")
+    names: list[str] = []
+    properties: list[dict[str, object]] = []
+    for condition in raw["conditions"]:
+        _condition(i, condition, names, properties)
+    plain: dict[str, object] = {"query": " ".join(names), "properties": properties}
+    plain |= {k: raw[k] for k in ("type", "limit") if k in raw}
+    return Query.parse(str(i), plain)
+
+
+def _condition(
+    i: int, condition: object, names: list[str], properties: list[dict[str, object]]
+) -> None:
+    """Adds a name condition to ``names``, a property condition to ``properties``."""
+    if not isinstance(condition, dict):
+        raise ReconcileError(f"query {i}: a condition is not an object")
+    kind = condition.get("matchType")
+    if kind == "name":
+        names.append(str(condition.get("propertyValue", "")))
+    elif kind == "property" and isinstance(condition.get("propertyId"), str):
+        properties.append({"pid": condition["propertyId"], "v": condition.get("propertyValue")})
+    else:
+        raise ReconcileError(f"query {i}: matchType {kind!r} is not name or property")

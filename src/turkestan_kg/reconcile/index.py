@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..graph.hierarchy import transitive
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
+from ..sparql.results import Row
 from .names import closeness, fold, similarity, skeleton
 
 SHORTLIST = 40  # names RapidFuzz hands on for scoring, per form of the query
@@ -66,28 +67,11 @@ class Index:
     def read(cls, engine: Engine) -> Index:
         """The index of everything ``engine`` answers for."""
         rows = engine.run(get_query("reconciliation-names").text, {}).rows
-        above: dict[str, set[str]] = defaultdict(set)
-        class_names: dict[str, str] = {}
-        for row in engine.run(get_query("class-hierarchy").text, {}).rows:
-            cls_iri = str(row["class"])
-            if "label" in row:
-                class_names[cls_iri] = str(row["label"])
-            if "super" in row:
-                above[cls_iri].add(str(row["super"]))
-        names: dict[tuple[str, str], None] = {}
-        label: dict[str, str] = {}
-        direct: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            entity, name = str(row["entity"]), str(row["name"])
-            names[(entity, name)] = None
-            direct[entity].add(str(row["type"]))
-            preferred = str(row.get("kind", "")) == "preferred"
-            english = getattr(row["name"], "language", None) in ("en", None)
-            if entity not in label or (preferred and english):
-                label[entity] = name
+        above, class_names = _hierarchy(engine.run(get_query("class-hierarchy").text, {}).rows)
+        names, label, direct = _names(rows)
         reach = transitive(above)  # once per class, not once per entity
         types = {e: ts | {s for t in ts for s in reach.get(t, ())} for e, ts in direct.items()}
-        return cls(list(names), label, types, dict(direct), class_names)
+        return cls(names, label, types, direct, class_names)
 
     def class_name(self, iri: str) -> str:
         """A class's English name, else the last part of its IRI."""
@@ -128,3 +112,38 @@ class Index:
     def entities_of(self, type_iri: str) -> list[str]:
         """Every entity of a class (its subclasses included)."""
         return sorted(e for e, ts in self.types.items() if type_iri in ts)
+
+
+def _hierarchy(rows: Iterable[Row]) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Each class's direct superclasses, and each class's English name."""
+    above: dict[str, set[str]] = defaultdict(set)
+    class_names: dict[str, str] = {}
+    for row in rows:
+        cls_iri = str(row["class"])
+        if "label" in row:
+            class_names[cls_iri] = str(row["label"])
+        if "super" in row:
+            above[cls_iri].add(str(row["super"]))
+    return above, class_names
+
+
+def _names(
+    rows: Iterable[Row],
+) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, set[str]]]:
+    """(entity, name) pairs once each, the name to show per entity, and its stated classes."""
+    names: dict[tuple[str, str], None] = {}
+    label: dict[str, str] = {}
+    direct: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        entity, name = str(row["entity"]), str(row["name"])
+        names[(entity, name)] = None
+        direct[entity].add(str(row["type"]))
+        if entity not in label or _preferred_english(row):
+            label[entity] = name
+    return list(names), label, dict(direct)
+
+
+def _preferred_english(row: Row) -> bool:
+    """Whether the row's name is a preferred label in English (or in no language)."""
+    preferred = str(row.get("kind", "")) == "preferred"
+    return preferred and getattr(row["name"], "language", None) in ("en", None)

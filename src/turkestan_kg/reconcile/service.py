@@ -20,19 +20,24 @@ Wikidata item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
 
 from ..namespaces import BASE, WD
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
+from ..sparql.results import Row
 from .index import Index, Match
 from .query import (
     COMPUTED,
     TENURE_YEARS,
     WIKIDATA,
+    Answer,
+    Candidate,
+    Cell,
+    Extension,
     Fact,
+    Json,
+    Named,
     Query,
     ReconcileError,
     cell,
@@ -61,7 +66,7 @@ class Service:
 
     # ------------------------------------------------------------------ manifest
 
-    def manifest(self, origin: str) -> dict[str, Any]:
+    def manifest(self, origin: str) -> dict[str, Json]:
         """The service manifest, its URLs under ``origin`` (``http://host:port``)."""
         service = origin + "/reconcile"
         return {
@@ -92,12 +97,12 @@ class Service:
         wanted += [BASE + "ontology#Place", BASE + "ontology#State", BASE + "ontology#Event"]
         return [t for t in wanted if t in counts or t in self.index.class_names]
 
-    def _type(self, iri: str) -> dict[str, str]:
+    def _type(self, iri: str) -> Named:
         return {"id": iri, "name": self.index.class_name(iri)}
 
     # ------------------------------------------------------------------ reconciliation
 
-    def reconcile(self, queries: Any) -> dict[str, Any]:
+    def reconcile(self, queries: object) -> dict[str, Answer]:
         """Answers to a batch of queries (``{"q0": {...}, ...}``)."""
         if not isinstance(queries, dict):
             raise ReconcileError("queries is not an object of queries by key")
@@ -106,7 +111,7 @@ class Service:
         parsed = {str(k): Query.parse(str(k), v) for k, v in queries.items()}
         return {key: {"result": self.results(query)} for key, query in parsed.items()}
 
-    def results(self, query: Query) -> list[dict[str, Any]]:
+    def results(self, query: Query) -> list[Candidate]:
         """The candidates of one query, best first, in the API's shape."""
         matches = self.candidates(query)
         top = matches[0].score if matches else 0.0
@@ -182,12 +187,12 @@ class Service:
         return sorted(years)
 
     @cached_property
-    def _tenures(self) -> list[Mapping[str, Any]]:
+    def _tenures(self) -> list[Row]:
         return list(self.engine.run(get_query("tenures").text, {}).rows)
 
     # ------------------------------------------------------------------ suggest
 
-    def suggest_entities(self, prefix: str, types: tuple[str, ...] = ()) -> dict[str, Any]:
+    def suggest_entities(self, prefix: str, types: tuple[str, ...] = ()) -> dict[str, list[Named]]:
         """Entities whose names start like ``prefix`` (or resemble it), for autocomplete."""
         found = self.index.search(prefix, types=types, limit=10) if prefix.strip() else []
         return {
@@ -201,7 +206,7 @@ class Service:
     def _kinds(self, types: tuple[str, ...]) -> str:
         return ", ".join(self.index.class_name(t) for t in types)
 
-    def suggest_types(self, prefix: str) -> dict[str, Any]:
+    def suggest_types(self, prefix: str) -> dict[str, list[Named]]:
         """Classes whose names contain ``prefix``."""
         wanted = prefix.strip().lower()
         classes = sorted({t for ts in self.index.direct.values() for t in ts})
@@ -213,7 +218,7 @@ class Service:
             ][:20]
         }
 
-    def suggest_properties(self, prefix: str) -> dict[str, Any]:
+    def suggest_properties(self, prefix: str) -> dict[str, list[Named]]:
         """Properties (declared by the ontology, or used) whose names contain ``prefix``."""
         wanted = prefix.strip().lower()
         known = dict(self.properties_of(None, limit=500)) | self.declared_properties
@@ -239,42 +244,50 @@ class Service:
     def properties_of(self, type_iri: str | None, limit: int = 50) -> list[tuple[str, str]]:
         """(id, name) of the properties entities of ``type_iri`` have (all entities if None):
         the computed ones first, then those read from a sample of the entities."""
-        if type_iri:
-            entities = self.index.entities_of(type_iri)[:40]
-        else:  # a few entities of every class
-            by_class: dict[str, list[str]] = {}
-            for entity, classes in sorted(self.index.direct.items()):
-                for c in classes:
-                    by_class.setdefault(c, []).append(entity)
-            entities = sorted({e for members in by_class.values() for e in members[:3]})
         seen: dict[str, str] = {}
-        for entity in entities:
+        for entity in self._sample(type_iri):
             for fact in self.facts(entity):
                 if fact.property not in COMPUTED and fact.property != RDF_TYPE:
                     seen.setdefault(fact.property, property_name(fact.property))
-        computed = [(pid, name) for pid, name in COMPUTED.items()]
-        return [*computed, *sorted(seen.items(), key=lambda p: p[1])][:limit]
+        return [*COMPUTED.items(), *sorted(seen.items(), key=lambda p: p[1])][:limit]
 
-    def propose_properties(self, type_iri: str, limit: int = 50) -> dict[str, Any]:
+    def _sample(self, type_iri: str | None) -> list[str]:
+        """Up to 40 entities of ``type_iri``, or (None) a few entities of every class."""
+        if type_iri:
+            return self.index.entities_of(type_iri)[:40]
+        by_class: dict[str, list[str]] = {}
+        for entity, classes in sorted(self.index.direct.items()):
+            for c in classes:
+                by_class.setdefault(c, []).append(entity)
+        return sorted({e for members in by_class.values() for e in members[:3]})
+
+    def propose_properties(self, type_iri: str, limit: int = 50) -> dict[str, Json]:
         """The API's property proposal for a type."""
         return {
             "type": type_iri,
             "properties": [{"id": p, "name": n} for p, n in self.properties_of(type_iri, limit)],
         }
 
-    def extend(self, request: Any) -> dict[str, Any]:
+    def extend(self, request: object) -> Extension:
         """Values of the asked properties for the asked entities (the API's extension)."""
-        if not isinstance(request, dict) or not isinstance(request.get("ids"), list):
-            raise ReconcileError("extend needs an object with 'ids' and 'properties'")
-        asked = request.get("properties")
-        if not isinstance(asked, list) or not all(
-            isinstance(p, dict) and isinstance(p.get("id"), str) for p in asked
-        ):
-            raise ReconcileError("extend's 'properties' is a list of objects with an 'id'")
-        pids = [p["id"] for p in asked]
-        rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for entity in (str(i) for i in request["ids"]):
-            facts = self.facts(entity) if entity in self.index.direct else []
-            rows[entity] = {pid: [cell(f) for f in facts if f.property == pid] for pid in pids}
+        ids, pids = _extension_request(request)
+        rows = {entity: self._row(entity, pids) for entity in ids}
         meta = [{"id": pid, "name": COMPUTED.get(pid) or property_name(pid)} for pid in pids]
         return {"meta": meta, "rows": rows}
+
+    def _row(self, entity: str, pids: list[str]) -> dict[str, list[Cell]]:
+        facts = self.facts(entity) if entity in self.index.direct else []
+        return {pid: [cell(f) for f in facts if f.property == pid] for pid in pids}
+
+
+def _extension_request(request: object) -> tuple[list[str], list[str]]:
+    """The entity ids and the property ids of an extension request."""
+    if not isinstance(request, dict) or not isinstance(request.get("ids"), list):
+        raise ReconcileError("extend needs an object with 'ids' and 'properties'")
+    asked = request.get("properties")
+    if not isinstance(asked, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) for p in asked
+    ):
+        raise ReconcileError("extend's 'properties' is a list of objects with an 'id'")
+    pids: list[str] = [p["id"] for p in asked]
+    return [str(i) for i in request["ids"]], pids

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Sequence
 
-from .query import ReconcileError
+from .query import Candidate, ReconcileError
 from .service import Service
 
 ADDED = ("tkg_id", "tkg_name", "tkg_score", "tkg_match")
@@ -41,25 +41,29 @@ def reconcile_text(
     """The table ``text`` (CSV, or TSV with ``dialect="excel-tab"``) with the four columns
     added, matched on ``column``; a best candidate under ``min_score`` is left out."""
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if reader.fieldnames is None or column not in reader.fieldnames:
-        columns = ", ".join(reader.fieldnames or []) or "no header"
-        raise ReconcileError(f"no column {column!r} in the table (it has: {columns})")
+    header = _header(reader.fieldnames, column)
     rows = list(reader)
     best = _best(sorted({row[column] or "" for row in rows} - {""}), service, type_iri)
     out = io.StringIO()
-    writer = csv.DictWriter(out, [*reader.fieldnames, *ADDED], dialect=dialect, lineterminator="\n")
+    writer = csv.DictWriter(out, [*header, *ADDED], dialect=dialect, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        found = best.get(row[column] or "")
-        if found is not None and found["score"] < min_score:
-            found = None
+        found = _kept(best.get(row[column] or ""), min_score)
         writer.writerow({**row, **dict(zip(ADDED, _cells(found), strict=True))})
     return out.getvalue()
 
 
-def _best(names: list[str], service: Service, type_iri: str | None) -> dict[str, Any]:
+def _header(fieldnames: Sequence[str] | None, column: str) -> Sequence[str]:
+    """The table's columns, which must include ``column``."""
+    if fieldnames is None or column not in fieldnames:
+        columns = ", ".join(fieldnames or []) or "no header"
+        raise ReconcileError(f"no column {column!r} in the table (it has: {columns})")
+    return fieldnames
+
+
+def _best(names: list[str], service: Service, type_iri: str | None) -> dict[str, Candidate | None]:
     """The top candidate of each name, asked in batches."""
-    best: dict[str, Any] = {}
+    best: dict[str, Candidate | None] = {}
     for start in range(0, len(names), BATCH):
         chunk = names[start : start + BATCH]
         queries = {
@@ -73,7 +77,11 @@ def _best(names: list[str], service: Service, type_iri: str | None) -> dict[str,
     return best
 
 
-def _cells(found: Any) -> tuple[str, str, str, str]:
+def _kept(found: Candidate | None, min_score: float) -> Candidate | None:
+    return None if found is None or found["score"] < min_score else found
+
+
+def _cells(found: Candidate | None) -> tuple[str, str, str, str]:
     if found is None:
         return "", "", "", "false"
     return found["id"], found["name"], f"{found['score']:.1f}", str(found["match"]).lower()

@@ -121,25 +121,14 @@ class Generator:
     def __init__(
         self, *, members: int = 18945, scale: int = 1, seed: int = 1, defects: float = 0.0
     ) -> None:
-        if members < 1 or scale < 1:
-            raise ValueError("members and scale must be at least 1")
-        if not 0 <= defects * len(DEFECTS) <= 1:
-            raise ValueError(f"defects must be between 0 and {1 / len(DEFECTS):g} (one per kind)")
+        _check_arguments(members, scale, defects)
         self.seed, self.total = seed, members * scale
         rng = random.Random(seed)
         self.categories = [name for name, n in apportion(self.total) for _ in range(n)]
         rng.shuffle(self.categories)
-        russians = [i for i, c in enumerate(self.categories) if c == "russians"]
-        self.purged = set(
-            rng.sample(russians, min(PURGED_PER_18945 * self.total // 18945, len(russians)))
-        )
+        self.purged = _purged(rng, self.categories, self.total)
         per_kind = round(defects * self.total)
-        victims = rng.sample(range(self.total), per_kind * len(DEFECTS))
-        self.broken = {
-            i: kind
-            for k, kind in enumerate(DEFECTS)
-            for i in victims[k * per_kind : (k + 1) * per_kind]
-        }
+        self.broken = _broken(rng, self.total, per_kind)
         self.expected = {shape: per_kind for shape in DEFECTS.values()} if per_kind else {}
         self.state = rng.getstate()  # where each member's names and years start from
 
@@ -153,6 +142,29 @@ class Generator:
         rng.setstate(self.state)
         for i, category in enumerate(self.categories):
             yield _member(rng, i, category, i in self.purged, self.broken.get(i))
+
+
+def _check_arguments(members: int, scale: int, defects: float) -> None:
+    if members < 1 or scale < 1:
+        raise ValueError("members and scale must be at least 1")
+    if not 0 <= defects * len(DEFECTS) <= 1:
+        raise ValueError(f"defects must be between 0 and {1 / len(DEFECTS):g} (one per kind)")
+
+
+def _purged(rng: random.Random, categories: list[str], total: int) -> set[int]:
+    """The members the 1922 purge ends: Russians, 1,500 per 18,945 members."""
+    russians = [i for i, c in enumerate(categories) if c == "russians"]
+    return set(rng.sample(russians, min(PURGED_PER_18945 * total // 18945, len(russians))))
+
+
+def _broken(rng: random.Random, total: int, per_kind: int) -> dict[int, str]:
+    """``per_kind`` members for each kind of defect, chosen at random, none twice."""
+    victims = rng.sample(range(total), per_kind * len(DEFECTS))
+    return {
+        i: kind
+        for k, kind in enumerate(DEFECTS)
+        for i in victims[k * per_kind : (k + 1) * per_kind]
+    }
 
 
 def synth(*, members: int = 18945, scale: int = 1, seed: int = 1, defects: float = 0.0) -> Roll:
@@ -240,16 +252,32 @@ class _T:
     ethnic: ClassVar[dict[str, str]] = {name: ETHNIC[name].n3() for name, _ in DISTRIBUTION}
 
 
+BROKEN_YEARS = {"ends-before-it-begins": (1922, 1919), "ends-after-dissolution": (1923, 1926)}
+"""The (first, last) years of a membership broken by each kind of defect that breaks years."""
+
+
 def _member(rng: random.Random, i: int, category: str, purged: bool, defect: str | None) -> str:
     """One member's lines: person, membership with its interval, perhaps a post."""
-    t, n = _T, f"{i:08d}"
-    person, membership = f"<{SYN}person/{n}>", f"<{SYN}membership/{n}>"
+    n = f"{i:08d}"
+    person = f"<{SYN}person/{n}>"
     name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
     begin = rng.randint(1918, 1922)
     end = 1922 if purged else rng.randint(max(begin, 1922), 1924)
     attends = begin <= 1920 and rng.random() < 0.01
-    broken_years = {"ends-before-it-begins": (1922, 1919), "ends-after-dissolution": (1923, 1926)}
-    first, last = broken_years.get(defect or "", (begin, end))
+    first, last = BROKEN_YEARS.get(defect or "", (begin, end))
+    out = _person(person, name, category, defect)
+    out += _membership(n, person, f"{name}, member, {first}-{last}", purged)
+    out += _interval(n, first, last)
+    if attends:
+        out.append(f"{_T.congress} {_T.attendee} {person} .")
+    if i % 200 == 0:
+        out += _post(i, person, name)
+    return "\n".join(out) + "\n"
+
+
+def _person(person: str, name: str, category: str, defect: str | None) -> list[str]:
+    """A member as a person: type, names (in English and the category's script), ethnicity."""
+    t = _T
     english = '"Имя"@ru' if defect == "missing-english-name" else f'"{name}"@en'
     out = [
         f"{person} {t.type} {t.person} .",
@@ -263,9 +291,15 @@ def _member(rng: random.Random, i: int, category: str, purged: bool, defect: str
         out.append(f'{person} {t.alt} "Name"@xx .')
     if defect != "no-provenance":
         out.append(f"{person} {t.attributed} {t.generator} .")
-    out += [
+    return out
+
+
+def _membership(n: str, person: str, label: str, purged: bool) -> list[str]:
+    """A member's membership of the party (its interval aside), ended by the purge if purged."""
+    t, membership = _T, f"<{SYN}membership/{n}>"
+    out = [
         f"{membership} {t.type} {t.membership} .",
-        f'{membership} {t.pref} "{name}, member, {first}-{last}"@en .',
+        f'{membership} {t.pref} "{label}"@en .',
         f"{membership} {t.member} {person} .",
         f"{membership} {t.organization} {t.party} .",
         f"{membership} {t.role} {t.member_role} .",
@@ -274,12 +308,7 @@ def _member(rng: random.Random, i: int, category: str, purged: bool, defect: str
     ]
     if purged:
         out.append(f"{membership} {t.ended_by} {t.purge} .")
-    out += _interval(n, first, last)
-    if attends:
-        out.append(f"{t.congress} {t.attendee} {person} .")
-    if i % 200 == 0:
-        out += _post(i, person, name)
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _interval(n: str, begin: int, end: int) -> list[str]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -31,11 +31,10 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..errors import TkgError
-from ..namespaces import RDF, SH
+from ..namespaces import RDF, RDFS, SH
 
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 SUPPORTED_NODE = {
     SH.targetClass,
     SH.targetNode,
@@ -48,24 +47,8 @@ SUPPORTED_NODE = {
     RDF.type,
     SH.declare,
     SH.prefixes,
-}
-SUPPORTED_PROPERTY = {
-    SH.path,
-    SH.minCount,
-    SH.maxCount,
-    SH.datatype,
-    SH["class"],
-    SH.nodeKind,
-    SH.pattern,
-    SH.languageIn,
-    SH.uniqueLang,
-    SH.minInclusive,
-    SH.maxInclusive,
-    SH.hasValue,
-    SH["or"],
-    SH.qualifiedValueShape,
-    SH.qualifiedMinCount,
-    SH.message,
+    RDFS.label,
+    RDFS.comment,
 }
 
 
@@ -191,30 +174,32 @@ def alternative_ok(shapes: Graph, alt: Node, focus: str) -> str:
     path = shapes.value(alt, SH.path)
     if path is None:
         return value_ok(shapes, alt, focus)
-    p = path_expr(shapes, path)
-    conditions = []
-    for kind, value in shapes.predicate_objects(alt):
-        if kind == SH.minCount:
-            if _int(value) != 1:
-                raise UnsupportedShape(f"minCount {value} inside sh:or / sh:xone")
-            conditions.append(f"EXISTS {{ {focus} {p} ?alt_v }}")
-        elif kind == SH.hasValue:
-            conditions.append(f"EXISTS {{ {focus} {p} {term(value)} }}")
-        elif kind == SH["class"]:
-            conditions.append(
-                f"NOT EXISTS {{ {focus} {p} ?alt_c . "
-                f"FILTER NOT EXISTS {{ {instance_of('?alt_c', term(value))} }} }}"
-            )
-        elif kind == SH.qualifiedValueShape:
-            minimum = _int(shapes.value(alt, SH.qualifiedMinCount))
-            if minimum != 1:
-                raise UnsupportedShape("qualifiedMinCount other than 1 inside sh:or")
-            conditions.append(
-                f"EXISTS {{ {focus} {p} ?alt_q . FILTER ({value_ok(shapes, value, '?alt_q')}) }}"
-            )
-        elif kind not in (SH.path, SH.qualifiedMinCount, RDF.type, SH.message):
-            raise UnsupportedShape(f"{kind} inside an sh:or / sh:xone alternative")
-    return " && ".join(f"({c})" for c in conditions) or "true"
+    step = f"{focus} {path_expr(shapes, path)}"
+    tests = [_alternative_test(shapes, alt, step, k, v) for k, v in shapes.predicate_objects(alt)]
+    return " && ".join(f"({t})" for t in tests if t) or "true"
+
+
+NOT_IN_ALTERNATIVE: dict[Node, str] = {
+    SH.minCount: "minCount {value} inside sh:or / sh:xone",
+    SH.qualifiedValueShape: "qualifiedMinCount other than 1 inside sh:or",
+}
+
+
+def _alternative_test(shapes: Graph, alt: Node, step: str, kind: Node, value: Node) -> str:
+    """The test one constraint of an alternative adds on ``step`` (focus, path); "" if none."""
+    if kind == SH.minCount and _int(value) == 1:
+        return f"EXISTS {{ {step} ?alt_v }}"
+    if kind == SH.hasValue:
+        return f"EXISTS {{ {step} {term(value)} }}"
+    if kind == SH["class"]:
+        cls = instance_of("?alt_c", term(value))
+        return f"NOT EXISTS {{ {step} ?alt_c . FILTER NOT EXISTS {{ {cls} }} }}"
+    if kind == SH.qualifiedValueShape and _int(shapes.value(alt, SH.qualifiedMinCount)) == 1:
+        return f"EXISTS {{ {step} ?alt_q . FILTER ({value_ok(shapes, value, '?alt_q')}) }}"
+    if kind in (SH.path, SH.qualifiedMinCount, RDF.type, SH.message):
+        return ""
+    problem = NOT_IN_ALTERNATIVE.get(kind, "{kind} inside an sh:or / sh:xone alternative")
+    raise UnsupportedShape(problem.format(kind=kind, value=value))
 
 
 # ---------------------------------------------------------------------- compiling
@@ -236,14 +221,7 @@ def compile_shapes(
 def _compile(shapes: Graph) -> list[Check]:
     checks: list[Check] = []
     for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=lambda n: str(n)):
-        unknown = (
-            set(shapes.predicates(shape))
-            - SUPPORTED_NODE
-            - {
-                URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-                URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-            }
-        )
+        unknown = set(shapes.predicates(shape)) - SUPPORTED_NODE
         if unknown:
             raise UnsupportedShape(f"shape {shape} uses {sorted(str(u) for u in unknown)}")
         focus = targets(shapes, shape)
@@ -272,13 +250,8 @@ def _node_checks(shapes: Graph, shape: Node, focus: str) -> Iterator[Check]:
             else:
                 total = " + ".join(f"IF({t}, 1, 0)" for t in tests)
                 where = f"FILTER (({total}) != 1)"
-            yield Check(
-                f"SELECT ?this (?this AS ?value) WHERE {{ {focus} {where} }}",
-                shape,
-                component,
-                None,
-                message,
-            )
+            query = f"SELECT ?this (?this AS ?value) WHERE {{ {focus} {where} }}"
+            yield Check(query, shape, component, None, message)
     for constraint in shapes.objects(shape, SH.sparql):
         yield _sparql_check(shapes, shape, constraint, focus)
 
@@ -296,15 +269,8 @@ def _sparql_check(shapes: Graph, shape: Node, constraint: Node, focus: str) -> C
     if not match:
         raise UnsupportedShape(f"SPARQL constraint of {shape} has no WHERE")
     query = body[: match.end()] + f" {focus} " + body[match.end() :]
-    return Check(
-        query,
-        shape,
-        SH.SPARQLConstraintComponent,
-        None,
-        _message(shapes, constraint),
-        template=True,
-        prologue=prefixes,
-    )
+    message, component = _message(shapes, constraint), SH.SPARQLConstraintComponent
+    return Check(query, shape, component, None, message, template=True, prologue=prefixes)
 
 
 def _property_checks(shapes: Graph, prop: Node, focus: str) -> Iterator[Check]:
@@ -313,88 +279,121 @@ def _property_checks(shapes: Graph, prop: Node, focus: str) -> Iterator[Check]:
         raise UnsupportedShape(f"property shape uses {sorted(str(u) for u in unknown)}")
     path = shapes.value(prop, SH.path)
     assert path is not None
-    p = path_expr(shapes, path)
-    message = _message(shapes, prop)
+    shape = _Property(shapes, prop, focus, path, path_expr(shapes, path), _message(shapes, prop))
+    for kind, value in shapes.predicate_objects(prop):
+        rule = PROPERTY_RULES.get(kind)
+        if rule is not None and (check := rule(shape, value)) is not None:
+            yield check
 
-    def per_value(component: URIRef, bad: str) -> Check:
-        query = (
-            f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {p} ?value . FILTER ({bad}) }}"
-        )
-        return Check(query, prop, component, path, message)
 
-    def per_focus(component: URIRef, having: str) -> Check:
-        query = f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this HAVING ({having})"
-        return Check(query, prop, component, path, message)
+@dataclass(frozen=True)
+class _Property:
+    """A property shape being compiled: the query shapes its constraints are checked by."""
 
-    def without(component: URIRef, values: str) -> Check:
+    shapes: Graph
+    node: Node
+    focus: str
+    path: Node
+    p: str
+    message: Literal | None
+
+    def check(self, component: URIRef, query: str) -> Check:
+        return Check(query, self.node, component, self.path, self.message)
+
+    def per_value(self, component: URIRef, bad: str) -> Check:
+        """The values that meet ``bad`` (a filter on ?value), with their focus nodes."""
+        pattern = f"{self.focus} ?this {self.p} ?value . FILTER ({bad})"
+        return self.check(component, f"SELECT DISTINCT ?this ?value WHERE {{ {pattern} }}")
+
+    def per_focus(self, component: URIRef, having: str) -> Check:
+        """Focus nodes whose values, grouped, meet ``having``."""
+        where = f"{{ {self.focus} OPTIONAL {{ ?this {self.p} ?v }} }}"
+        return self.check(component, f"SELECT ?this WHERE {where} GROUP BY ?this HAVING ({having})")
+
+    def without(self, component: URIRef, values: str) -> Check:
         """Focus nodes with no value that matches ``values`` (a pattern on ?v): one
         anti-join, instead of a group per focus node (a third of the time at scale)."""
-        query = f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {p} ?v . {values} }} }}"
-        return Check(query, prop, component, path, message)
+        where = f"{{ {self.focus} MINUS {{ ?this {self.p} ?v . {values} }} }}"
+        return self.check(component, f"SELECT ?this WHERE {where}")
 
-    def too_many(component: URIRef, most: int) -> Check:
+    def too_many(self, component: URIRef, most: int) -> Check:
         """Focus nodes with more than ``most`` values: only nodes with values are grouped."""
-        query = f"SELECT ?this WHERE {{ {focus} ?this {p} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {most})"
-        return Check(query, prop, component, path, message)
+        where = f"{{ {self.focus} ?this {self.p} ?v }}"
+        having = f"COUNT(DISTINCT ?v) > {most}"
+        return self.check(component, f"SELECT ?this WHERE {where} GROUP BY ?this HAVING ({having})")
 
-    for kind, value in shapes.predicate_objects(prop):
-        if kind == SH.minCount and _int(value) == 1:
-            yield without(SH.MinCountConstraintComponent, "")
-        elif kind == SH.minCount:
-            yield per_focus(SH.MinCountConstraintComponent, f"COUNT(DISTINCT ?v) < {_int(value)}")
-        elif kind == SH.maxCount:
-            yield too_many(SH.MaxCountConstraintComponent, _int(value))
-        elif kind == SH.datatype:
-            yield per_value(SH.DatatypeConstraintComponent, f"!({datatype_ok('?value', value)})")
-        elif kind == SH["class"]:
-            yield per_value(
-                SH.ClassConstraintComponent,
-                f"NOT EXISTS {{ {instance_of('?value', term(value))} }}",
-            )
-        elif kind == SH.nodeKind:
-            kinds = {
-                str(SH.IRI): "isIRI(?value)",
-                str(SH.Literal): "isLiteral(?value)",
-                str(SH.BlankNode): "isBlank(?value)",
-            }
-            test = kinds.get(str(value))
-            if test is None:
-                raise UnsupportedShape(f"sh:nodeKind {value}")
-            yield per_value(SH.NodeKindConstraintComponent, f"!({test})")
-        elif kind == SH.pattern:
-            yield per_value(
-                SH.PatternConstraintComponent,
-                f"isBlank(?value) || !REGEX(STR(?value), {Literal(str(value)).n3()})",
-            )
-        elif kind == SH.languageIn:
-            yield per_value(
-                SH.LanguageInConstraintComponent, f"!({language_ok(shapes, '?value', value)})"
-            )
-        elif kind == SH.minInclusive:
-            yield per_value(
-                SH.MinInclusiveConstraintComponent, f"!COALESCE(?value >= {term(value)}, false)"
-            )
-        elif kind == SH.maxInclusive:
-            yield per_value(
-                SH.MaxInclusiveConstraintComponent, f"!COALESCE(?value <= {term(value)}, false)"
-            )
-        elif kind == SH.hasValue:
-            yield without(SH.HasValueConstraintComponent, f"FILTER (sameTerm(?v, {term(value)}))")
-        elif kind == SH["or"]:
-            alternatives = " || ".join(
-                f"({value_ok(shapes, alt, '?value')})" for alt in Collection(shapes, value)
-            )
-            yield per_value(SH.OrConstraintComponent, f"!({alternatives})")
-        elif kind == SH.uniqueLang and isinstance(value, Literal) and value.toPython() is True:
-            query = f'SELECT DISTINCT ?this WHERE {{ {focus} ?this {p} ?a , ?b . FILTER (?a != ?b && LANG(?a) != "" && LCASE(LANG(?a)) = LCASE(LANG(?b))) }}'
-            yield Check(query, prop, SH.UniqueLangConstraintComponent, path, message)
-        elif kind == SH.qualifiedValueShape:
-            minimum = _int(shapes.value(prop, SH.qualifiedMinCount))
-            ok = value_ok(shapes, value, "?v")
-            if minimum == 1:
-                yield without(SH.QualifiedMinCountConstraintComponent, f"FILTER ({ok})")
-            else:
-                yield per_focus(
-                    SH.QualifiedMinCountConstraintComponent,
-                    f"SUM(IF(BOUND(?v) && ({ok}), 1, 0)) < {minimum}",
-                )
+
+def _min_count(shape: _Property, value: Node) -> Check:
+    if _int(value) == 1:
+        return shape.without(SH.MinCountConstraintComponent, "")
+    return shape.per_focus(SH.MinCountConstraintComponent, f"COUNT(DISTINCT ?v) < {_int(value)}")
+
+
+NODE_KINDS = {
+    str(SH.IRI): "isIRI(?value)",
+    str(SH.Literal): "isLiteral(?value)",
+    str(SH.BlankNode): "isBlank(?value)",
+}
+
+
+def _node_kind(shape: _Property, value: Node) -> Check:
+    test = NODE_KINDS.get(str(value))
+    if test is None:
+        raise UnsupportedShape(f"sh:nodeKind {value}")
+    return shape.per_value(SH.NodeKindConstraintComponent, f"!({test})")
+
+
+def _unique_lang(shape: _Property, value: Node) -> Check | None:
+    if not (isinstance(value, Literal) and value.toPython() is True):
+        return None
+    same = '?a != ?b && LANG(?a) != "" && LCASE(LANG(?a)) = LCASE(LANG(?b))'
+    where = f"{{ {shape.focus} ?this {shape.p} ?a , ?b . FILTER ({same}) }}"
+    return shape.check(SH.UniqueLangConstraintComponent, f"SELECT DISTINCT ?this WHERE {where}")
+
+
+def _qualified(shape: _Property, value: Node) -> Check:
+    minimum = _int(shape.shapes.value(shape.node, SH.qualifiedMinCount))
+    ok, component = value_ok(shape.shapes, value, "?v"), SH.QualifiedMinCountConstraintComponent
+    if minimum == 1:
+        return shape.without(component, f"FILTER ({ok})")
+    return shape.per_focus(component, f"SUM(IF(BOUND(?v) && ({ok}), 1, 0)) < {minimum}")
+
+
+def _any_of(shape: _Property, value: Node) -> Check:
+    tests = [value_ok(shape.shapes, alt, "?value") for alt in Collection(shape.shapes, value)]
+    alternatives = " || ".join(f"({t})" for t in tests)
+    return shape.per_value(SH.OrConstraintComponent, f"!({alternatives})")
+
+
+PROPERTY_RULES: dict[Node, Callable[[_Property, Node], Check | None]] = {
+    SH.minCount: _min_count,
+    SH.maxCount: lambda s, v: s.too_many(SH.MaxCountConstraintComponent, _int(v)),
+    SH.datatype: lambda s, v: s.per_value(
+        SH.DatatypeConstraintComponent, f"!({datatype_ok('?value', v)})"
+    ),
+    SH["class"]: lambda s, v: s.per_value(
+        SH.ClassConstraintComponent, f"NOT EXISTS {{ {instance_of('?value', term(v))} }}"
+    ),
+    SH.nodeKind: _node_kind,
+    SH.pattern: lambda s, v: s.per_value(
+        SH.PatternConstraintComponent,
+        f"isBlank(?value) || !REGEX(STR(?value), {Literal(str(v)).n3()})",
+    ),
+    SH.languageIn: lambda s, v: s.per_value(
+        SH.LanguageInConstraintComponent, f"!({language_ok(s.shapes, '?value', v)})"
+    ),
+    SH.minInclusive: lambda s, v: s.per_value(
+        SH.MinInclusiveConstraintComponent, f"!COALESCE(?value >= {term(v)}, false)"
+    ),
+    SH.maxInclusive: lambda s, v: s.per_value(
+        SH.MaxInclusiveConstraintComponent, f"!COALESCE(?value <= {term(v)}, false)"
+    ),
+    SH.hasValue: lambda s, v: s.without(
+        SH.HasValueConstraintComponent, f"FILTER (sameTerm(?v, {term(v)}))"
+    ),
+    SH["or"]: _any_of,
+    SH.uniqueLang: _unique_lang,
+    SH.qualifiedValueShape: _qualified,
+}
+"""The check of each constraint of a property shape, by constraint (None: nothing to check)."""
+SUPPORTED_PROPERTY = {*PROPERTY_RULES, SH.path, SH.qualifiedMinCount, SH.message}

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..graph.terms import from_oxigraph_term, to_oxigraph
+from ..graph.terms import from_oxigraph_term
 from ..namespaces import RDF, RDFS, SKOS, TKG, bind_prefixes
 
 LABELS = tuple(
@@ -48,26 +47,28 @@ class View:
     truncated: bool = False
 
 
-def exists(store: Any, node: URIRef) -> bool:
+def exists(store: ox.Store, node: URIRef) -> bool:
     """Whether the default graph mentions ``node`` as subject or object."""
-    term = to_oxigraph(node)
+    term = ox.NamedNode(str(node))
+    patterns: tuple[tuple[ox.NamedNode | None, ox.NamedNode | None], ...] = (
+        (term, None),
+        (None, term),
+    )
     return any(
-        True
-        for pattern in ((term, None, None), (None, None, term))
-        for _ in itertools.islice(store.quads_for_pattern(*pattern, DEFAULT), 1)
+        next(store.quads_for_pattern(subject, None, object_, DEFAULT), None) is not None
+        for subject, object_ in patterns
     )
 
 
-def outgoing(store: Any, node: URIRef, limit: int = MAX_OUTGOING) -> View:
+def outgoing(store: ox.Store, node: URIRef, limit: int = MAX_OUTGOING) -> View:
     """The node's statements, the blank nodes below them, and the labels of every IRI they
     mention (predicates included), at most ``limit`` statements about the node itself."""
     view = View(bind_prefixes(Graph()))
-    quads = list(
-        itertools.islice(store.quads_for_pattern(to_oxigraph(node), None, None, DEFAULT), limit + 1)
-    )
+    subject = ox.NamedNode(str(node))
+    quads = list(itertools.islice(store.quads_for_pattern(subject, None, None, DEFAULT), limit + 1))
     view.truncated = len(quads) > limit
     todo = quads[:limit]
-    seen: set[Any] = set()
+    seen: set[ox.NamedNode | ox.BlankNode] = set()
     while todo:
         quad = todo.pop()
         _add(view.graph, quad)
@@ -78,17 +79,17 @@ def outgoing(store: Any, node: URIRef, limit: int = MAX_OUTGOING) -> View:
             elif isinstance(term, ox.NamedNode) and term not in seen:
                 seen.add(term)
                 _labels(store, view.graph, term)
-    _labels(store, view.graph, to_oxigraph(node))
+    _labels(store, view.graph, subject)
     return view
 
 
-def incoming(store: Any, node: URIRef, limit: int = MAX_INCOMING) -> View:
+def incoming(store: ox.Store, node: URIRef, limit: int = MAX_INCOMING) -> View:
     """Statements whose object is ``node`` and whose subject is an IRI, with the subjects'
     labels; at most ``limit`` of them."""
     view = View(Graph())
     quads = (
         q
-        for q in store.quads_for_pattern(None, None, to_oxigraph(node), DEFAULT)
+        for q in store.quads_for_pattern(None, None, ox.NamedNode(str(node)), DEFAULT)
         if isinstance(q.subject, ox.NamedNode)
     )
     for n, quad in enumerate(itertools.islice(quads, limit + 1)):
@@ -101,7 +102,7 @@ def incoming(store: Any, node: URIRef, limit: int = MAX_INCOMING) -> View:
     return view
 
 
-def _add(graph: Graph, quad: Any) -> None:
+def _add(graph: Graph, quad: ox.Quad) -> None:
     triple: tuple[Node, Node, Node] = (
         from_oxigraph_term(quad.subject),
         from_oxigraph_term(quad.predicate),
@@ -110,7 +111,7 @@ def _add(graph: Graph, quad: Any) -> None:
     graph.add(triple)
 
 
-def _labels(store: Any, graph: Graph, term: Any) -> None:
+def _labels(store: ox.Store, graph: Graph, term: ox.NamedNode | ox.BlankNode | ox.Triple) -> None:
     for predicate in LABELS:
         for quad in store.quads_for_pattern(term, predicate, None, DEFAULT):
             _add(graph, quad)

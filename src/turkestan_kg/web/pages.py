@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -22,6 +22,10 @@ from ..formats import rdf_by_media_type
 from ..namespaces import BASE, RDF, RDFS, SKOS, WD, curie
 from ..sparql.results import QueryResult, to_python
 from .conneg import languages as accepted_languages
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 
 def language_preference(query_lang: str | None, accept_language: str | None) -> list[str]:
@@ -177,7 +181,7 @@ def value(node: Node, labeller: Labeller, depth: int = 0) -> Value:
 
 
 @cache
-def environment() -> Any:
+def environment() -> Environment:
     """The Jinja2 environment of the templates folder (autoescape on for .html)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -189,13 +193,13 @@ def environment() -> Any:
     )
 
 
-def render(template: str, **context: Any) -> str:
+def render(template: str, **context: object) -> str:
     """A template filled in; ``title`` and ``lang`` are what every page has."""
     context.setdefault("lang", "en")
     return str(environment().get_template(template).render(**context))
 
 
-def trusted(markup: str) -> Any:
+def trusted(markup: str) -> Markup:
     """Markup this package drew itself (the SVG charts), placed in a page unescaped."""
     from markupsafe import Markup
 
@@ -205,6 +209,19 @@ def trusted(markup: str) -> Any:
 def message_page(title: str, message: str, suggestions: list[Value] | None = None) -> str:
     """A page saying one thing (an error), with links to what the reader may have meant."""
     return render("message.html", title=title, message=message, suggestions=suggestions or [])
+
+
+class LinkRow(TypedDict):
+    """A statement on a page: its property's label and its value."""
+
+    property: str
+    value: Value
+
+
+class FactRow(LinkRow):
+    """A fact on an entity's page, with the labels of the sources that state it."""
+
+    sources: list[str]
 
 
 @dataclass(frozen=True)
@@ -253,12 +270,12 @@ def _fact_rows(
     data: Graph,
     labeller: Labeller,
     sources: dict[tuple[Node, Node, Node], list[Node]],
-) -> list[dict[str, Any]]:
+) -> list[FactRow]:
     by_property: dict[Node, list[Node]] = defaultdict(list)
     for p, o in data.predicate_objects(node):
         if p != RDF.type:
             by_property[p].append(o)
-    rows = []
+    rows: list[FactRow] = []
     for p in sorted(by_property, key=lambda x: labeller.label(x).lower()):
         for o in sorted(
             by_property[p], key=lambda x: (str(getattr(x, "language", "") or ""), str(x))
@@ -270,7 +287,7 @@ def _fact_rows(
     return rows
 
 
-def _incoming(node: URIRef, data: Graph, labeller: Labeller) -> list[dict[str, Any]]:
+def _incoming(node: URIRef, data: Graph, labeller: Labeller) -> list[LinkRow]:
     return [
         {"property": labeller.label(p), "value": link(s, labeller)}
         for s, p in sorted(data.subject_predicates(node), key=lambda sp: (str(sp[1]), str(sp[0])))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -30,6 +30,7 @@ from .pages import render
 from .site import Site
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+Document = TypeVar("Document")
 JSON = "application/json"
 MAX_FORM_BYTES = 4 * 1024 * 1024
 
@@ -80,7 +81,7 @@ def _draft(site: Site, operation: str) -> Endpoint:
     return answer
 
 
-def _json(document: Any) -> Rendered:
+def _json(document: object) -> Rendered:
     return Rendered(json.dumps(document, ensure_ascii=False).encode(), JSON)
 
 
@@ -96,7 +97,7 @@ async def _params(request: Request) -> dict[str, str]:
     return params
 
 
-def _decode(params: dict[str, str], name: str) -> Any:
+def _decode(params: dict[str, str], name: str) -> object:
     try:
         return json.loads(params[name])
     except json.JSONDecodeError as err:
@@ -119,7 +120,7 @@ def _service(site: Site) -> Endpoint:
     return answer
 
 
-def _checked(method: Callable[[Any], dict[str, Any]], document: Any) -> dict[str, Any]:
+def _checked(method: Callable[[object], Document], document: object) -> Document:
     try:
         return method(document)
     except ReconcileError as err:

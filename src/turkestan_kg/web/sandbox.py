@@ -14,17 +14,25 @@ import multiprocessing
 import queue
 import signal
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal, NoReturn, TypeAlias, TypeVar
 
 from rdflib import Graph
 
 from ..errors import TkgError
 from ..sparql.results import QueryResult
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib.term import Identifier
+
 LOG = logging.getLogger("turkestan_kg")
+Item = TypeVar("Item")
+Kept = TypeVar("Kept")
 
 
 class SandboxError(TkgError):
@@ -46,7 +54,24 @@ class Limits:
     ends and is replaced, and the request gets a 503."""
 
 
-def _serve(conn: Connection, source: bytes | Path, memory: int) -> None:
+Dataset = tuple[tuple[str, ...], tuple[str, ...], str | None]
+"""(default graph IRIs, named graph IRIs, base IRI) of a query, as the protocol gave them."""
+Request: TypeAlias = tuple[str, int, Dataset]
+"""What the server sends a worker: (query text, row limit, dataset)."""
+Triple: TypeAlias = tuple["Identifier", "Identifier", "Identifier"]
+Rows: TypeAlias = list[dict[str, "Identifier"]]
+Answer: TypeAlias = (
+    tuple[Literal["select"], tuple[list[str], Rows]]
+    | tuple[Literal["ask"], bool]
+    | tuple[Literal["graph"], list[Triple]]
+    | tuple[Literal["error"], tuple[int, str]]
+)
+"""What a worker sends back: rows, a boolean, triples, or an error's (status, text)."""
+Ready: TypeAlias = tuple[Literal["ready"], bool]
+"""What a worker says once, when it can take queries: whether it is off the network."""
+
+
+def _serve(conn: Connection[Answer | Ready, Request], source: bytes | Path, memory: int) -> None:
     """Worker loop: answer (query, max_results) requests until the pipe closes. ``source``
     is N-Quads to load into memory, or the directory of an on-disk store to open read-only.
     The worker leaves Ctrl-C to the server (which stops it), and holds at most ``memory``
@@ -82,54 +107,71 @@ def _quiet_stderr() -> None:
     os.close(devnull)
 
 
-Dataset = tuple[tuple[str, ...], tuple[str, ...], str | None]
-"""(default graph IRIs, named graph IRIs, base IRI) of a query, as the protocol gave them."""
+class _TooMany(Exception):
+    """The query returns more results than the limit allows."""
 
 
-def _options(dataset: Dataset) -> dict[str, Any]:
-    """pyoxigraph's query options for a protocol dataset (ValueError for a bad IRI)."""
+def _query(
+    store: ox.Store, text: str, dataset: Dataset
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """The store's answer on a protocol dataset (ValueError for a bad IRI)."""
     import pyoxigraph as ox
 
     default, named, base = dataset
-    options: dict[str, Any] = {"base_iri": base}
-    if default:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in default]
-    if named:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
-    return options
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(i) for i in default]
+    names: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri) for iri in named]
+    return store.query(
+        text, base_iri=base, default_graph=graphs or None, named_graphs=names or None
+    )
 
 
-def _answer(store: Any, text: str, max_results: int, dataset: Dataset) -> tuple[str, Any]:
+def _answer(store: ox.Store, text: str, max_results: int, dataset: Dataset) -> Answer:
     """("select", (vars, rows)), ("ask", bool), ("graph", triples) or ("error", (status, text))."""
-    import pyoxigraph as ox
-
-    from ..graph.terms import from_oxigraph_term as term
-
-    too_many = ("error", (413, f"the query returns more than {max_results} results; add a LIMIT"))
     try:
-        answer = store.query(text, **_options(dataset))
-        if isinstance(answer, ox.QueryBoolean):
-            return ("ask", bool(answer))
-        if isinstance(answer, ox.QueryTriples):
-            triples: list[tuple[Any, Any, Any]] = []
-            for t in answer:
-                if len(triples) >= max_results:
-                    return too_many
-                triples.append((term(t.subject), term(t.predicate), term(t.object)))
-            return ("graph", triples)
-        variables = [v.value for v in answer.variables]
-        rows: list[dict[str, Any]] = []
-        for solution in answer:
-            if len(rows) >= max_results:
-                return too_many
-            rows.append({v: term(solution[v]) for v in variables if solution[v] is not None})
-        return ("select", (variables, rows))
+        return _evaluate(store, text, max_results, dataset)
+    except _TooMany:
+        return ("error", (413, f"the query returns more than {max_results} results; add a LIMIT"))
     except SyntaxError as err:
         return ("error", (400, f"not a SPARQL query (this endpoint is read-only): {err}"))
     except (OSError, ValueError, RuntimeError) as err:
         return ("error", (400, f"the query failed: {err}"))
     except Exception as err:  # whatever a query does, the worker answers and lives on
         return ("error", (500, f"the query could not be answered: {err}"))
+
+
+def _evaluate(store: ox.Store, text: str, max_results: int, dataset: Dataset) -> Answer:
+    """The query's answer as the worker sends it (_TooMany past ``max_results``)."""
+    import pyoxigraph as ox
+
+    from ..graph.terms import from_oxigraph_term as term
+
+    answer = _query(store, text, dataset)
+    if isinstance(answer, ox.QueryBoolean):
+        return ("ask", bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        triples = _capped(
+            answer, lambda t: (term(t.subject), term(t.predicate), term(t.object)), max_results
+        )
+        return ("graph", triples)
+    variables = [v.value for v in answer.variables]
+    rows = _capped(
+        answer, lambda s: {v: term(s[v]) for v in variables if s[v] is not None}, max_results
+    )
+    return ("select", (variables, rows))
+
+
+def _capped(items: Iterable[Item], convert: Callable[[Item], Kept], most: int) -> list[Kept]:
+    """Each item converted; _TooMany, before converting it, at the item past ``most``."""
+    kept: list[Kept] = []
+    for item in items:
+        if len(kept) >= most:
+            raise _TooMany
+        kept.append(convert(item))
+    return kept
+
+
+Worker: TypeAlias = tuple[BaseProcess, "Connection[Request, Answer]"]
+"""A worker process and the server's end of its pipe."""
 
 
 class QueryPool:
@@ -141,13 +183,13 @@ class QueryPool:
         self.source = source
         self.limits = limits
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
+        self._idle: queue.Queue[Worker] = queue.Queue()
         self._replacements: list[threading.Thread] = []
         self.isolated = False
         for _ in range(workers):
             self._idle.put(self._start())
 
-    def _start(self) -> tuple[Any, Connection]:
+    def _start(self) -> Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_serve, args=(child, self.source, self.limits.memory), daemon=True
@@ -174,40 +216,34 @@ class QueryPool:
             raise SandboxError("the server is busy; try again", 503) from None
         conn.send((text, self.limits.max_results, (default_graphs, named_graphs, base_iri)))
         if not conn.poll(self.limits.timeout):
-            process.kill()
-            replacement = threading.Thread(
-                target=lambda: self._idle.put(self._start()), daemon=True
-            )
-            replacement.start()
-            self._replacements.append(replacement)
-            raise SandboxError(
-                f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
-            )
+            self._stop(process)
         try:
-            kind, value = conn.recv()
+            answer = conn.recv()
         except (EOFError, OSError):  # the worker died: replace it, answer this one request
-            process.kill()
-            process.join(timeout=5)
-            self._idle.put(self._start())
-            if process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
-                raise SandboxError(
-                    f"the query needed more than {self.limits.memory:,} bytes and was stopped",
-                    503,
-                ) from None
-            raise SandboxError("the query stopped its worker; it was replaced", 500) from None
+            self._died(process)
         self._idle.put((process, conn))
-        if kind == "error":
-            code, message = value
-            raise SandboxError(message, code)
-        if kind == "ask":
-            return QueryResult.ask(value)
-        if kind == "graph":
-            graph = Graph()
-            for triple in value:
-                graph.add(triple)
-            return QueryResult.of_graph(graph)
-        variables, rows = value
-        return QueryResult.select(variables, rows)
+        return _result(answer)
+
+    def _stop(self, process: BaseProcess) -> NoReturn:
+        """End a worker that ran too long; a fresh one takes its place in the background."""
+        process.kill()
+        replacement = threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True)
+        replacement.start()
+        self._replacements.append(replacement)
+        raise SandboxError(
+            f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
+        )
+
+    def _died(self, process: BaseProcess) -> NoReturn:
+        """Replace a worker that died, and say why if it was the memory limit."""
+        process.kill()
+        process.join(timeout=5)
+        self._idle.put(self._start())
+        if process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+            raise SandboxError(
+                f"the query needed more than {self.limits.memory:,} bytes and was stopped", 503
+            ) from None
+        raise SandboxError("the query stopped its worker; it was replaced", 500) from None
 
     def close(self) -> None:
         for replacement in self._replacements:
@@ -216,3 +252,19 @@ class QueryPool:
             process, conn = self._idle.get_nowait()
             conn.close()
             process.kill()
+
+
+def _result(answer: Answer) -> QueryResult:
+    """A worker's answer as a result, or its error as SandboxError."""
+    if answer[0] == "error":
+        code, message = answer[1]
+        raise SandboxError(message, code)
+    if answer[0] == "ask":
+        return QueryResult.ask(answer[1])
+    if answer[0] == "graph":
+        graph = Graph()
+        for triple in answer[1]:
+            graph.add(triple)
+        return QueryResult.of_graph(graph)
+    variables, rows = answer[1]
+    return QueryResult.select(variables, rows)

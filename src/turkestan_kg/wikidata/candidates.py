@@ -92,7 +92,9 @@ def language_variants(name: Literal) -> list[Literal]:
     return [Literal(str(name), lang=tag) for tag in dict.fromkeys([*ranges, "mul"])]
 
 
-def find_candidates(kg: KnowledgeGraph, client: WikidataClient, *, limit: int = 5) -> list[Candidate]:
+def find_candidates(
+    kg: KnowledgeGraph, client: WikidataClient, *, limit: int = 5
+) -> list[Candidate]:
     """Ranked candidates for every linkable entity (best first), at most ``limit`` each."""
     found: list[Candidate] = []
     for entity in linkable_entities(kg):
@@ -184,9 +186,17 @@ def date_fit(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[float, 
 def _lifespan_score(active: int, born: int | None, died: int | None) -> tuple[float, str]:
     if born is None and died is None:
         return 0.0, ""
-    if (born is not None and born > active - 15) or (died is not None and died < active):
-        return -0.4, f"life {born or '?'}-{died or '?'} does not fit leading in {active}"
-    return 0.2, f"life {born or '?'}-{died or '?'} fits leading in {active}"
+    life = f"life {born or '?'}-{died or '?'}"
+    if _lived_through(active, born, died):
+        return 0.2, f"{life} fits leading in {active}"
+    return -0.4, f"{life} does not fit leading in {active}"
+
+
+def _lived_through(active: int, born: int | None, died: int | None) -> bool:
+    """Whether a person born and dead in those years (where known) could lead in ``active``:
+    at least 15 years old then, and not dead before."""
+    too_young = born is not None and born > active - 15
+    return not too_young and not (died is not None and died < active)
 
 
 def write_review(candidates: list[Candidate], path: Path, *, today: str | None = None) -> None:

@@ -5,8 +5,10 @@ every curated Wikidata item still exists, is no redirect, and still fits its ent
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib.term import Identifier
 
@@ -15,9 +17,9 @@ from ..graph.dataset import KnowledgeGraph
 from ..graph.sssom import Mapping, metadata, read_mappings, render
 from ..namespaces import WD
 from ..paths import write_atomic
+from .candidates import date_fit
 from .client import WikidataClient, WikidataError
 from .entities import EXPECTED_TYPES, WD_PREFIXES, Entity, linkable_entities
-from .candidates import date_fit
 
 
 class LinkError(TkgError):
@@ -44,14 +46,8 @@ def accept(
     candidates = read_mappings(review)
     current = read_mappings(curated)
     chosen = [_pick(candidates, i) for i in ids]
-    by_subject = {m.subject_id: m for m in current}
-    for m in chosen:
-        existing = by_subject.get(m.subject_id)
-        if existing and existing.object_id != m.object_id and not replace:
-            raise LinkError(
-                f"{m.subject_id} is already linked to {existing.object_id}; not replacing it with {m.object_id}",
-                hint="pass --replace if the new link is right",
-            )
+    if not replace:
+        _refuse_relinking(chosen, current)
     accepted = [
         m.with_(
             mapping_justification="semapv:ManualMappingCuration",
@@ -60,6 +56,24 @@ def accept(
         )
         for m in chosen
     ]
+    _write_curated(curated, current, accepted)
+    return accepted
+
+
+def _refuse_relinking(chosen: list[Mapping], current: list[Mapping]) -> None:
+    """LinkError for the first chosen mapping whose subject is linked to another item."""
+    by_subject = {m.subject_id: m for m in current}
+    for m in chosen:
+        existing = by_subject.get(m.subject_id)
+        if existing and existing.object_id != m.object_id:
+            raise LinkError(
+                f"{m.subject_id} is already linked to {existing.object_id}; not replacing it with {m.object_id}",
+                hint="pass --replace if the new link is right",
+            )
+
+
+def _write_curated(curated: Path, current: list[Mapping], accepted: list[Mapping]) -> None:
+    """The curated file with the accepted mappings in place of their subjects' old ones."""
     kept = [m for m in current if m.subject_id not in {a.subject_id for a in accepted}]
     merged = sorted([*kept, *accepted], key=lambda m: (m.subject_id, m.object_id))
     meta = metadata(
@@ -67,7 +81,6 @@ def accept(
         "Curated links from turkestan-kg entities to Wikidata items",
     )
     write_atomic(curated, render(merged, meta).encode("utf-8"))
-    return accepted
 
 
 def _pick(candidates: list[Mapping], wanted: str) -> Mapping:
@@ -145,37 +158,72 @@ def check(kg: KnowledgeGraph, mappings: list[Mapping], client: WikidataClient) -
     ]
 
 
-def _check_one(m: Mapping, entity: Entity | None, rows: list[dict[str, Identifier]]) -> CheckResult:
-    qid = m.object_id.removeprefix("wd:")
+class _Answer(NamedTuple):
+    """What the endpoint said about one item: its rows, redirect targets, labels and types."""
+
+    rows: list[dict[str, Identifier]]
+    targets: list[str]
+    labels: set[str]
+    types: set[str]
+
+
+def _answer(rows: list[dict[str, Identifier]]) -> _Answer:
     targets = sorted({str(r["target"]).removeprefix(str(WD)) for r in rows if "target" in r})
-    if targets:
-        return CheckResult(
-            m.subject_id, qid, "redirect", f"now redirects to wd:{targets[0]}; update the link"
-        )
     labels = {str(r["label"]) for r in rows if "label" in r}
     types = {str(r["type"]).removeprefix(str(WD)) for r in rows if "type" in r}
-    if not labels and not types:
-        return CheckResult(
-            m.subject_id,
-            qid,
-            "missing",
-            "the item has no label and no type: deleted or never existed",
-        )
+    return _Answer(rows, targets, labels, types)
+
+
+Finding = tuple[str, str] | None
+"""A problem with a link, as (status, detail), or None."""
+
+
+def _redirect(m: Mapping, entity: Entity | None, item: _Answer) -> Finding:
+    if item.targets:
+        return "redirect", f"now redirects to wd:{item.targets[0]}; update the link"
+    return None
+
+
+def _missing(m: Mapping, entity: Entity | None, item: _Answer) -> Finding:
+    if not item.labels and not item.types:
+        return "missing", "the item has no label and no type: deleted or never existed"
+    return None
+
+
+def _wrong_type(m: Mapping, entity: Entity | None, item: _Answer) -> Finding:
     expected = EXPECTED_TYPES.get(entity.kind, set()) if entity else set()
-    if expected and types and not types & expected:
-        return CheckResult(
-            m.subject_id,
-            qid,
-            "type",
-            f"instance of {', '.join(sorted(types))}, expected {', '.join(sorted(expected))}",
-        )
-    if entity is not None and (fit := date_fit(entity, rows))[0] < 0:
-        return CheckResult(m.subject_id, qid, "dates", f"{fit[1]}: another {entity.kind}?")
-    if m.object_label and labels and m.object_label not in labels:
-        return CheckResult(
-            m.subject_id,
-            qid,
-            "label",
-            f"label is now {sorted(labels)[0]!r}, was {m.object_label!r}",
-        )
-    return CheckResult(m.subject_id, qid, "ok", f"{sorted(labels)[0] if labels else qid}")
+    if expected and item.types and not item.types & expected:
+        found, wanted = ", ".join(sorted(item.types)), ", ".join(sorted(expected))
+        return "type", f"instance of {found}, expected {wanted}"
+    return None
+
+
+def _wrong_dates(m: Mapping, entity: Entity | None, item: _Answer) -> Finding:
+    if entity is not None and (fit := date_fit(entity, item.rows))[0] < 0:
+        return "dates", f"{fit[1]}: another {entity.kind}?"
+    return None
+
+
+def _relabelled(m: Mapping, entity: Entity | None, item: _Answer) -> Finding:
+    if m.object_label and item.labels and m.object_label not in item.labels:
+        return "label", f"label is now {sorted(item.labels)[0]!r}, was {m.object_label!r}"
+    return None
+
+
+PROBLEMS: tuple[Callable[[Mapping, Entity | None, _Answer], Finding], ...] = (
+    _redirect,
+    _missing,
+    _wrong_type,
+    _wrong_dates,
+    _relabelled,
+)
+"""The problems a link is checked for, in order: the first found is the one reported."""
+
+
+def _check_one(m: Mapping, entity: Entity | None, rows: list[dict[str, Identifier]]) -> CheckResult:
+    qid = m.object_id.removeprefix("wd:")
+    item = _answer(rows)
+    for problem in PROBLEMS:
+        if (found := problem(m, entity, item)) is not None:
+            return CheckResult(m.subject_id, qid, *found)
+    return CheckResult(m.subject_id, qid, "ok", sorted(item.labels)[0] if item.labels else qid)

@@ -77,39 +77,48 @@ def fetch_statements(client: WikidataClient, qid: str, pids: Iterable[str]) -> l
     return [s for group in grouped.values() if (s := _statement(group)) is not None]
 
 
+QUALIFIERS = (("P580", "start"), ("P582", "end"), ("P585", "pointInTime"))
+"""The qualifiers compared (start, end, point in time), and their variables in the query."""
+
+
 def _statement(rows: list[dict[str, Identifier]]) -> Statement | None:
     row = rows[0]
     pid = str(row["prop"]).removeprefix(str(WD))
-    raw = row["value"]
-    value: Value | None
-    if isinstance(raw, URIRef):
-        value = Item(str(raw).removeprefix(str(WD)), str(row.get("valueLabel", raw)))
-    elif pid == "P2124" or (
-        isinstance(raw, Literal) and raw.datatype and raw.datatype.endswith("decimal")
-    ):
-        try:
-            value = Quantity(Decimal(str(raw).lstrip("+")))
-        except InvalidOperation:
-            value = None
-    else:
-        time = to_time(raw)
-        precision = int(str(row.get("precision", 11)))
-        value = (
-            Time(
-                time.year,
-                time.month if precision >= 10 else 0,
-                time.day if precision >= 11 else 0,
-                precision,
-            )
-            if time
-            else None
-        )
-    quals = {
-        q: t
-        for q, key in (("P580", "start"), ("P582", "end"), ("P585", "pointInTime"))
-        if (t := to_time(row.get(key))) is not None
-    }
+    value = _value(pid, row)
+    quals = {q: t for q, key in QUALIFIERS if (t := to_time(row.get(key))) is not None}
     return Statement(pid, value, quals) if value is not None else None
+
+
+def _value(pid: str, row: dict[str, Identifier]) -> Value | None:
+    """A statement's value: an item, a quantity or a time (None if it cannot be read)."""
+    raw = row["value"]
+    if isinstance(raw, URIRef):
+        return Item(str(raw).removeprefix(str(WD)), str(row.get("valueLabel", raw)))
+    if pid == "P2124" or _is_decimal(raw):
+        return _quantity(raw)
+    return _time(raw, row)
+
+
+def _is_decimal(raw: Identifier) -> bool:
+    return bool(isinstance(raw, Literal) and raw.datatype and raw.datatype.endswith("decimal"))
+
+
+def _quantity(raw: Identifier) -> Quantity | None:
+    try:
+        return Quantity(Decimal(str(raw).lstrip("+")))
+    except InvalidOperation:
+        return None
+
+
+def _time(raw: Identifier, row: dict[str, Identifier]) -> Time | None:
+    """A time value at the statement's precision (day, month or year)."""
+    time = to_time(raw)
+    precision = int(str(row.get("precision", 11)))
+    if not time:
+        return None
+    month = time.month if precision >= 10 else 0
+    day = time.day if precision >= 11 else 0
+    return Time(time.year, month, day, precision)
 
 
 # ------------------------------------------------------------------ comparison
@@ -121,17 +130,17 @@ def compare(fact: Fact, statements: list[Statement]) -> Comparison:
     """Classify one of our facts against the item's statements for the same property."""
     theirs = [s for s in statements if s.pid == fact.pid]
     shown = "; ".join(_show(s) for s in theirs)
-    if isinstance(fact.value, Item) and fact.value.qid is None:
-        return Comparison(fact, "unlinked", shown, "our value has no Wikidata id")
     if isinstance(fact.value, Time):
         return _compare_time(fact, fact.value, theirs, shown)
     if isinstance(fact.value, Quantity):
         return _compare_quantity(fact, fact.value, theirs, shown)
-    same = [
-        s
-        for s in theirs
-        if s.value == fact.value or (isinstance(s.value, Item) and s.value.qid == fact.value.qid)
-    ]
+    return _compare_item(fact, fact.value, theirs, shown)
+
+
+def _compare_item(fact: Fact, ours: Item, theirs: list[Statement], shown: str) -> Comparison:
+    if ours.qid is None:
+        return Comparison(fact, "unlinked", shown, "our value has no Wikidata id")
+    same = [s for s in theirs if _same_item(ours, s.value)]
     if any(_same_years(fact, s) for s in same):
         return Comparison(fact, "agree", shown)
     if same:
@@ -139,6 +148,11 @@ def compare(fact: Fact, statements: list[Statement]) -> Comparison:
     if theirs and fact.pid in SINGLE_VALUED:
         return Comparison(fact, "conflict", shown)
     return Comparison(fact, "missing", shown)
+
+
+def _same_item(ours: Item, value: Value) -> bool:
+    """Whether Wikidata's value is our item (the same value, or an item of the same QID)."""
+    return value == ours or (isinstance(value, Item) and value.qid == ours.qid)
 
 
 def _same_years(fact: Fact, statement: Statement) -> bool:

@@ -83,30 +83,36 @@ def linkable_entities(kg: KnowledgeGraph) -> list[Entity]:
 
 
 def _entity(kg: KnowledgeGraph, iri: URIRef, kind: str) -> Entity:
-    names = tuple(
-        sorted(
-            {
-                n
-                for p in (SKOS.prefLabel, SKOS.altLabel)
-                for n in kg.objects(iri, p)
-                if isinstance(n, Literal)
-            },
-            key=lambda n: (n.language or "", str(n)),
-        )
-    )
-    english = [
-        n for n in kg.objects(iri, SKOS.prefLabel) if isinstance(n, Literal) and n.language == "en"
-    ]
+    names = _names(kg, iri)
     start = year_of(kg.value(iri, SCHEMA.foundingDate))
     end = year_of(kg.value(iri, SCHEMA.dissolutionDate))
-    active = min((y for y in _tenure_years(kg, iri)), default=None)
-    label = str(english[0]) if english else str(names[0]) if names else curie(iri)
+    active = min(_tenure_years(kg, iri), default=None)
     types = set(kg.objects(iri, RDF.type))
     instance_of = next((q for cls, q in INSTANCE_OF if cls in types), None)
     alts = tuple(
         n for n in names if (iri, SKOS.altLabel, n) in kg and (iri, SKOS.prefLabel, n) not in kg
     )
+    label = _label(kg, iri, names)
     return Entity(iri, curie(iri), label, names, kind, start, end, active, instance_of, alts)
+
+
+def _names(kg: KnowledgeGraph, iri: URIRef) -> tuple[Literal, ...]:
+    """Every preferred and other name, by language, then by text."""
+    found = {
+        n
+        for p in (SKOS.prefLabel, SKOS.altLabel)
+        for n in kg.objects(iri, p)
+        if isinstance(n, Literal)
+    }
+    return tuple(sorted(found, key=lambda n: (n.language or "", str(n))))
+
+
+def _label(kg: KnowledgeGraph, iri: URIRef, names: tuple[Literal, ...]) -> str:
+    """The English preferred name, else the first name, else the CURIE."""
+    english = [
+        n for n in kg.objects(iri, SKOS.prefLabel) if isinstance(n, Literal) and n.language == "en"
+    ]
+    return str(english[0]) if english else str(names[0]) if names else curie(iri)
 
 
 def _tenure_years(kg: KnowledgeGraph, person: URIRef) -> Iterable[int]:

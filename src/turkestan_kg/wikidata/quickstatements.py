@@ -19,13 +19,13 @@ from collections.abc import Iterable
 from rdflib import Literal
 
 from ..graph.dataset import KnowledgeGraph
+from .candidates import candidates_query, score_candidates
 from .client import WikidataClient
 from .curation import LinkError
 from .diff import SAME_VALUE_OTHER_YEARS, diff
 from .entities import Entity, linkable_entities
 from .facts import collect_facts, wikidata_links
 from .model import Comparison, Fact, Item, Quantity, Time, Value
-from .candidates import candidates_query, score_candidates
 
 ARTICLE_URL = "https://en.wikipedia.org/wiki/Communist_Party_of_Turkestan"
 WIKIMEDIA_LANGUAGE = {"uz-Latn": "uz", "tg-Cyrl": "tg", "ky-Cyrl": "ky"}
