@@ -10,7 +10,7 @@ import functools
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import click
 
@@ -21,7 +21,7 @@ from ..paths import write_atomic
 if TYPE_CHECKING:
     from ..dataset.api import Dataset
 
-F = TypeVar("F", bound=Callable[..., Any])
+F = TypeVar("F", bound=Callable[..., object])
 
 
 def source_options(func: F) -> F:
@@ -105,11 +105,10 @@ def pass_dataset(
 
     def decorate(command: Command) -> Command:
         @functools.wraps(command)
-        def with_dataset(**options: Any) -> None:
+        def with_dataset(**options: object) -> None:
             where = {k: options.pop(k, None) for k in WHERE}
-            engine = options["engine"] if query_engine else "oxigraph"
-            timeout = where.pop("timeout") or 30.0
-            command(dataset=dataset_of(**where, timeout=timeout, engine=engine), **options)
+            engine = str(options["engine"]) if query_engine else "oxigraph"
+            command(dataset=_dataset(where, engine), **options)
 
         wrapped = store_option(store_help)(source_options(with_dataset))
         return endpoint(wrapped) if endpoint is not None else wrapped
@@ -119,6 +118,18 @@ def pass_dataset(
 
 WHERE = ("data_dir", "ontology_dir", "store_dir", "endpoint", "timeout")
 """The options :func:`pass_dataset` turns into a Dataset."""
+
+
+def _dataset(where: dict[str, object], engine: str) -> Dataset:
+    """The Dataset the options in ``where`` (as click parsed them) name."""
+    folder = {k: cast(Path | None, where[k]) for k in ("data_dir", "ontology_dir", "store_dir")}
+    timeout = where["timeout"]
+    return dataset_of(
+        **folder,
+        endpoint=cast(str | None, where["endpoint"]),
+        timeout=timeout if isinstance(timeout, float) else 30.0,
+        engine=engine,
+    )
 
 
 def dataset_of(
@@ -167,7 +178,9 @@ class HttpUrl(click.ParamType[str]):
 
     name = "url"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
         from ..remote.urls import http_url
 
         try:
@@ -203,7 +216,7 @@ COUNT = click.IntRange(min=0)
 class TkgGroup(click.Group):
     """Turns every TkgError into one clear line on stderr and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except TkgError as err:

@@ -7,7 +7,7 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,15 +23,15 @@ def client_options(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(
-        *args: Any,
+        *args: object,
         endpoint: str,
         contact: str | None,
         timeout: float,
         retries: int,
         cache_dir: Path | None,
         no_cache: bool,
-        **kwargs: Any,
-    ) -> Any:
+        **kwargs: object,
+    ) -> object:
         from ..wikidata.client import WikidataClient, default_cache_dir
 
         cache = None if no_cache else (cache_dir or default_cache_dir())

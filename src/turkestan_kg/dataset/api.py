@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from rdflib import Graph
 
@@ -30,10 +30,10 @@ if TYPE_CHECKING:
     from ..reconcile.service import Service
     from ..sparql.catalogue import StoredQuery
     from ..sparql.engines import Engine
-    from ..sparql.results import QueryResult
+    from ..sparql.results import QueryResult, Value
     from ..validation.report import ValidationReport
 
-Rows = list[dict[str, Any]]
+Rows: TypeAlias = "list[dict[str, Value]]"
 """A SELECT answer: one dict per row, variable -> Python value (int, Decimal, bool, a date,
 a year as int; IRIs and other literals as str); unbound variables are left out."""
 Answer: TypeAlias = "Rows | bool | Graph"

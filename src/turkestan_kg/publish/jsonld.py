@@ -24,8 +24,7 @@ import copy
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeAlias
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 from pyld import jsonld
@@ -35,10 +34,8 @@ from rdflib.term import Node
 
 from ..graph.terms import canonical_language
 from ..namespaces import BASE, PREFIXES, RDF, TKG, TKGSH, XSD, curie
+from ..values import Json, JsonObject
 
-Json: TypeAlias = Mapping[str, "Json"] | Sequence["Json"] | str | int | float | bool | None
-"""A JSON value."""
-JsonObject: TypeAlias = dict[str, Json]
 NATIVE_TYPES = {"useNativeTypes": True}
 RDF_LANGSTRING = str(RDF.langString)
 NATIVE_JSON = {XSD.integer, XSD.boolean}  # written as JSON numbers and booleans

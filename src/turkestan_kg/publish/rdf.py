@@ -17,19 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from functools import cached_property
-from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.paths import Path
 from rdflib.term import Node
 
 from ..formats import RdfFormat
 from ..graph.dataset import KnowledgeGraph
 from ..graph.terms import from_oxigraph_term
 from ..namespaces import ONTOLOGY_GRAPH, bind_prefixes
-from .jsonld import JsonObject, build_context, compact, dumps, pyld_dataset
+from ..values import JsonObject
+from .jsonld import build_context, compact, dumps, pyld_dataset
 from .provenance import reified
 
 
@@ -138,23 +139,29 @@ def serialize(kg: KnowledgeGraph, fmt: RdfFormat, canonical: Canonical | None = 
     return data.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
+Triple = tuple[Node, Node, Node]
+
+
 class SortedGraph(Graph):
     """A Graph that lists subjects and their statements in a fixed order, so serializers that
     walk it (RDF/XML) write the same bytes on every run."""
 
     def subjects(
-        self, predicate: Any = None, object: Any = None, unique: bool = False
+        self,
+        predicate: Path | Node | None = None,
+        object: Node | list[Node] | None = None,
+        unique: bool = False,
     ) -> Generator[Node, None, None]:
         yield from sorted(set(super().subjects(predicate, object)), key=_order)
 
     def predicate_objects(
-        self, subject: Any = None, unique: bool = False
+        self, subject: Node | None = None, unique: bool = False
     ) -> Generator[tuple[Node, Node], None, None]:
         pairs = super().predicate_objects(subject, unique)
         yield from sorted(pairs, key=lambda po: (_order(po[0]), _order(po[1])))
 
 
-def _order(term: Any) -> tuple[str, str]:
+def _order(term: Node) -> tuple[str, str]:
     return (type(term).__name__, term.n3())
 
 
@@ -185,13 +192,13 @@ class SortedDataset(Dataset):
     """A Dataset that lists its graphs in IRI order, the default graph first, so the TriG
     serializer that walks them writes the same bytes on every run."""
 
-    def graphs(self, triple: Any = None) -> Generator[Graph, None, None]:
+    def graphs(self, triple: Triple | None = None) -> Generator[Graph, None, None]:
         def order(graph: Graph) -> tuple[bool, tuple[str, str]]:
             return graph.identifier != DATASET_DEFAULT_GRAPH_ID, _order(graph.identifier)
 
         yield from sorted(super().graphs(triple), key=order)
 
-    def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
+    def contexts(self, triple: Triple | None = None) -> Generator[Graph, None, None]:
         yield from self.graphs(triple)  # what rdflib's TriG serializer asks for
 
 

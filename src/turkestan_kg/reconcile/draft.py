@@ -4,7 +4,8 @@ as lists of conditions, results and extension rows as lists.
 
 from __future__ import annotations
 
-from .query import Candidate, Json, Query, ReconcileError
+from ..values import Json
+from .query import Candidate, Query, ReconcileError
 from .service import MAX_QUERIES, Service
 
 

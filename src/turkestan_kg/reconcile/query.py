@@ -10,7 +10,6 @@ the shapes both versions of the API share, and how a property constraint is scor
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias, TypedDict
 
@@ -24,8 +23,6 @@ COMPUTED = {TENURE_YEARS: "years of leadership tenures", WIKIDATA: "Wikidata ite
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 100
 
-Json: TypeAlias = Mapping[str, "Json"] | Sequence["Json"] | str | int | float | bool | None
-"""A JSON value, as the service writes it."""
 Named: TypeAlias = dict[str, str]
 """A type, property or entity in the API's shape: ``{"id": ..., "name": ...}``."""
 Cell: TypeAlias = dict[str, str] | dict[str, int]

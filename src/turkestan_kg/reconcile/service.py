@@ -26,6 +26,7 @@ from ..namespaces import BASE, WD
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
 from ..sparql.results import Row
+from ..values import Json
 from .index import Index, Match
 from .query import (
     COMPUTED,
@@ -36,7 +37,6 @@ from .query import (
     Cell,
     Extension,
     Fact,
-    Json,
     Named,
     Query,
     ReconcileError,

@@ -23,12 +23,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import TkgError
 from ..formats import FORMATS
 from ..namespaces import BASE
 from .graphstore import PublishError, post, target_url, update
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 CHUNK = 50_000  # triples per POST
 NTRIPLES = FORMATS["ntriples"].media_type
@@ -85,7 +88,7 @@ def _chunks(path: Path, graph: str, size: int) -> Iterator[tuple[bytes, int, int
     each with its triple count and how far into the file the parser has read."""
     import pyoxigraph as ox
 
-    batch: list[Any] = []
+    batch: list[ox.Triple] = []
     with path.open("rb") as stream:
         try:
             for triple in ox.parse(stream, format=ox.RdfFormat.N_TRIPLES):
@@ -103,7 +106,7 @@ def _chunks(path: Path, graph: str, size: int) -> Iterator[tuple[bytes, int, int
         yield _ntriples(batch), len(batch), end
 
 
-def _ntriples(triples: list[Any]) -> bytes:
+def _ntriples(triples: list[ox.Triple]) -> bytes:
     import pyoxigraph as ox
 
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
@@ -111,13 +114,15 @@ def _ntriples(triples: list[Any]) -> bytes:
     return body
 
 
-def _skolemized(triple: Any, graph: str) -> Any:
+def _skolemized(triple: ox.Triple, graph: str) -> ox.Triple:
     import pyoxigraph as ox
 
-    def term(node: Any) -> Any:
-        return ox.NamedNode(skolem(graph, node.value)) if isinstance(node, ox.BlankNode) else node
-
-    return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
+    subject, value = triple.subject, triple.object
+    if isinstance(subject, ox.BlankNode):
+        subject = ox.NamedNode(skolem(graph, subject.value))
+    if isinstance(value, ox.BlankNode):
+        value = ox.NamedNode(skolem(graph, value.value))
+    return ox.Triple(subject, triple.predicate, value)
 
 
 def _drop(update_url: str, staging: str, timeout: float) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -32,7 +32,9 @@ IRI_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE
 XSD = "http://www.w3.org/2001/XMLSchema#"
 MAX_OFFSET = 2**62  # rows skipped by a page, within every engine's integers
 PAGE_SIZE = 100  # rows per page of a query whose header names no page size
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+SAFE_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml when built with it
 # Terms are made with rdflib, imported when a parameter is first bound: listing the catalogue
 # (`tkg queries`, the docs) needs only the headers.
 
@@ -136,8 +138,8 @@ class StoredQuery:
             path=path,
             summary=str(header.get("summary", "")),
             description=str(header.get("description", "")).strip(),
-            tags=tuple(str(t) for t in header.get("tags", [])),
-            params=tuple(_param(path, n, spec) for n, spec in header.get("params", {}).items()),
+            tags=_tags(path, header.get("tags", [])),
+            params=_params(path, header.get("params", {})),
             text=text,
             page_size=_page_size(path, header.get("page-size")),
         )
@@ -187,7 +189,7 @@ class StoredQuery:
         return bound
 
 
-def _header(text: str, path: Path) -> dict[str, Any]:
+def _header(text: str, path: Path) -> dict[str, object]:
     lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
     try:
         header = yaml.load("\n".join(lines), Loader=SAFE_LOADER) or {}
@@ -197,7 +199,22 @@ def _header(text: str, path: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(header, dict) or "summary" not in header:
         raise QueryError("the #+ header needs at least a summary", file=display_path(path))
-    return header
+    return {str(key): value for key, value in header.items()}
+
+
+def _tags(path: Path, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise QueryError("tags must be a list, e.g. [leaders, time]", file=display_path(path))
+    return tuple(str(tag) for tag in value)
+
+
+def _params(path: Path, value: object) -> tuple[Param, ...]:
+    if not isinstance(value, dict) or not all(isinstance(s, dict) for s in value.values()):
+        raise QueryError(
+            "params must map each parameter's name to its type, default and description",
+            file=display_path(path),
+        )
+    return tuple(_param(path, str(name), spec) for name, spec in value.items())
 
 
 def _page_size(path: Path, value: object) -> int | None:
@@ -208,7 +225,7 @@ def _page_size(path: Path, value: object) -> int | None:
     return value
 
 
-def _param(path: Path, name: str, spec: Mapping[str, Any]) -> Param:
+def _param(path: Path, name: str, spec: Mapping[str, object]) -> Param:
     kind = str(spec.get("type", ""))
     if kind not in PARAM_TYPES:
         raise QueryError(

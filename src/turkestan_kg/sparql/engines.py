@@ -63,14 +63,18 @@ def from_rdflib(result: Result) -> QueryResult:
     if result.type == "ASK":
         return QueryResult.ask(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        assert result.graph is not None
-        graph = Graph()
-        for triple in result.graph:
-            graph.add(triple)
-        return QueryResult.of_graph(graph)
+        return QueryResult.of_graph(_copied(result.graph))
     variables = [str(v) for v in result.vars or []]
     rows = [row.asdict() for row in result if isinstance(row, ResultRow)]
     return QueryResult.select(variables, ({str(k): v for k, v in r.items()} for r in rows))
+
+
+def _copied(graph: Graph | None) -> Graph:
+    """A plain Graph of the answer's triples (rdflib's answer graph shares its store)."""
+    copy = Graph()
+    for triple in graph if graph is not None else ():
+        copy.add(triple)
+    return copy
 
 
 # ----------------------------------------------------------------------- Oxigraph

@@ -21,13 +21,15 @@ with pyoxigraph's parser, term for term.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from decimal import Decimal
+from typing import NamedTuple, TypeAlias, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -87,7 +89,7 @@ class QueryResult:
         """
         return cls("graph", graph=graph)
 
-    def python_rows(self) -> list[dict[str, Any]]:
+    def python_rows(self) -> list[dict[str, Value]]:
         """Rows as dicts of Python values (int, Decimal, bool, date...; IRIs and others as str).
 
         >>> QueryResult.select(["s", "n"], [{"s": URIRef("http://e/a"), "n": Literal(2)}]).python_rows()
@@ -95,7 +97,7 @@ class QueryResult:
         """
         return [{k: to_python(v) for k, v in row.items()} for row in self.rows]
 
-    def python(self) -> list[dict[str, Any]] | bool | Graph:
+    def python(self) -> list[dict[str, Value]] | bool | Graph:
         """The answer in Python: rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and
         DESCRIBE.
 
@@ -133,21 +135,43 @@ class YearMonth(NamedTuple):
         return f"{sign}{abs(self.year):04d}-{self.month:02d}"
 
 
-def to_python(node: Node) -> Any:
-    """A Python value for an RDF term: int, Decimal, bool, date... as rdflib gives them, an
-    ``xsd:gYear`` as an int and an ``xsd:gYearMonth`` as a :class:`YearMonth`; IRIs and
-    literals Python has no type for as strings.
+Value: TypeAlias = (
+    bool
+    | int
+    | float
+    | Decimal
+    | str
+    | datetime.date
+    | datetime.time
+    | datetime.timedelta
+    | YearMonth
+)
+"""A term's value in Python (see :func:`to_python`)."""
+
+
+def to_python(node: Node) -> Value:
+    """A Python value for an RDF term: int, float, Decimal, bool, date, datetime, time or
+    timedelta as rdflib gives them, an ``xsd:gYear`` as an int and an ``xsd:gYearMonth`` as a
+    :class:`YearMonth`; IRIs and literals of any other type as strings.
 
     >>> to_python(Literal("1921", datatype=XSD.gYear))
     1921
+    >>> to_python(Literal("P1Y2M", datatype=XSD.duration))
+    'P1Y2M'
     """
-    if isinstance(node, Literal) and node.datatype in GREGORIAN:
+    if not isinstance(node, Literal):
+        return str(node)
+    if node.datatype in GREGORIAN:
         try:
             return GREGORIAN[node.datatype](str(node))
         except ValueError:
             return str(node)
-    value = node.toPython() if isinstance(node, Literal) else node
-    return str(value) if isinstance(value, Node) else value
+    value: object = node.toPython()
+    if isinstance(value, bool | int | float | Decimal | str):
+        return value if not isinstance(value, Node) else str(value)
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+        return value
+    return str(node)
 
 
 GYEAR = re.compile(r"(-?\d{4,})(?:Z|[+-]\d{2}:\d{2})?")
@@ -168,7 +192,10 @@ def _year_month(text: str) -> YearMonth:
     return YearMonth(int(match.group(1)), int(match.group(2)))
 
 
-GREGORIAN = {XSD.gYear: _year, XSD.gYearMonth: _year_month}
+GREGORIAN: dict[URIRef, Callable[[str], int | YearMonth]] = {
+    XSD.gYear: _year,
+    XSD.gYearMonth: _year_month,
+}
 
 
 # ----------------------------------------------------------------------- W3C formats

@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
+import pyoxigraph as ox
 from pyoxigraph import DefaultGraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -89,7 +90,7 @@ def validate(
 
 
 def validate_store(
-    store: Any,
+    store: ox.Store,
     *,
     shapes: Path | str | None = None,
     name: str = "store",
@@ -118,16 +119,17 @@ def validate_store(
     return ValidationReport(conforms, tuple(sorted(problems)), report)
 
 
-def _subjects(store: Any, node: BNode) -> Iterator[Node]:
+def _subjects(store: ox.Store, node: BNode) -> Iterator[Node]:
     """The store's ``kg.subjects(None, node)``: an index lookup in the default graph."""
     for quad in store.quads_for_pattern(None, None, to_oxigraph(node), DefaultGraph()):
         yield from_oxigraph_term(quad.subject)
 
 
-def _objects(store: Any, node: Node | None, predicate: URIRef) -> Iterator[Node]:
+def _objects(store: ox.Store, node: Node | None, predicate: URIRef) -> Iterator[Node]:
     """The store's ``kg.objects(node, predicate)`` (nothing unless ``node`` is an IRI or blank node)."""
     if not isinstance(node, URIRef | BNode):
         return
-    pattern = (to_oxigraph(node), to_oxigraph(predicate), None, DefaultGraph())
-    for quad in store.quads_for_pattern(*pattern):
+    subject = to_oxigraph(node)
+    assert isinstance(subject, ox.NamedNode | ox.BlankNode)  # an IRI or a blank node, above
+    for quad in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, DefaultGraph()):
         yield from_oxigraph_term(quad.object)

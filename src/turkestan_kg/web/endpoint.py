@@ -9,7 +9,6 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from starlette.requests import Request as HttpRequest
@@ -18,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from ..formats import FORMATS, graph_formats, results_by_media_type, w3c_results_formats
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
 from ..sparql.results import QueryResult, render
+from ..values import JsonObject
 from .conneg import choose
 from .http import HttpError, Rendered, computed, not_acceptable
 from .policy import Unchecked, federated
@@ -64,7 +64,7 @@ def run(site: Site, request: Request, base: str | None, accept: str | None) -> R
     return negotiated(result, accept, site.context)
 
 
-def negotiated(result: QueryResult, accept: str | None, context: dict[str, Any]) -> Rendered:
+def negotiated(result: QueryResult, accept: str | None, context: JsonObject) -> Rendered:
     """An answer in the registry's format ``accept`` prefers: a graph in one of the view
     formats, results in one of the W3C results formats (406 if none fits)."""
     vary = (("Vary", "Accept"),)

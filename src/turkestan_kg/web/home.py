@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
 
 from rdflib import URIRef
 from starlette.requests import Request
@@ -15,9 +14,10 @@ from starlette.responses import Response
 from ..errors import QueryError
 from ..formats import RESULTS_FORMATS, RdfFormat, ResultsFormat, graph_formats, w3c_results_formats
 from ..namespaces import BASE, DCTERMS, FOAF, QB, RDF, RDFS, TKG, bind_prefixes
-from ..sparql.catalogue import PAGE_SIZE, get_query, stored_queries
+from ..sparql.catalogue import PAGE_SIZE, StoredQuery, get_query, stored_queries
 from ..sparql.results import QueryResult
 from ..sparql.results import render as render_result
+from ..values import Json, JsonObject
 from . import charts
 from .http import HttpError, Rendered, computed
 from .pages import Labeller, Value, heading, link, render, result_rows, trusted
@@ -74,7 +74,7 @@ def _home(site: Site, languages: list[str]) -> Rendered:
 
 def composition_svg(site: Site) -> str:
     """The 1922 composition as bars."""
-    rows = site.engine.run(get_query("composition-1922").text, {}).rows
+    rows = site.dataset.query("composition-1922", expect="result").rows
     return charts.composition_chart(
         [(str(r["categoryLabel"]), int(str(r["count"])), str(r["printedPercentage"])) for r in rows]
     )
@@ -92,7 +92,7 @@ def timeline_svg(site: Site) -> str:
 
 def hierarchy_svg(site: Site) -> str:
     """The party's bodies and their parents."""
-    rows = site.engine.run(get_query("hierarchy").text, {}).rows
+    rows = site.dataset.query("hierarchy", expect="result").rows
     return charts.hierarchy_chart(
         [(str(r["bodyLabel"]), str(r["parentLabel"]), int(str(r["depth"]))) for r in rows]
     )
@@ -114,7 +114,7 @@ def entity_groups(site: Site, labeller: Labeller) -> list[tuple[str, list[Value]
     return out
 
 
-def query_forms() -> list[dict[str, Any]]:
+def query_forms() -> list[dict[str, Json]]:
     """Every stored query as a form: its name, summary and parameters (IRI inputs wide)."""
     return [
         {
@@ -148,21 +148,12 @@ def stored_query(site: Site) -> Endpoint:
 def _stored(
     site: Site, name: str, params: dict[str, str], fmt: str | None, languages: list[str]
 ) -> Rendered:
-    query = get_query(name)
-    page = _page_number(params.pop("page", None))
-    if page is None and query.page_size and not fmt:
-        page = 1  # a page shows a growing answer a page at a time
-    try:
-        if page is not None:
-            query = query.page(page)
-        result = site.engine.run(query.text, query.bindings(params))
-    except QueryError as err:
-        raise HttpError(400, err.message) from None
+    query, page = _paged(get_query(name), params, bool(fmt))
+    result = _run(site, query, params)
     if page is not None:
         params["page"] = str(page)
     if fmt:
         return format_result(result, fmt, site.context)
-    labeller = site.labeller(languages)
     html = render(
         "query.html",
         title=query.summary,
@@ -173,10 +164,33 @@ def _stored(
         result=result,
         turtle=result.graph.serialize(format="turtle") if result.graph is not None else "",
         headers=[heading(v) for v in result.variables],
-        rows=result_rows(result, labeller) if result.kind == "select" else [],
+        rows=result_rows(result, site.labeller(languages)) if result.kind == "select" else [],
         pages=_pages(name, params, page, len(result.rows) == (query.page_size or PAGE_SIZE)),
     )
     return Rendered(html.encode())
+
+
+def _paged(
+    query: StoredQuery, params: dict[str, str], download: bool
+) -> tuple[StoredQuery, int | None]:
+    """The query cut to the page asked for (a growing answer's first page by default, unless
+    it is downloaded whole), and the page's number."""
+    page = _page_number(params.pop("page", None))
+    if page is None and query.page_size and not download:
+        page = 1
+    try:
+        return (query.page(page) if page is not None else query), page
+    except QueryError as err:
+        raise HttpError(400, err.message) from None
+
+
+def _run(site: Site, query: StoredQuery, params: dict[str, str]) -> QueryResult:
+    """The stored query's answer on the served dataset; a bad parameter is a 400."""
+    try:
+        query.bindings(params)  # every name checked before any is passed on
+        return site.dataset.query(query, expect="result", **params)
+    except QueryError as err:
+        raise HttpError(400, err.message) from None
 
 
 def _page_number(given: str | None) -> int | None:
@@ -219,7 +233,7 @@ def download_links(name: str, params: dict[str, str], kind: str) -> list[tuple[s
     ]
 
 
-def format_result(result: QueryResult, fmt: str, context: dict[str, Any]) -> Rendered:
+def format_result(result: QueryResult, fmt: str, context: JsonObject) -> Rendered:
     """A download of a stored query's answer in the format named ``fmt``: any of the
     registry's results formats for SELECT and ASK, a one-graph RDF format for a graph."""
     if result.kind == "graph":

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
-from typing import Any
 
 
 class Unchecked(ValueError):
@@ -43,7 +42,7 @@ def federated(query: str) -> bool:
     return any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(tree))
 
 
-def _walk(node: Any) -> Iterator[Any]:
+def _walk(node: object) -> Iterator[object]:
     """Every node of a parse tree (pyparsing results, rdflib's CompValues, lists)."""
     from pyparsing import ParseResults
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import difflib
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 from starlette.requests import Request
 
 from ..dataset.api import Dataset
@@ -18,7 +19,7 @@ from ..graph.dataset import KnowledgeGraph, store_payload
 from ..namespaces import BASE
 from ..paths import project_root
 from ..publish.jsonld import build_context
-from ..sparql.catalogue import get_query, query_files
+from ..sparql.catalogue import query_files
 from ..sparql.engines import Engine, OxigraphEngine
 from . import neighbourhood
 from .pages import Labeller, Value, language_preference, link
@@ -27,6 +28,7 @@ from .sandbox import Limits, QueryPool
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from ..reconcile.service import Service
     from .remote import RemoteLookup, RemotePool
 
     Pool = QueryPool | RemotePool
@@ -52,6 +54,7 @@ class Site:
         self.kg = kg
         self.data = kg.merged()
         self.limits = limits
+        self.dataset = served
         self.engine = served.engine
         self.lookup, self.pool = served.source.accept(Readers(workers, limits))
         self.data_only = kg.data_graph()
@@ -77,16 +80,15 @@ class Site:
 
         return with_provenance(self.kg)
 
-    @cached_property
-    def reconciliation(self) -> Any:
-        """The Reconciliation Service API over the served graph (its index read on first use)."""
-        from ..reconcile.service import Service
-
-        return Service(self.engine)
+    @property
+    def reconciliation(self) -> Service:
+        """The Reconciliation Service API over the served dataset (its index read on first
+        use)."""
+        return self.dataset.reconciler
 
     def tenure_rows(self) -> list[Tenure]:
         """(leader's name, first year, last year, leader IRI, tenure IRI) per tenure."""
-        result = self.engine.run(get_query("tenures").text, {})
+        result = self.dataset.query("tenures", expect="result")
         return [
             (
                 str(r["leaderLabel"]),
@@ -127,10 +129,10 @@ class Site:
         labeller = self.labeller(["en"])
         return [link(URIRef(BASE + p.lstrip("/")), labeller) for p in near]
 
-    def sources_of(self, node: URIRef) -> dict[tuple[Any, Any, Any], list[Any]]:
+    def sources_of(self, node: URIRef) -> dict[tuple[Node, Node, Node], list[Node]]:
         """For each statement about ``node``, the source sections (or curators) stating it."""
         prov = "http://www.w3.org/ns/prov#"
-        sources = {}
+        sources: dict[tuple[Node, Node, Node], list[Node]] = {}
         for s, p, o in self.data_only.triples((node, None, None)):
             graphs = [getattr(c, "identifier", c) for *_, c in self.kg.quads((s, p, o, None))]
             sections = [

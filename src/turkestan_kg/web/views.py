@@ -13,7 +13,7 @@ b'{\\n  "@graph": []\\n}\\n'
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 from rdflib import Graph
 
@@ -21,10 +21,11 @@ from ..formats import RdfFormat, graph_formats, rdf_by_media_type
 from ..publish.jsonld import compact, dumps
 from ..publish.rdf import canonical_nquads
 from ..registry import resolve
+from ..values import JsonObject
 
 HTML = "text/html"
 HTML_SUFFIX = ".html"
-GraphWriter = Callable[[Graph, RdfFormat, dict[str, Any]], bytes]
+GraphWriter = Callable[[Graph, RdfFormat, JsonObject], bytes]
 
 
 def view_types() -> list[str]:
@@ -44,7 +45,7 @@ SUFFIXES = view_suffixes()
 """The view suffixes as the registry held them at import (prefer :func:`view_suffixes`)."""
 
 
-def serialize_graph(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
+def serialize_graph(graph: Graph, media: str, context: JsonObject) -> bytes:
     """``graph`` in ``media``, by the writer the format's registry entry names."""
     fmt = rdf_by_media_type(media)
     write = resolve(fmt.writer)
@@ -52,12 +53,12 @@ def serialize_graph(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
     return cast(GraphWriter, write)(graph, fmt, context)
 
 
-def write_with_rdflib(graph: Graph, fmt: RdfFormat, context: dict[str, Any]) -> bytes:
+def write_with_rdflib(graph: Graph, fmt: RdfFormat, context: JsonObject) -> bytes:
     """rdflib's serializer for the format (the JSON-LD context is not used)."""
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
-def write_jsonld(graph: Graph, fmt: RdfFormat, context: dict[str, Any]) -> bytes:
+def write_jsonld(graph: Graph, fmt: RdfFormat, context: JsonObject) -> bytes:
     """JSON-LD compacted with the site's context, as dist/ writes it: rdflib's writer drops
     nodes a context types as @id (a period's blank node, say); pyld compacts the canonical
     form whole."""
