@@ -241,6 +241,48 @@ def test_a_refusal_is_not_retried() -> None:
     assert len(seen) == 1
 
 
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_an_error_never_a_success(status: int) -> None:
+    """A store or endpoint that answers with a redirect stored nothing and answered nothing:
+    the load, the query and the export each say so, exit 3, and the redirect is not followed."""
+    moved = [(status, {"Location": "http://127.0.0.1:9/elsewhere"}, b"", 0.0)]
+    with scripted_endpoint(moved) as (url, seen):
+        for args in (
+            ["load", "--graph-store", url],
+            ["query", "--endpoint", url, "-e", "ASK {}"],
+            ["export", "--endpoint", url, "--format", "turtle"],
+        ):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 3, (args, result.output)
+            assert f"redirect (HTTP {status}) to http://127.0.0.1:9/elsewhere" in result.output
+    assert len(seen) == 3
+
+
+def test_an_answer_to_another_query_is_refused_in_one_line(tmp_path: Path) -> None:
+    """An endpoint that answers every query with the same rows (another query's) makes
+    validate, reconcile and query each say so in one line, exit 3, not fail on a missing
+    variable."""
+    rows = json.dumps(
+        {
+            "head": {"vars": ["x"]},
+            "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]},
+        }
+    ).encode()
+    names = tmp_path / "names.csv"
+    names.write_text("name\nRyskulov\n", encoding="utf-8")
+    with scripted_endpoint([(200, {}, rows, 0.0)]) as (url, _):
+        for args in (
+            ["validate", "--endpoint", url],
+            ["reconcile", str(names), "--column", "name", "--endpoint", url],
+            ["query", "--endpoint", url, "-e", "SELECT ?a WHERE { ?a ?p ?o }"],
+            ["query", "--endpoint", url, "-e", "ASK { ?a ?p ?o }"],
+        ):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 3, (args, result.output)
+            assert "answered something else than the" in result.output
+            assert result.output.count("\n") == 1, result.output
+
+
 def test_through_the_cli_a_failing_endpoint_is_exit_3() -> None:
     with raw_server(reset) as (url, _):
         result = CliRunner().invoke(

@@ -91,8 +91,8 @@ def test_an_empty_folder_is_used(work: Path) -> None:
 
 
 def test_folders_made_before_markers_are_recognised(work: Path, root: Path) -> None:
-    """A dist/ whose every file its SHA256SUMS lists, and a folder holding only a RocksDB
-    database, were made by tkg before folders were marked."""
+    """A dist/ whose every file its SHA256SUMS lists was made by tkg before folders were
+    marked."""
     build(work / "old-dist")
     (work / "old-dist" / MARKER).unlink()
     assert tkg("build", "--out", "old-dist").exit_code == 0
@@ -101,11 +101,27 @@ def test_folders_made_before_markers_are_recognised(work: Path, root: Path) -> N
     (work / "old-dist" / "notes.txt").write_text("mine\n")
     result = tkg("build", "--out", "old-dist")
     assert result.exit_code == 1 and (work / "old-dist" / "notes.txt").is_file()
-    store = ox.Store(str(work / "old-store"))
+
+
+def test_a_database_or_files_tkg_did_not_write_are_never_replaced(work: Path) -> None:
+    """An unmarked RocksDB folder may be another program's database; a tkg store that also
+    holds someone's notes is not all tkg's; a link is not the folder itself."""
+    store = ox.Store(str(work / "other-db"))
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
     store.flush()
     del store
-    assert tkg("load", "--store", "old-store").exit_code == 0
+    result = tkg("load", "--store", "other-db")
+    assert result.exit_code == 1 and "was not made by tkg" in result.output
+    assert len(ox.Store.read_only(str(work / "other-db"))) == 1
+    assert tkg("load", "--store", "store").exit_code == 0
+    (work / "store" / "my-notes.txt").write_text("mine\n")
+    result = tkg("load", "--store", "store")
+    assert result.exit_code == 1 and "also holds files tkg did not write" in result.output
+    assert (work / "store" / "my-notes.txt").read_text() == "mine\n"
+    (work / "link").symlink_to(work / "store")
+    result = tkg("load", "--store", "link")
+    assert result.exit_code == 1 and "it is a link" in result.output
+    assert (work / "link").is_symlink()
 
 
 def test_an_interrupted_build_leaves_the_previous_output(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BuildError, SourceNotFound
+from .errors import BuildError, ParseError, SourceNotFound
 
 ONTOLOGY_FILE = "turkestan-kg.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -50,6 +50,18 @@ def existing(path: Path) -> Path:
     return path
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 text file's text, or one ParseError (not UTF-8) or SourceNotFound naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ParseError(
+            f"not UTF-8 text (byte {err.start})", file=display_path(path), hint="save it as UTF-8"
+        ) from None
+    except OSError as err:
+        raise SourceNotFound(f"cannot read {display_path(path)}: {err.strerror}") from None
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and move it into place."""
     with atomic_path(path) as tmp:
@@ -61,8 +73,14 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` to write to (directly or by a tool given its name);
     it is moved into place if the block succeeds and removed if it fails, so ``path`` is
     never half-written. A failed write becomes a BuildError naming ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as err:
+        raise BuildError(
+            f"cannot write {display_path(path)}: {err.strerror}",
+            hint="give a path in a folder you can write to",
+        ) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -110,11 +128,20 @@ def owner_kind(folder: Path) -> str | None:
 
 
 def check_replaceable(
-    target: Path, kind: str, *, looks_ours: Callable[[Path], bool] = lambda _: False
+    target: Path,
+    kind: str,
+    *,
+    looks_ours: Callable[[Path], bool] = lambda _: False,
+    holds_only_ours: Callable[[Path], bool] = lambda _: True,
 ) -> None:
-    """Refuse to replace ``target`` unless it is missing, empty, marked as a ``kind`` by tkg,
-    or (for folders made before markers) ``looks_ours``. Never the working folder."""
+    """Refuse to replace ``target`` unless it is missing, empty, marked as a ``kind`` by tkg
+    and holding nothing else than ``holds_only_ours`` allows, or (for folders made before
+    markers) ``looks_ours``. Never the working folder, nor a link."""
     where = display_path(target)
+    if target.is_symlink():
+        raise BuildError(
+            f"refusing to replace {where}: it is a link", hint=f"give the {kind}'s own folder"
+        )
     if not target.exists():
         return
     if not target.is_dir():
@@ -125,9 +152,13 @@ def check_replaceable(
             hint=f"give a new folder for the {kind}, e.g. ./{kind}",
         )
     made = owner_kind(target)
-    if made == kind or (made is None and (_empty(target) or looks_ours(target))):
+    if made == kind and holds_only_ours(target):
         return
-    what = f"a tkg {made}" if made else "not empty and was not made by tkg"
+    if made is None and (_empty(target) or looks_ours(target)):
+        return
+    what = f"a tkg {made}" if made and made != kind else "not empty and was not made by tkg"
+    if made == kind:
+        what = f"a tkg {kind} that also holds files tkg did not write"
     raise BuildError(
         f"refusing to replace {where}: it is {what}",
         hint=f"give a new or empty folder for the {kind}, or move that folder's files away",

@@ -151,7 +151,9 @@ def _query_target(
 
         return get_query(name)
     if query_file is not None:
-        return query_file.read_text(encoding="utf-8")
+        from ..paths import read_text
+
+        return read_text(query_file)
     assert expression is not None
     return expression
 

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from ..errors import BuildError, ParseError, SourceNotFound
 from ..formats import RdfFormat
 from ..paths import (
+    MARKER,
     atomic_path,
     check_replaceable,
     claim,
@@ -161,18 +162,18 @@ ROCKSDB_FILE = re.compile(
 
 
 def check_target(directory: Path) -> None:
-    """Refuse a target folder that is not empty and not a store tkg made (see
-    :func:`turkestan_kg.paths.check_replaceable`)."""
-    check_replaceable(directory, "store", looks_ours=rocksdb_only)
+    """Refuse a target folder that is not empty and not a store tkg made, or that holds
+    anything besides the store's own files (see :func:`turkestan_kg.paths.check_replaceable`).
+    An unmarked RocksDB folder is refused too: it may be another program's database."""
+    check_replaceable(directory, "store", holds_only_ours=store_files_only)
 
 
-def rocksdb_only(folder: Path) -> bool:
-    """Whether ``folder`` holds nothing but a RocksDB database's files: a store made before
-    stores were marked, which replacing loses nothing tkg did not write."""
-    entries = list(folder.iterdir())
-    names = [p.name for p in entries]
-    has_db = "CURRENT" in names
-    return has_db and all(p.is_file() and ROCKSDB_FILE.fullmatch(p.name) for p in entries)
+def store_files_only(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but a RocksDB database's files and tkg's marker."""
+    return all(
+        p.is_file() and not p.is_symlink() and (p.name == MARKER or ROCKSDB_FILE.fullmatch(p.name))
+        for p in folder.iterdir()
+    )
 
 
 def payload_size(kg: KnowledgeGraph, extra: Iterable[Path]) -> int:

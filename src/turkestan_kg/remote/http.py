@@ -183,7 +183,7 @@ class Client:
             raise self.error(
                 f"{self._name(url)} kept failing ({err.reason}) after "
                 f"{self.policy.retries + 1} attempt{'s' * bool(self.policy.retries)}",
-                hint="try again later, or raise --timeout / --retries",
+                hint="try again later, or allow more time",
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -243,7 +243,13 @@ class Client:
             raise Transient(
                 f"HTTP {code}", retry_after_seconds(response.headers.get("Retry-After"))
             )
-        if code >= 400:
+        if 300 <= code < 400:
+            where = response.headers.get("Location", "elsewhere")
+            raise self.error(
+                f"{self._name(url)} answered the {sent} with a redirect (HTTP {code}) to {where}",
+                hint="redirects are not followed: give the URL it points to",
+            )
+        if code >= 400 or code < 200:
             detail = _first_line(response)
             raise self.error(f"{self._name(url)} refused the {sent}: HTTP {code} {detail}".strip())
 

@@ -24,7 +24,7 @@ from ..formats import FORMATS, RESULTS_FORMATS, accept_header
 from ..namespaces import PREFIXES
 from ..sparql.engines import from_oxigraph
 from ..sparql.results import QueryResult
-from ..sparql.text import Bindings, query_form, with_values
+from ..sparql.text import Bindings, projection, query_form, with_values
 from .http import Client, Policy, Untrusted
 from .urls import http_url
 
@@ -76,6 +76,9 @@ class RemoteEngine:
 
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         query = prologue() + with_values(text, bindings)
+        return self._checked(query, self._answer(query))
+
+    def _answer(self, query: str) -> QueryResult:
         graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
         headers = {"Accept": GRAPH_TYPES if graph_form else RESULTS_JSON, "Content-Type": FORM}
         content = urllib.parse.urlencode({"query": query}).encode("utf-8")
@@ -84,6 +87,21 @@ class RemoteEngine:
             "POST", self.endpoint, check, content=content, headers=headers, sent="query"
         )
         return virtuoso_ask(answer) if query_form(query) == "ASK" else answer
+
+    def _checked(self, query: str, answer: QueryResult) -> QueryResult:
+        """The answer, if it answers this query: its form, and a SELECT's variables."""
+        form = query_form(query)
+        expected = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
+        asked = set(projection(query))
+        got = set(answer.variables)
+        if answer.kind != expected or (asked and got != asked):
+            what = ", ".join(f"?{v}" for v in sorted(got)) or answer.kind
+            raise EndpointError(
+                f"SPARQL endpoint {self.endpoint} answered something else than the {form} "
+                f"query it was sent ({what})",
+                hint="check that the URL is the store's SPARQL query endpoint",
+            )
+        return answer
 
 
 def virtuoso_ask(answer: QueryResult) -> QueryResult:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..errors import QueryError
-from ..paths import display_path, project_root
+from ..paths import display_path, project_root, read_text
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
@@ -131,7 +131,7 @@ class StoredQuery:
         >>> StoredQuery.from_file(queries_dir() / "tenures.rq").summary
         'Every leadership tenure, in order'
         """
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         header = _header(text, path)
         return cls(
             name=path.stem,

@@ -44,6 +44,17 @@ class Outline:
     """The outermost query has a LIMIT or OFFSET of its own."""
     end: int
     """Where the solution modifiers end: at a trailing VALUES block, else the text's end."""
+    projection: tuple[str, ...] = ()
+    """The variables a SELECT names in its projection (none for ``SELECT *``)."""
+
+
+def projection(text: str) -> tuple[str, ...]:
+    """The variables a SELECT query projects, in order; () for ``SELECT *`` and other forms.
+
+    >>> projection("SELECT ?a (1 AS ?b) WHERE { ?a ?p ?o }")
+    ('a', 'b')
+    """
+    return outline(text).projection
 
 
 def query_form(text: str) -> str:
@@ -139,6 +150,20 @@ def outline(text: str) -> Outline:
         order=order,
         sliced="slice" in tree,
         end=values[0] if values else len(text),
+        projection=_projected(tree),
+    )
+
+
+def _projected(tree: ParseResults) -> tuple[str, ...]:
+    """The names of the outermost SELECT's projected variables, read off rdflib's parse."""
+    from rdflib.plugins.sparql.parserutils import ParamValue
+
+    found: list[object] = [
+        p.tokenList for p in tree if isinstance(p, ParamValue) and p.name == "projection"
+    ]
+    # each a CompValue, an OrderedDict: read as a dict (its own get() evaluates its keys)
+    return tuple(
+        str(dict.get(v, "var") or dict.get(v, "evar")) for v in found if isinstance(v, dict)
     )
 
 
