@@ -5,6 +5,7 @@ an IRI goes; the project's prefixes predeclared on every engine."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,7 @@ def test_project_prefixes_are_predeclared_on_every_engine(kg: KnowledgeGraph, en
 
 
 def test_the_same_verbs_on_a_store(ds: Dataset, store: Dataset) -> None:
-    assert repr(store).startswith("<Dataset store ")
+    assert repr(store).startswith("<Dataset the store at ")
     assert store.query(PERSONS) == ds.query(PERSONS)
     assert store.validate().conforms
     exported = store.export("ntriples")
@@ -175,3 +176,46 @@ def test_a_mistyped_query_name_gets_a_suggestion() -> None:
 def test_find_by_name_ignores_latin_diacritics(kg: KnowledgeGraph, engine: str, text: str) -> None:
     rows = Dataset.of(kg, engine=engine).query("find-by-name", text=text, expect="result").rows
     assert URIRef(RISQULOV) in {row["entity"] for row in rows}
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda ds: ds.query("tenures", expect="table"), "expect='table'"),
+        (lambda ds: ds.query(Path("queries/tenures.rq")), "not PosixPath"),
+        (lambda ds: ds.load(Path("s"), graph="http://e/g"), "a store holds every graph"),
+        (
+            lambda ds: ds.load("http://127.0.0.1:9/store", update="http://127.0.0.1:9/u"),
+            "update URL goes with a file",
+        ),
+        (lambda ds: ds.load("http://127.0.0.1:9/store", graph="not an iri"), "not an absolute IRI"),
+        (lambda ds: turkestan_kg.open("data", store="s"), "data files go with the files"),
+        (lambda ds: turkestan_kg.open(store="s", engine="rdflib"), "answers its own queries"),
+        (lambda ds: turkestan_kg.open(timeout=0), "above 0"),
+    ],
+    ids=[
+        "expect",
+        "query-type",
+        "store-graph",
+        "lone-update",
+        "graph-iri",
+        "data-store",
+        "engine-store",
+        "timeout",
+    ],
+)
+def test_what_does_not_go_together_is_one_usage_error(
+    ds: Dataset, call: object, message: str
+) -> None:
+    """Checked before any work is done, and never silently ignored."""
+    with pytest.raises(UsageError, match=re.escape(message)):
+        call(ds)  # type: ignore[operator]
+
+
+def test_paths_and_urls_may_be_given_as_text(ds: Dataset, tmp_path: Path) -> None:
+    ds.export("ntriples", str(tmp_path / "kg.nt"))
+    assert (tmp_path / "kg.nt").stat().st_size > 10_000
+    loaded = ds.load(str(tmp_path / "store"))
+    assert loaded.unit == "quads" and (tmp_path / "store" / "CURRENT").is_file()
+    graph = ds.query("describe-entity", entity=RISQULOV, expect="graph")
+    assert str(graph) == repr(graph) == f"<Graph of {len(graph)} triples>"

@@ -137,13 +137,29 @@ def check_replaceable(
     """Refuse to replace ``target`` unless it is missing, empty, marked as a ``kind`` by tkg
     and holding nothing else than ``holds_only_ours`` allows, or (for folders made before
     markers) ``looks_ours``. Never the working folder, nor a link."""
+    if not _checked_place(target, kind):
+        return
+    made = owner_kind(target)
+    if made == kind and holds_only_ours(target):
+        return
+    if made is None and (_empty(target) or looks_ours(target)):
+        return
+    raise BuildError(
+        f"refusing to replace {display_path(target)}: it is {_whose(made, kind)}",
+        hint=f"give a new or empty folder for the {kind}, or move that folder's files away",
+    )
+
+
+def _checked_place(target: Path, kind: str) -> bool:
+    """Whether ``target`` exists (False: nothing to replace); a BuildError for a link, a
+    file or the working folder, which are never replaced."""
     where = display_path(target)
     if target.is_symlink():
         raise BuildError(
             f"refusing to replace {where}: it is a link", hint=f"give the {kind}'s own folder"
         )
     if not target.exists():
-        return
+        return False
     if not target.is_dir():
         raise BuildError(f"{where} is a file, not a {kind}", hint="give a folder's path")
     if Path.cwd().resolve().is_relative_to(target.resolve()):
@@ -151,18 +167,13 @@ def check_replaceable(
             f"refusing to replace {where}: it holds the working folder",
             hint=f"give a new folder for the {kind}, e.g. ./{kind}",
         )
-    made = owner_kind(target)
-    if made == kind and holds_only_ours(target):
-        return
-    if made is None and (_empty(target) or looks_ours(target)):
-        return
-    what = f"a tkg {made}" if made and made != kind else "not empty and was not made by tkg"
+    return True
+
+
+def _whose(made: str | None, kind: str) -> str:
     if made == kind:
-        what = f"a tkg {kind} that also holds files tkg did not write"
-    raise BuildError(
-        f"refusing to replace {where}: it is {what}",
-        hint=f"give a new or empty folder for the {kind}, or move that folder's files away",
-    )
+        return f"a tkg {kind} that also holds files tkg did not write"
+    return f"a tkg {made}" if made else "not empty and was not made by tkg"
 
 
 def _empty(folder: Path) -> bool:

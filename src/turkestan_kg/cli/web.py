@@ -73,8 +73,11 @@ def serve(
     from ..web.server import serve as run_server
 
     files = open_dataset(data_dir, ontology=ontology_dir)
-    served = open_dataset(
-        data_dir, ontology=ontology_dir, store=store_dir, endpoint=endpoint, timeout=timeout
+    elsewhere = store_dir is not None or endpoint is not None
+    served = (
+        open_dataset(ontology=ontology_dir, store=store_dir, endpoint=endpoint, timeout=timeout)
+        if elsewhere
+        else files
     )
     try:
         run_server(

@@ -69,14 +69,26 @@ def open(
     from ..sparql import ENGINES
 
     entry(ENGINES, engine, "query engine")
+    _check_open(data, store, endpoint, engine, timeout)
     ontology_dir = Path(ontology) if ontology is not None else None
-    if store is not None and endpoint is not None:
-        raise UsageError("give a store or an endpoint, not both", hint="drop one of the two")
     if store is not None:
         return Dataset(Store(Path(store), ontology_dir))
     if endpoint is not None:
         return Dataset(Endpoint(endpoint, timeout, ontology_dir))
     return Dataset(Files(Path(data) if data is not None else None, ontology_dir, engine))
+
+
+def _check_open(data: object, store: object, endpoint: object, engine: str, timeout: float) -> None:
+    """A UsageError for options that do not go together, rather than one silently ignored."""
+    if store is not None and endpoint is not None:
+        raise UsageError("give a store or an endpoint, not both", hint="drop one of the two")
+    elsewhere = "a store" if store is not None else "an endpoint" if endpoint is not None else ""
+    if elsewhere and data is not None:
+        raise UsageError(f"data files go with the files, not with {elsewhere}")
+    if elsewhere and engine != "oxigraph":
+        raise UsageError(f"{elsewhere} answers its own queries", hint="drop the engine")
+    if not timeout > 0:
+        raise UsageError(f"a timeout of {timeout} s: give a number of seconds above 0")
 
 
 class AnswerGraph(Graph):
@@ -88,6 +100,8 @@ class AnswerGraph(Graph):
 
     def __repr__(self) -> str:
         return f"<Graph of {len(self)} triple{'s' * (len(self) != 1)}>"
+
+    __str__ = __repr__
 
 
 class Dataset:
@@ -179,6 +193,8 @@ class Dataset:
         Traceback (most recent call last):
         turkestan_kg.errors.QueryError: leaders-in-year is a SELECT query, not an ASK query
         """
+        if expect not in (None, "result", *EXPECTED):
+            raise UsageError(f"expect={expect!r}", hint="expect rows, boolean, graph or result")
         result = self._run(query, params)
         if expect is None or expect == "result":
             return result if expect else _python(result)
@@ -233,12 +249,19 @@ class Dataset:
         return self.source.validate(path, engine=engine, progress=progress)
 
     @overload
-    def export(self, fmt: RdfFormat | str, /) -> bytes: ...
+    def export(self, fmt: RdfFormat | str, /, out: None = None) -> bytes: ...
     @overload
-    def export(self, fmt: RdfFormat | str, /, out: Path, *, progress: Ticks = ...) -> None: ...
+    def export(
+        self, fmt: RdfFormat | str, /, out: Path | str, *, progress: Ticks | None = ...
+    ) -> None: ...
 
     def export(
-        self, fmt: RdfFormat | str, /, out: Path | None = None, *, progress: Ticks | None = None
+        self,
+        fmt: RdfFormat | str,
+        /,
+        out: Path | str | None = None,
+        *,
+        progress: Ticks | None = None,
     ) -> bytes | None:
         """The dataset in one RDF format (an entry of :data:`turkestan_kg.formats.FORMATS`, or
         its name): the bytes, or written atomically to ``out`` (``progress`` told of bytes
@@ -248,13 +271,14 @@ class Dataset:
         True
         """
         chosen = fmt if isinstance(fmt, RdfFormat) else FORMATS[entry(_names(), fmt, "format")]
-        return self.source.export(chosen, out, progress=progress or (lambda n: None))
+        path = Path(out) if out is not None else None
+        return self.source.export(chosen, path, progress=progress or (lambda n: None))
 
     def load(
         self,
         into: Path | str,
         *,
-        files: Iterable[Path] = (),
+        files: Iterable[Path | str] = (),
         graph: str | None = None,
         update: str | None = None,
         timeout: float = 60.0,
@@ -262,8 +286,8 @@ class Dataset:
     ) -> LoadResult:
         """Copy this dataset into an on-disk store (``into`` a folder, replaced whole once
         loaded, with ``files`` of N-Triples or N-Quads added) or a SPARQL Graph Store (``into``
-        its URL: the whole dataset, or its merge into ``graph``; with one N-Triples file in
-        ``files``, ``graph`` and the store's ``update`` URL, that file is streamed in).
+        an http(s) URL: the whole dataset, or its merge into ``graph``; with one N-Triples file
+        in ``files``, ``graph`` and the store's ``update`` URL, that file is streamed in).
 
         >>> loaded = open().load(Path("store"))
         >>> loaded.unit, loaded.count > 1000
@@ -271,9 +295,11 @@ class Dataset:
         >>> open(store="store").query("leaders-in-year", year=1919)[0]["leaderLabel"]
         'Pyotr Kobozev'
         """
-        from .load import load_into
+        from .load import load_into, target
 
-        return load_into(lambda: self.graph, into, list(files), graph, update, timeout, progress)
+        given = [Path(file) for file in files]
+        where = target(into)
+        return load_into(lambda: self.graph, where, given, graph, update, timeout, progress)
 
     @property
     def reconciler(self) -> Service:
@@ -321,8 +347,12 @@ def _is_name(text: str) -> bool:
 
 
 def _stored(query: str | StoredQuery) -> StoredQuery | None:
-    from ..sparql.catalogue import get_query
+    from ..sparql.catalogue import StoredQuery, get_query
 
-    if not isinstance(query, str):
+    if isinstance(query, StoredQuery):
         return query
+    if not isinstance(query, str):
+        raise UsageError(
+            f"a query is a stored query's name or SPARQL text, not {type(query).__name__}"
+        )
     return get_query(query) if _is_name(query) else None

@@ -5,6 +5,7 @@ What the target is follows from what is given: a folder or a URL.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,26 @@ def load_into(
     return _graph_store(ds, into, graph, timeout)
 
 
+def target(into: Path | str) -> Path | str:
+    """Where to load: a Graph Store's URL if ``into`` parses as an http(s) URL, else a folder.
+
+    >>> target("store"), target("http://127.0.0.1:7878/store")
+    (PosixPath('store'), 'http://127.0.0.1:7878/store')
+    """
+    if isinstance(into, Path) or urllib.parse.urlsplit(into).scheme not in ("http", "https"):
+        return Path(into)
+    return _url(into)
+
+
+def _url(text: str) -> str:
+    from ..remote.urls import http_url
+
+    try:
+        return http_url(text)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def check(into: Path | str, files: list[Path], graph: str | None, update: str | None) -> None:
     """A UsageError unless the arguments of :meth:`~.api.Dataset.load` go together.
 
@@ -65,16 +86,27 @@ def check(into: Path | str, files: list[Path], graph: str | None, update: str | 
     Traceback (most recent call last):
     turkestan_kg.errors.UsageError: a store holds every graph: a graph and an update URL go with a Graph Store URL
     """
-    if isinstance(into, Path) and (graph is not None or update is not None):
-        raise UsageError(
-            "a store holds every graph: a graph and an update URL go with a Graph Store URL"
-        )
-    streamed = not isinstance(into, Path) and files
-    if streamed and (len(files) != 1 or graph in (None, "default") or update is None):
+    if isinstance(into, Path):
+        if graph is not None or update is not None:
+            raise UsageError(
+                "a store holds every graph: a graph and an update URL go with a Graph Store URL"
+            )
+        return
+    if files:
+        _check_stream(files, graph, update)
+    elif update is not None:
+        raise UsageError("an update URL goes with a file streamed into a Graph Store")
+    if graph not in (None, "default") and not urllib.parse.urlsplit(str(graph)).scheme:
+        raise UsageError(f"{graph!r} is not an absolute IRI", hint="give the graph's full IRI")
+
+
+def _check_stream(files: list[Path], graph: str | None, update: str | None) -> None:
+    if len(files) != 1 or graph in (None, "default") or update is None:
         raise UsageError(
             "a file is streamed into one named graph of a Graph Store: give one file, "
             "a graph IRI and the store's SPARQL Update URL"
         )
+    _url(update)
 
 
 def size_of(ds: Graph, into: Path | str, files: list[Path]) -> int:

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..errors import BuildError, TkgError
+from ..errors import BuildError, TkgError, UsageError
 from ..formats import RdfFormat
 from ..paths import SHAPES_FILE, display_path, project_root, write_atomic
 
@@ -181,7 +181,7 @@ class Store(_Unloaded):
     ontology_dir: Path | None = None
 
     def __str__(self) -> str:
-        return f"store {display_path(self.directory)}"
+        return f"the store at {display_path(self.directory)}"
 
     @cached_property
     def store(self) -> ox.Store:
@@ -228,7 +228,7 @@ def _default_graph() -> ox.DefaultGraph:
 
 def _fast_only(source: object, engine: str) -> None:
     if engine != "fast":
-        raise TkgError(
+        raise UsageError(
             f"{source} is validated by the fast engine only (pySHACL needs the graph in memory)",
             hint="drop --engine or validate the files",
         )
