@@ -131,7 +131,7 @@ def outline(text: str) -> Outline:
     """The parse of ``text`` reduced to what :func:`paged` and :func:`with_values` rewrite.
 
     >>> outline("SELECT * { ?s ?p ?o } ORDER BY ?s")
-    Outline(form='SELECT', where=9, short=False, order=(22, 33), sliced=False, end=33)
+    Outline(form='SELECT', where=9, short=False, order=(22, 33), sliced=False, end=33, projection=())
     """
     tree = _parse(text)
     offset = _offsets(text)
