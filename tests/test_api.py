@@ -219,3 +219,22 @@ def test_paths_and_urls_may_be_given_as_text(ds: Dataset, tmp_path: Path) -> Non
     assert loaded.unit == "quads" and (tmp_path / "store" / "CURRENT").is_file()
     graph = ds.query("describe-entity", entity=RISQULOV, expect="graph")
     assert str(graph) == repr(graph) == f"<Graph of {len(graph)} triples>"
+
+
+@pytest.mark.parametrize("near", ["Tenures", "tenures.rq", "tenure"])
+def test_a_near_miss_of_a_name_gets_a_suggestion_not_a_syntax_error(ds: Dataset, near: str) -> None:
+    with pytest.raises(QueryError, match="did you mean tenures"):
+        ds.query(near)
+    assert len(ds.query(" tenures\n", expect="rows")) == len(ds.query("tenures", expect="rows"))
+
+
+def test_a_query_file_with_a_header_takes_its_parameters(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.rq"
+    header = "#+ summary: Leaders in a year\n#+ params:\n#+   year:\n#+     type: xsd:integer\n"
+    header += "#+     default: 1921\n#+     description: the year\n"
+    body = (turkestan_kg.get_query("leaders-in-year").path).read_text(encoding="utf-8")
+    query = "PREFIX" + body.split("PREFIX", 1)[1]  # the stored query without its own header
+    mine.write_text(header + query, encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", "--file", str(mine), "-p", "year=1919"])
+    assert result.exit_code == 0, result.output
+    assert "Pyotr Kobozev" in result.output and "(1 row)" in result.output

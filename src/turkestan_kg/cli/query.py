@@ -152,8 +152,11 @@ def _query_target(
         return get_query(name)
     if query_file is not None:
         from ..paths import read_text
+        from ..sparql.catalogue import StoredQuery
 
-        return read_text(query_file)
+        text = read_text(query_file)
+        has_header = any(line.startswith("#+") for line in text.splitlines())
+        return StoredQuery.from_file(query_file) if has_header else text
     assert expression is not None
     return expression
 

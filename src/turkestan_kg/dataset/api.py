@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias, overload
@@ -39,9 +38,6 @@ a year as int; IRIs and other literals as str); unbound variables are left out."
 Answer: TypeAlias = "Rows | bool | Graph"
 """What :meth:`Dataset.query` answers: rows for SELECT, a bool for ASK, a graph otherwise."""
 Expect = Literal["rows", "boolean", "graph", "result"]
-STORED_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-"""What a stored query's name looks like (its file name without ``.rq``); SPARQL text never
-does, since every query has a brace."""
 EXPECTED = {"rows": "select", "boolean": "ask", "graph": "graph"}
 FORM_NAMES = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}
 
@@ -343,7 +339,11 @@ def _names() -> dict[str, str]:
 
 
 def _is_name(text: str) -> bool:
-    return STORED_NAME.fullmatch(text) is not None
+    """A stored query's name, or a try at one: one word without a brace (a SPARQL query has
+    a group, or at least a DESCRIBE and what it describes), looked up among the names, so a
+    near miss ("Tenures", "tenures.rq") gets a suggestion rather than a syntax error."""
+    word = text.strip()
+    return bool(word) and "{" not in word and not any(c.isspace() for c in word)
 
 
 def _stored(query: str | StoredQuery) -> StoredQuery | None:
@@ -355,4 +355,4 @@ def _stored(query: str | StoredQuery) -> StoredQuery | None:
         raise UsageError(
             f"a query is a stored query's name or SPARQL text, not {type(query).__name__}"
         )
-    return get_query(query) if _is_name(query) else None
+    return get_query(query.strip()) if _is_name(query) else None
