@@ -25,6 +25,7 @@ from .main import (
     main,
     out_option,
     pass_dataset,
+    setting,
     source_options,
     url_option,
 )
@@ -36,12 +37,11 @@ from .main import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="SHACL shapes file [default: ontology/shapes.ttl].",
 )
-@click.option(
+@setting(
     "--format",
     "fmt",
     type=click.Choice(REPORT_FORMATS),
     default="text",
-    show_default=True,
     help="text: one line per problem; turtle: the SHACL report; json: for scripts.",
 )
 @engine_option(
@@ -123,12 +123,11 @@ def build(
 
 
 @main.command()
-@click.option(
+@setting(
     "--format",
     "fmt",
     type=RegistryChoice(FORMATS),
     default="turtle",
-    show_default=True,
     help="RDF format; nquads and trig keep the named graphs.",
 )
 @out_option()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, main, source_options, store_option, url_option
+from .main import SECONDS, main, setting, source_options, store_option, url_option
 
 
 @main.command(name="load")
@@ -37,11 +37,10 @@ from .main import SECONDS, main, source_options, store_option, url_option
     metavar="IRI",
     help="Replace only this graph ('default' for the default graph) with the merged graph.",
 )
-@click.option(
+@setting(
     "--timeout",
     type=SECONDS,
     default=60.0,
-    show_default=True,
     help="Seconds to wait for the store.",
 )
 @source_options
@@ -97,32 +96,28 @@ def load_command(
 
 
 @main.command()
-@click.option(
+@setting(
     "--members",
     type=click.IntRange(min=1),
     default=18945,
-    show_default=True,
     help="Members before scaling (the 1922 total).",
 )
-@click.option(
+@setting(
     "--scale",
     type=click.IntRange(min=1),
     default=1,
-    show_default=True,
     help="Multiply the number of members.",
 )
-@click.option(
+@setting(
     "--seed",
     type=int,
     default=1,
-    show_default=True,
     help="Random seed; the same seed gives the same roll.",
 )
-@click.option(
+@setting(
     "--defects",
     type=float,
     default=0.0,
-    show_default=True,
     help="Share of members to break once for each kind of defect.",
 )
 @click.option(

@@ -65,6 +65,13 @@ def endpoint_options(
     return decorate
 
 
+def setting(
+    *names: str, type: click.ParamType[object] | type, default: object, help: str | None = None
+) -> Callable[[F], F]:
+    """An option with a default, shown in ``--help``."""
+    return click.option(*names, type=type, default=default, show_default=True, help=help)
+
+
 def engine_option(registry: Mapping[str, str], help_text: str) -> Callable[[F], F]:
     """--engine NAME, one of a registry's entries (its first is the default)."""
     return click.option(

@@ -16,6 +16,7 @@ from .main import (
     main,
     out_option,
     pass_dataset,
+    setting,
 )
 
 
@@ -29,11 +30,10 @@ from .main import (
     help="Match only entities of this class (and its subclasses), e.g. "
     "http://xmlns.com/foaf/0.1/Person.",
 )
-@click.option(
+@setting(
     "--min-score",
     type=click.FloatRange(0, 100),
     default=70.0,
-    show_default=True,
     help="Leave a name unmatched when its best candidate scores less.",
 )
 @out_option("Write the table with the added columns to this file (atomically).")

@@ -7,38 +7,34 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, main, source_options, store_option, url_option
+from .main import SECONDS, main, setting, source_options, store_option, url_option
 
 
 @main.command()
 @source_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
+@setting(
     "--port",
     type=click.IntRange(0, 65535),
     default=8000,
-    show_default=True,
     help="Port to listen on.",
 )
-@click.option(
+@setting(
     "--timeout",
     type=SECONDS,
     default=10.0,
-    show_default=True,
     help="Seconds a SPARQL query may run.",
 )
-@click.option(
+@setting(
     "--max-results",
     type=click.IntRange(min=1),
     default=10_000,
-    show_default=True,
     help="Rows or triples a SPARQL query may return.",
 )
-@click.option(
+@setting(
     "--max-memory",
     type=click.IntRange(min=64),
     default=2048,
-    show_default=True,
     help="Megabytes of data each SPARQL worker may hold; a query needing more gets a 503.",
 )
 @store_option(

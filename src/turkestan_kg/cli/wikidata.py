@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..wikidata import WDQS
-from .main import COUNT, SECONDS, URL, F, emit, main, out_option, source_options
+from .main import COUNT, SECONDS, URL, F, emit, main, out_option, setting, source_options
 
 if TYPE_CHECKING:
     from ..wikidata.client import WikidataClient
@@ -87,18 +87,16 @@ def link() -> None:
 
 @link.command(name="wikidata")
 @client_options
-@click.option(
+@setting(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("wikidata-candidates.sssom.tsv"),
-    show_default=True,
     help="The SSSOM review file to write.",
 )
-@click.option(
+@setting(
     "--limit",
     type=click.IntRange(min=1),
     default=5,
-    show_default=True,
     help="Candidates per entity.",
 )
 @source_options
@@ -129,11 +127,10 @@ def link_wikidata(
 
 @link.command(name="accept")
 @click.argument("ids", nargs=-1, required=True)
-@click.option(
+@setting(
     "--review",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=Path("wikidata-candidates.sssom.tsv"),
-    show_default=True,
 )
 @click.option(
     "--replace", is_flag=True, help="Replace an existing curated link of the same entity."
