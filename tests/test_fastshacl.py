@@ -10,6 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.term import Node
 
+from turkestan_kg.errors import UsageError
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.files import parse_file
 from turkestan_kg.namespaces import SH
@@ -79,3 +80,68 @@ def test_unsupported_features_are_refused() -> None:
     )
     with pytest.raises(UnsupportedShape, match="minLength"):
         compile_shapes(shapes)
+
+
+REFUSED = {
+    "standalone property shape": (
+        "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:minCount 1 .",
+        "e/S> uses targets outside a sh:NodeShape",
+    ),
+    "untyped shape": ("ex:S sh:targetNode ex:a ; sh:severity sh:Warning .", "e/S> uses targets"),
+    "inverse path": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P . "
+        "ex:P sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 .",
+        "e/P> uses a sh:path other than a predicate or a sequence",
+    ),
+    "datatype without a well-formedness test": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P . "
+        "ex:P sh:path ex:p ; sh:datatype xsd:byte .",
+        "XMLSchema#byte> (whose ill-formed literals",
+    ),
+    "$this in a nested group": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { { FILTER ($this = <http://e/a>) } }" ] .',
+        "$this bound by the query or tested in a nested group",
+    ),
+    "VALUES": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { $this ?p ?o VALUES ?o { 1 } }" ] .',
+        "uses VALUES",
+    ),
+    "an undeclared prefix": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { $this nope:p ?o }" ] .',
+        "the undeclared prefixes nope:",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape, message", REFUSED.values(), ids=REFUSED.keys())
+def test_what_the_fast_engine_cannot_compile_is_refused_before_it_runs(
+    shape: str, message: str
+) -> None:
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . "
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . " + shape,
+        format="turtle",
+    )
+    with pytest.raises(UsageError) as refused:
+        compile_shapes(shapes)
+    assert message in str(refused.value)
+    assert "--engine auto" in str(refused.value)
+
+
+def test_ill_formed_literals_are_violations() -> None:
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:gYear ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data='@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . <http://e/a> <http://e/p> "19x"^^xsd:gYear , "1920"^^xsd:gYear .',
+        format="turtle",
+    )
+    conforms, report = validate_graph(data, shapes)
+    assert not conforms
+    assert [str(v) for v in report.objects(None, SH.value)] == ["19x"]

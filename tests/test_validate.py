@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
+from turkestan_kg.cli import main
+from turkestan_kg.errors import UsageError
 from turkestan_kg.graph.dataset import KnowledgeGraph, load
 from turkestan_kg.namespaces import SH
 from turkestan_kg.validation.engines import validate
@@ -64,3 +69,57 @@ def test_report_formats(data_copy: Path, shapes_path: Path) -> None:
     assert len(list(graph.subjects(SH.focusNode, None))) == 1
     text = report.render("text").splitlines()
     assert text[-1] == "1 problem found"
+
+
+STANDALONE = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:minCount 1 .
+"""
+
+
+def standalone(tmp_path: Path) -> tuple[Path, Path]:
+    """A data folder whose one node lacks ex:p, and shapes holding one property shape."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "x.ttl").write_text("<http://example.org/x> a <http://example.org/C> .\n")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(STANDALONE, encoding="utf-8")
+    return data, shapes
+
+
+def test_a_standalone_property_shape_is_refused_by_fast(tmp_path: Path) -> None:
+    data, shapes = standalone(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--data", str(data), "--shapes", str(shapes)])
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.output.splitlines() if line]
+    assert "<http://example.org/S>" in line and "targets outside a sh:NodeShape" in line
+    assert "conforms" not in result.output
+
+
+def test_auto_validates_a_standalone_property_shape_with_pyshacl(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data, shapes = standalone(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="turkestan_kg"):
+        report = validate(load(data), shapes=shapes, engine="auto")
+    assert not report.conforms
+    [problem] = report.problems
+    assert problem.entity == "http://example.org/x"
+    [warning] = [r for r in caplog.records if r.name == "turkestan_kg"]
+    assert "pySHACL" in warning.getMessage() and "<http://example.org/S>" in warning.getMessage()
+    cli = ["validate", "--data", str(data), "--shapes", str(shapes), "--engine", "auto"]
+    result = CliRunner().invoke(main, cli)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == "1 problem found"
+
+
+def test_a_store_validated_by_auto_is_validated_by_fast(tmp_path: Path) -> None:
+    import turkestan_kg
+
+    data, shapes = standalone(tmp_path)
+    store = tmp_path / "store"
+    assert (
+        CliRunner().invoke(main, ["load", "--data", str(data), "--store", str(store)]).exit_code
+        == 0
+    )
+    with pytest.raises(UsageError, match="targets outside a sh:NodeShape"):
+        turkestan_kg.open(store=store).validate(shapes=shapes, engine="auto")

@@ -46,7 +46,8 @@ from .main import (
 )
 @engine_option(
     VALIDATION_ENGINES,
-    "fast: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference engine.",
+    "fast: the shapes compiled to SPARQL on Oxigraph (refuses, exit 2, what it cannot compile); "
+    "pyshacl: the reference engine; auto: fast, else pyshacl, saying so.",
 )
 @pass_dataset(
     "Validate an on-disk Oxigraph store made by `tkg load --store` (fast engine).",

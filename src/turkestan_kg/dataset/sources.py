@@ -227,7 +227,9 @@ def _default_graph() -> ox.DefaultGraph:
 
 
 def _fast_only(source: object, engine: str) -> None:
-    if engine != "fast":
+    """A store or an endpoint is validated where it lies, by the fast engine (``auto`` too:
+    a refusal of the shapes stays a refusal)."""
+    if engine not in ("fast", "auto"):
         raise UsageError(
             f"{source} is validated by the fast engine only (pySHACL needs the graph in memory)",
             hint="drop --engine or validate the files",

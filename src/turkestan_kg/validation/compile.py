@@ -15,7 +15,7 @@ paths; ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:class``, ``sh:nod
 ``sh:pattern``, ``sh:languageIn``, ``sh:uniqueLang``, ``sh:minInclusive``,
 ``sh:maxInclusive``, ``sh:hasValue``, ``sh:or``, ``sh:xone``, ``sh:qualifiedValueShape`` with
 ``sh:qualifiedMinCount``, and SPARQL-based constraints (``sh:select``). Anything else raises
-:class:`UnsupportedShape`, so it never passes data it did not check.
+:class:`UnsupportedShape` (:mod:`.support` decides), so it never passes data it did not check.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ..errors import TkgError
 from ..namespaces import RDF, RDFS, SH
+from .support import UnsupportedShape as UnsupportedShape
+from .support import check_targets, has_targets, refusal, sparql_parts, well_formed
 
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -50,10 +51,6 @@ SUPPORTED_NODE = {
     RDFS.label,
     RDFS.comment,
 }
-
-
-class UnsupportedShape(TkgError):
-    """The shapes use a SHACL feature this engine does not compile; use --engine pyshacl."""
 
 
 @dataclass(frozen=True)
@@ -122,19 +119,20 @@ def targets(shapes: Graph, shape: Node) -> str:
         f"{{ ?this {term(p)} ?target_o }}" for p in shapes.objects(shape, SH.targetSubjectsOf)
     ]
     if not parts:
-        raise UnsupportedShape(f"shape {shape} has no target this engine understands")
+        raise refusal(shapes, shape, "no target this engine understands")
     known = SUBCLASSES.get()
     if len(parts) == len(classes) == 1 and known is not None and not known.get(str(classes[0])):
         return parts[0]  # one class, no subclass: each node once without DISTINCT
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
 
-def path_expr(shapes: Graph, path: Node) -> str:
+def path_expr(shapes: Graph, path: Node, owner: Node) -> str:
+    """The SPARQL path of ``owner``'s sh:path: a predicate or a sequence of them."""
     if isinstance(path, URIRef):
         return term(path)
     if isinstance(path, BNode) and (path, RDF.first, None) in shapes:
-        return "/".join(path_expr(shapes, p) for p in Collection(shapes, path))
-    raise UnsupportedShape(f"path {path} is not a predicate or a sequence")
+        return "/".join(path_expr(shapes, p, owner) for p in Collection(shapes, path))
+    raise refusal(shapes, owner, "a sh:path other than a predicate or a sequence")
 
 
 # ---------------------------------------------------------------------- value conditions
@@ -146,20 +144,22 @@ def value_ok(shapes: Graph, shape: Node, v: str) -> str:
     conditions = []
     for kind, value in shapes.predicate_objects(shape):
         if kind == SH.datatype:
-            conditions.append(datatype_ok(v, value))
+            conditions.append(datatype_ok(v, value, well_formed(shapes, shape, v, value)))
         elif kind == SH.languageIn:
             conditions.append(language_ok(shapes, v, value))
         elif kind == SH["class"]:
             conditions.append(f"EXISTS {{ {instance_of(v, term(value))} }}")
         elif kind not in (RDF.type, SH.message):
-            raise UnsupportedShape(f"{kind} inside a value shape")
+            raise refusal(shapes, shape, f"{kind.n3()} inside a value shape")
     return " && ".join(f"({c})" for c in conditions) or "true"
 
 
-def datatype_ok(v: str, datatype: Node) -> str:
+def datatype_ok(v: str, datatype: Node, formed: str = "true") -> str:
+    """``v`` is a literal of ``datatype``, and ``formed`` (its well-formedness test) holds."""
     if datatype == RDF.langString:
         return f'isLiteral({v}) && LANG({v}) != ""'
-    return f'isLiteral({v}) && DATATYPE({v}) = {term(datatype)} && LANG({v}) = ""'
+    test = f'isLiteral({v}) && DATATYPE({v}) = {term(datatype)} && LANG({v}) = ""'
+    return test if formed == "true" else f"{test} && {formed}"
 
 
 def language_ok(shapes: Graph, v: str, lst: Node) -> str:
@@ -174,7 +174,7 @@ def alternative_ok(shapes: Graph, alt: Node, focus: str) -> str:
     path = shapes.value(alt, SH.path)
     if path is None:
         return value_ok(shapes, alt, focus)
-    step = f"{focus} {path_expr(shapes, path)}"
+    step = f"{focus} {path_expr(shapes, path, alt)}"
     tests = [_alternative_test(shapes, alt, step, k, v) for k, v in shapes.predicate_objects(alt)]
     return " && ".join(f"({t})" for t in tests if t) or "true"
 
@@ -199,7 +199,7 @@ def _alternative_test(shapes: Graph, alt: Node, step: str, kind: Node, value: No
     if kind in (SH.path, SH.qualifiedMinCount, RDF.type, SH.message):
         return ""
     problem = NOT_IN_ALTERNATIVE.get(kind, "{kind} inside an sh:or / sh:xone alternative")
-    raise UnsupportedShape(problem.format(kind=kind, value=value))
+    raise refusal(shapes, alt, problem.format(kind=kind.n3(), value=value))
 
 
 # ---------------------------------------------------------------------- compiling
@@ -220,10 +220,13 @@ def compile_shapes(
 
 def _compile(shapes: Graph) -> list[Check]:
     checks: list[Check] = []
+    check_targets(shapes)
     for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=lambda n: str(n)):
         unknown = set(shapes.predicates(shape)) - SUPPORTED_NODE
         if unknown:
-            raise UnsupportedShape(f"shape {shape} uses {sorted(str(u) for u in unknown)}")
+            raise refusal(shapes, shape, ", ".join(sorted(u.n3() for u in unknown)))
+        if not has_targets(shapes, shape):
+            continue  # no focus nodes of its own; where others use it, they are refused
         focus = targets(shapes, shape)
         checks.extend(_node_checks(shapes, shape, focus))
         for prop in shapes.objects(shape, SH.property):
@@ -257,17 +260,11 @@ def _node_checks(shapes: Graph, shape: Node, focus: str) -> Iterator[Check]:
 
 
 def _sparql_check(shapes: Graph, shape: Node, constraint: Node, focus: str) -> Check:
-    select = str(shapes.value(constraint, SH.select))
-    prefixes = ""
-    for decl_owner in shapes.objects(constraint, SH.prefixes):
-        for decl in shapes.objects(decl_owner, SH.declare):
-            prefixes += (
-                f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
-            )
+    prefixes, select = sparql_parts(shapes, shape, constraint)
     body = select.replace("$this", "?this")
     match = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
     if not match:
-        raise UnsupportedShape(f"SPARQL constraint of {shape} has no WHERE")
+        raise refusal(shapes, shape, "a SPARQL constraint without WHERE")
     query = body[: match.end()] + f" {focus} " + body[match.end() :]
     message, component = _message(shapes, constraint), SH.SPARQLConstraintComponent
     return Check(query, shape, component, None, message, template=True, prologue=prefixes)
@@ -276,10 +273,12 @@ def _sparql_check(shapes: Graph, shape: Node, constraint: Node, focus: str) -> C
 def _property_checks(shapes: Graph, prop: Node, focus: str) -> Iterator[Check]:
     unknown = set(shapes.predicates(prop)) - SUPPORTED_PROPERTY
     if unknown:
-        raise UnsupportedShape(f"property shape uses {sorted(str(u) for u in unknown)}")
+        raise refusal(shapes, prop, ", ".join(sorted(u.n3() for u in unknown)))
     path = shapes.value(prop, SH.path)
     assert path is not None
-    shape = _Property(shapes, prop, focus, path, path_expr(shapes, path), _message(shapes, prop))
+    shape = _Property(
+        shapes, prop, focus, path, path_expr(shapes, path, prop), _message(shapes, prop)
+    )
     for kind, value in shapes.predicate_objects(prop):
         rule = PROPERTY_RULES.get(kind)
         if rule is not None and (check := rule(shape, value)) is not None:
@@ -339,7 +338,7 @@ NODE_KINDS = {
 def _node_kind(shape: _Property, value: Node) -> Check:
     test = NODE_KINDS.get(str(value))
     if test is None:
-        raise UnsupportedShape(f"sh:nodeKind {value}")
+        raise refusal(shape.shapes, shape.node, f"sh:nodeKind {term(value)}")
     return shape.per_value(SH.NodeKindConstraintComponent, f"!({test})")
 
 
@@ -369,7 +368,8 @@ PROPERTY_RULES: dict[Node, Callable[[_Property, Node], Check | None]] = {
     SH.minCount: _min_count,
     SH.maxCount: lambda s, v: s.too_many(SH.MaxCountConstraintComponent, _int(v)),
     SH.datatype: lambda s, v: s.per_value(
-        SH.DatatypeConstraintComponent, f"!({datatype_ok('?value', v)})"
+        SH.DatatypeConstraintComponent,
+        f"!({datatype_ok('?value', v, well_formed(s.shapes, s.node, '?value', v))})",
     ),
     SH["class"]: lambda s, v: s.per_value(
         SH.ClassConstraintComponent, f"NOT EXISTS {{ {instance_of('?value', term(v))} }}"
@@ -396,4 +396,4 @@ PROPERTY_RULES: dict[Node, Callable[[_Property, Node], Check | None]] = {
     SH.qualifiedValueShape: _qualified,
 }
 """The check of each constraint of a property shape, by constraint (None: nothing to check)."""
-SUPPORTED_PROPERTY = {*PROPERTY_RULES, SH.path, SH.qualifiedMinCount, SH.message}
+SUPPORTED_PROPERTY = {*PROPERTY_RULES, SH.path, SH.qualifiedMinCount, SH.message, RDF.type}

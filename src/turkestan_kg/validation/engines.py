@@ -1,7 +1,8 @@
 """Validate a graph, a store or any source against the SHACL shapes.
 
 Two engines give the same report: ``fast`` compiles the shapes to whole-graph SPARQL on
-Oxigraph (:mod:`~turkestan_kg.validation.compile`), ``pyshacl`` is the reference implementation.
+Oxigraph (:mod:`~turkestan_kg.validation.compile`) and refuses what it cannot compile,
+``pyshacl`` is the reference implementation; ``auto`` is the first where it can, else the second.
 
 >>> from turkestan_kg.graph.dataset import load
 >>> report = validate(load())
@@ -11,6 +12,7 @@ Oxigraph (:mod:`~turkestan_kg.validation.compile`), ``pyshacl`` is the reference
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ from pyoxigraph import DefaultGraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from ..errors import UsageError
 from ..graph.dataset import KnowledgeGraph
 from ..graph.files import parse_file
 from ..graph.terms import from_oxigraph_term, to_oxigraph
@@ -30,9 +33,10 @@ from ..registry import entry, resolve
 from ..sparql.engines import OxigraphEngine
 from . import ENGINES
 from .compile import compile_shapes
-from .execute import run_on_store
+from .execute import run_checks, run_on_store
 from .remote import subclasses
 from .report import ValidationReport, label, located_problem, owner, problem
+from .support import UnsupportedShape
 
 Progress = Callable[[int], Callable[[int], None]]
 """Given how many steps there are, a callback to tell of steps done."""
@@ -42,10 +46,22 @@ def pyshacl_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     """pySHACL, the reference implementation, with no inference and SHACL-AF."""
     import pyshacl  # loaded only when asked for: it takes longer to import than to run here
 
-    conforms, report, _ = pyshacl.validate(
+    conforms, report, text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True
     )
+    if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it cannot run
+        raise UsageError(f"pySHACL cannot validate with these shapes: {text}")
     return bool(conforms), report
+
+
+def auto_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
+    """The fast engine when it compiles the shapes, else pySHACL, saying so on the log."""
+    try:
+        checks = compile_shapes(shapes)
+    except UnsupportedShape as err:
+        logging.getLogger("turkestan_kg").warning("validating with pySHACL: %s", err)
+        return pyshacl_engine(data, shapes)
+    return run_checks(data, checks)
 
 
 Validator = Callable[[Graph, Graph], tuple[bool, Graph]]
@@ -74,8 +90,9 @@ def validate(
     """Validate ``kg`` (ontology and data together) against the shapes.
 
     ``engine="fast"`` compiles the shapes to whole-graph SPARQL on Oxigraph
-    (:mod:`turkestan_kg.validation.compile`); ``engine="pyshacl"`` is the reference implementation.
-    Both give the same report.
+    (:mod:`turkestan_kg.validation.compile`) and refuses shapes it cannot compile
+    (:class:`~turkestan_kg.errors.UsageError`); ``engine="pyshacl"`` is the reference
+    implementation; ``engine="auto"`` is the fast engine, else pySHACL. All give the same report.
     """
     check = validator(engine)
     shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
