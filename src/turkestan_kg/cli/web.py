@@ -44,6 +44,12 @@ from .main import SECONDS, main, setting, source_options, store_option, url_opti
     "--endpoint",
     help_text="Serve what this SPARQL 1.1 endpoint (its query URL) holds: pages and /sparql read it.",
 )
+@url_option(
+    "--base-url",
+    help_text="The server's public URL (behind a proxy: https://kg.example.org), under which "
+    "answers name its services and resolve relative IRIs. Default: http://HOST:PORT; never "
+    "the Host header a client sends.",
+)
 def serve(
     data_dir: Path | None,
     ontology_dir: Path | None,
@@ -54,6 +60,7 @@ def serve(
     max_memory: int,
     store_dir: Path | None,
     endpoint: str | None,
+    base_url: str | None,
 ) -> None:
     """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
 
@@ -82,6 +89,7 @@ def serve(
             host=host,
             port=port,
             limits=Limits(timeout, max_results, max_memory * 1024**2),
+            base_url=base_url,
             announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
         )
     except KeyboardInterrupt:

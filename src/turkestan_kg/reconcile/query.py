@@ -9,6 +9,7 @@ the shapes both versions of the API share, and how a property constraint is scor
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import TypeAlias, TypedDict
@@ -22,6 +23,12 @@ WIKIDATA = "wikidata"
 COMPUTED = {TENURE_YEARS: "years of leadership tenures", WIKIDATA: "Wikidata item"}
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 100
+MAX_JSON_CHARS = 100_000
+"""The longest JSON document (a batch of queries, an extension request) the API reads."""
+MAX_DEPTH = 20
+"""The deepest nesting of arrays and objects in such a document (the API's shapes need 6)."""
+MAX_TEXT = 500
+"""The longest query string or property value a query may hold."""
 
 Named: TypeAlias = dict[str, str]
 """A type, property or entity in the API's shape: ``{"id": ..., "name": ...}``."""
@@ -57,6 +64,48 @@ class ReconcileError(TkgError):
     """A reconciliation request that does not have the API's shape."""
 
 
+def read_json(text: str, name: str) -> object:
+    """The JSON document ``text`` (called ``name`` in errors), refused past
+    :data:`MAX_JSON_CHARS` characters or :data:`MAX_DEPTH` levels of nesting.
+
+    >>> read_json('{"q0": {"query": "Kobozev"}}', "queries")
+    {'q0': {'query': 'Kobozev'}}
+    >>> read_json("[" * 30 + "]" * 30, "queries")
+    Traceback (most recent call last):
+    ...
+    turkestan_kg.reconcile.query.ReconcileError: queries is nested deeper than 20 levels
+    """
+    if len(text) > MAX_JSON_CHARS:
+        raise ReconcileError(f"{name} is over {MAX_JSON_CHARS:,} characters: send fewer queries")
+    too_deep = ReconcileError(f"{name} is nested deeper than {MAX_DEPTH} levels")
+    try:
+        document: object = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    except json.JSONDecodeError as err:
+        raise ReconcileError(f"{name} is not JSON: {err.msg} at character {err.pos}") from None
+    if depth(document) > MAX_DEPTH:
+        raise too_deep
+    return document
+
+
+def depth(document: object) -> int:
+    """How deeply arrays and objects nest in a parsed JSON document (a scalar is 0), counted
+    without recursion and only until past :data:`MAX_DEPTH`.
+
+    >>> depth({"a": [1, {"b": []}]}), depth("x")
+    (4, 0)
+    """
+    deepest, stack = 0, [(document, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        node, level = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else node
+        if isinstance(children, list):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 @dataclass(frozen=True)
 class Query:
     """One reconciliation query, read from the API's JSON."""
@@ -81,6 +130,8 @@ def _text(key: str, raw: dict[str, object]) -> str:
     text = raw.get("query", "")
     if not isinstance(text, str):
         raise ReconcileError(f"query {key!r}: 'query' is not a string")
+    if len(text) > MAX_TEXT:
+        raise ReconcileError(f"query {key!r}: 'query' is over {MAX_TEXT} characters")
     return text
 
 
@@ -104,7 +155,10 @@ def _constraint(key: str, raw: object) -> tuple[str, tuple[str, ...]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("pid"), str) or "v" not in raw:
         raise ReconcileError(f"query {key!r}: each property needs a 'pid' and a 'v'")
     values = raw["v"] if isinstance(raw["v"], list) else [raw["v"]]
-    return raw["pid"], tuple(str(v.get("id") if isinstance(v, dict) else v) for v in values)
+    texts = tuple(str(v.get("id") if isinstance(v, dict) else v) for v in values)
+    if any(len(t) > MAX_TEXT for t in (raw["pid"], *texts)):
+        raise ReconcileError(f"query {key!r}: a property value is over {MAX_TEXT} characters")
+    return raw["pid"], texts
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,9 @@ class AnswerCache:
 
 
 def request_key(scope: Scope) -> Hashable:
-    """What a GET's answer depends on: path, query string and the headers answers vary on."""
+    """What a GET's answer depends on: path, query string and the headers answers vary on.
+    Not the Host header: URLs in answers are under the site's base URL (``--base-url``),
+    never the Host a client sends, so a forged Host cannot poison what others get."""
     headers = tuple(sorted((k, v) for k, v in scope["headers"] if k in VARY))
     return scope["path"], scope["query_string"], headers
 

@@ -28,6 +28,7 @@ from ..graph.dataset import KnowledgeGraph
 from . import endpoint, entities, files, home, reconcile
 from .answers import AnswerCache
 from .conneg import choose
+from .headers import SecurityHeaders
 from .pages import message_page
 from .policy import federated
 from .sandbox import Limits
@@ -71,10 +72,20 @@ class LinkedDataApp:
         max_query_bytes: int = 64_000,
         workers: int = 2,
         dist_dir: Path | None = None,
+        base_url: str | None = None,
     ) -> None:
         """Serve ``served`` (pages and /sparql read it); the home page's charts and the
-        JSON-LD context come from ``files`` (default: ``served``'s own graph)."""
-        self.site = Site(served, files=files, limits=limits, workers=workers, dist_dir=dist_dir)
+        JSON-LD context come from ``files`` (default: ``served``'s own graph). URLs the
+        answers hold (manifests, the service description, the base of relative IRIs) are
+        under ``base_url``, by default the address the server listens on."""
+        self.site = Site(
+            served,
+            files=files,
+            limits=limits,
+            workers=workers,
+            dist_dir=dist_dir,
+            base_url=base_url,
+        )
         self.site.charts = home.draw_charts(self.site)
         federated("ASK {}")  # load the query parser now, not on the first client's query
         self.starlette = Starlette(
@@ -90,9 +101,10 @@ class LinkedDataApp:
             exception_handlers={HTTPException: self.error, Exception: self.failure},
         )
         self.cached = AnswerCache(self.starlette)
+        self.secured = SecurityHeaders(self.cached)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.cached(scope, receive, send)
+        await self.secured(scope, receive, send)
 
     async def error(self, request: Request, exc: Exception) -> Response:
         """An HTTP error as a page for browsers (404s suggest entities), else one line."""

@@ -37,8 +37,8 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
         query = await read_query(request, max_query_bytes)
         accept = request.headers.get("accept")
         if query is None:
-            return service_description(site, accept, origin(request))
-        base = _base(request)
+            return service_description(site, accept, site.origin(request.scope))
+        base = _base(site.origin(request.scope))
         return await computed(lambda: run(site, query, base, accept))
 
     return answer
@@ -213,17 +213,12 @@ def _result_format_iris() -> list[str]:
     return [iri for iri in results if iri] + [f.w3c_iri for f in graph_formats()]
 
 
-def _base(request: HttpRequest) -> str | None:
-    """The endpoint's own URL, the base IRI of relative IRIs in a query (None if the request
-    does not say which host it was sent to)."""
+def _base(origin: str) -> str | None:
+    """The endpoint's own URL under this server's public ``origin``, the base IRI of
+    relative IRIs in a query (None if it is not an http(s) URL)."""
     from ..remote.urls import http_url
 
     try:
-        return http_url(origin(request) + "/sparql")
+        return http_url(origin + "/sparql")
     except ValueError:
         return None
-
-
-def origin(request: HttpRequest) -> str:
-    """scheme://host:port of the request."""
-    return f"{request.url.scheme}://{request.url.netloc}"

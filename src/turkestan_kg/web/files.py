@@ -50,15 +50,20 @@ def register_media_types() -> None:
 
 
 def assets() -> list[BaseRoute]:
-    """The stylesheet every page links and the site's icon (also at /favicon.ico)."""
+    """The stylesheets, the editor's script and the site's icon (also at /favicon.ico)."""
     folder = package_files("turkestan_kg.web") / "templates"
-    css = Rendered((folder / "site.css").read_bytes(), "text/css", _cached)
-    icon = Rendered((folder / "favicon.svg").read_bytes(), "image/svg+xml", _cached)
-    return [
-        Route("/site.css", _constant(css)),
-        Route("/favicon.svg", _constant(icon)),
-        Route("/favicon.ico", _constant(icon)),
-    ]
+    kinds = {".css": "text/css", ".svg": "image/svg+xml", ".js": "text/javascript"}
+    answers = {
+        name: Rendered((folder / name).read_bytes(), kinds[Path(name).suffix], _cached)
+        for name in ASSETS
+    }
+    routes: list[BaseRoute] = [Route(f"/{name}", _constant(a)) for name, a in answers.items()]
+    return [*routes, Route("/favicon.ico", _constant(answers["favicon.svg"]))]
+
+
+ASSETS = ("site.css", "favicon.svg", "preview.css", "editor.js")
+"""The pages' own files beside the templates: stylesheets, the icon, the editor's script
+(pages hold no inline script or style, as the Content-Security-Policy asks)."""
 
 
 _cached = (("Cache-Control", "max-age=86400"),)

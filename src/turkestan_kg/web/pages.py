@@ -19,9 +19,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..formats import rdf_by_media_type
-from ..namespaces import BASE, RDF, RDFS, SKOS, WD, curie
+from ..namespaces import RDF, RDFS, SKOS, WD, curie
 from ..sparql.results import QueryResult, to_python
 from .conneg import languages as accepted_languages
+from .links import href, local_path
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -145,23 +146,22 @@ class Value:
     parts: tuple[tuple[str, Value], ...] = field(default=())
 
 
-def local_path(iri: str) -> str | None:
-    """The server path of one of our IRIs (``/person/x``), or None for outside IRIs."""
-    return "/" + iri[len(BASE) :] if iri.startswith(BASE) else None
-
-
 def link(node: Node, labeller: Labeller) -> Value:
-    """A link for an IRI: local pages for ours, Wikidata's page for items, else out.
+    """A link for an IRI: local pages for ours, Wikidata's page for items, else out; an IRI
+    no page may link to (not http or https, see :mod:`.links`) is shown as text.
 
-    >>> link(URIRef(BASE + "person/x"), Labeller(Graph(), ["en"])).href
+    >>> link(URIRef("https://w3id.org/turkestan-kg/person/x"), Labeller(Graph(), ["en"])).href
     '/person/x'
+    >>> link(URIRef("javascript:alert(1)"), Labeller(Graph(), ["en"])).kind
+    'text'
     """
     text = str(node)
     label = labeller.label(node)
     if text.startswith(str(WD) + "Q"):
         qid = text[len(str(WD)) :]
         return Value("link", f"{label} ({qid})", f"https://www.wikidata.org/wiki/{qid}")
-    return Value("link", label, local_path(text) or text)
+    target = local_path(text) or href(text)
+    return Value("link", label, target) if target else Value("text", label)
 
 
 def value(node: Node, labeller: Labeller, depth: int = 0) -> Value:

@@ -22,17 +22,20 @@ from starlette.routing import BaseRoute, Route
 
 from ..namespaces import BASE
 from ..reconcile.draft import DraftService
-from ..reconcile.query import ReconcileError
+from ..reconcile.query import MAX_JSON_CHARS, MAX_TEXT, ReconcileError, read_json
 from ..reconcile.service import Service
-from .endpoint import content_type, origin, read_body
+from .endpoint import content_type, read_body
 from .http import HttpError, Rendered, computed
+from .links import local_path
 from .pages import render
 from .site import Site
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Document = TypeVar("Document")
+Given = TypeVar("Given")
 JSON = "application/json"
-MAX_FORM_BYTES = 4 * 1024 * 1024
+MAX_FORM_BYTES = 4 * MAX_JSON_CHARS
+"""The largest body read at all (a percent-encoded form of the longest JSON the API reads)."""
 
 
 def routes(site: Site) -> list[BaseRoute]:
@@ -54,7 +57,7 @@ def routes(site: Site) -> list[BaseRoute]:
 
 def _draft_manifest(site: Site) -> Endpoint:
     async def answer(request: Request) -> Response:
-        here = origin(request)
+        here = site.origin(request.scope)
         return await computed(lambda: _json(DraftService(site.reconciliation).manifest(here)))
 
     return answer
@@ -68,12 +71,7 @@ def _draft(site: Site, operation: str) -> Endpoint:
         if kind != JSON:
             raise HttpError(415, f"send the {operation} request as application/json")
         body = await read_body(request, MAX_FORM_BYTES)
-        try:
-            document = json.loads(body)
-        except json.JSONDecodeError as err:
-            raise HttpError(
-                400, f"the body is not JSON: {err.msg} at character {err.pos}"
-            ) from None
+        document = _checked(lambda text: read_json(text, "the body"), body)
         draft = DraftService(site.reconciliation)
         method = draft.match if operation == "match" else draft.extend
         return await computed(lambda: _json(_checked(method, document)))
@@ -98,17 +96,14 @@ async def _params(request: Request) -> dict[str, str]:
 
 
 def _decode(params: dict[str, str], name: str) -> object:
-    try:
-        return json.loads(params[name])
-    except json.JSONDecodeError as err:
-        raise HttpError(400, f"{name} is not JSON: {err.msg} at character {err.pos}") from None
+    return _checked(lambda text: read_json(text, name), params[name])
 
 
 def _service(site: Site) -> Endpoint:
     async def answer(request: Request) -> Response:
         params = await _params(request)
         service = site.reconciliation
-        here = origin(request)
+        here = site.origin(request.scope)
         if "queries" in params:
             queries = _decode(params, "queries")
             return await computed(lambda: _json(_checked(service.reconcile, queries)))
@@ -120,7 +115,7 @@ def _service(site: Site) -> Endpoint:
     return answer
 
 
-def _checked(method: Callable[[object], Document], document: object) -> Document:
+def _checked(method: Callable[[Given], Document], document: Given) -> Document:
     try:
         return method(document)
     except ReconcileError as err:
@@ -131,6 +126,8 @@ def _suggest(site: Site) -> Endpoint:
     async def answer(request: Request) -> Response:
         kind = request.path_params["kind"]
         prefix = request.query_params.get("prefix", "")
+        if len(prefix) > MAX_TEXT:
+            raise HttpError(400, f"the prefix is over {MAX_TEXT} characters")
         service = site.reconciliation
         if kind == "entity":
             types = tuple(request.query_params.getlist("type"))
@@ -183,11 +180,15 @@ def _preview_page(service: Service, entity: str) -> Rendered:
         "preview.html",
         name=service.index.label.get(entity, entity),
         kinds=", ".join(service.index.class_name(t) for t in sorted(service.index.direct[entity])),
-        page="/" + entity[len(BASE) :],
+        page=local_path(entity),
         facts=rows[:12],
     )
     return Rendered(page.encode())
 
 
 async def _view(request: Request) -> Response:
-    return RedirectResponse("/" + _entity_id(request)[len(BASE) :], 303)
+    """A redirect to an entity's page, only ever to a path on this server."""
+    entity = _entity_id(request)
+    if (target := local_path(entity)) is None:
+        raise HttpError(404, f"no entity {entity!r} on this server")
+    return RedirectResponse(target, 303)

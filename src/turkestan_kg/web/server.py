@@ -35,21 +35,26 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     limits: Limits = DEFAULT_LIMITS,
+    base_url: str | None = None,
     quiet: bool = True,
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve ``served`` until interrupted (see :class:`.app.LinkedDataApp`); Ctrl-C
     stops the server gracefully and raises KeyboardInterrupt for the caller to report.
-    ``announce`` gets the URL once requests can be served."""
+    ``announce`` gets the URL once requests can be served. URLs in answers are under
+    ``base_url`` (default: ``http://HOST:PORT``), never under a client's Host header."""
     sock = listen(host, port)
+    bound = bound_url(host, sock.getsockname()[1])
     try:
-        app = LinkedDataApp(served, files=files, limits=limits, dist_dir=dist_dir)
+        app = LinkedDataApp(
+            served, files=files, limits=limits, dist_dir=dist_dir, base_url=base_url or bound
+        )
     except BaseException:
         sock.close()
         raise
     server = _server(app, quiet=quiet)
     if announce is not None:
-        announce(f"http://{host}:{sock.getsockname()[1]}/")
+        announce(bound + "/")
     try:
         server.run(sockets=[sock])
     finally:
@@ -73,6 +78,11 @@ def running(app: LinkedDataApp, host: str = "127.0.0.1") -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=GRACE_SECONDS + 5)
         sock.close()
+
+
+def bound_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` of a listening address (an IPv6 host in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _server(app: LinkedDataApp, *, quiet: bool) -> uvicorn.Server:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 from starlette.requests import Request
+from starlette.types import Scope
 
 from ..dataset.api import Dataset
 from ..graph.dataset import KnowledgeGraph, store_payload
@@ -22,6 +23,7 @@ from ..publish.jsonld import build_context
 from ..sparql.catalogue import query_files
 from ..sparql.engines import Engine, OxigraphEngine
 from . import neighbourhood
+from .links import public_url
 from .pages import Labeller, Value, language_preference, link
 from .sandbox import Limits, QueryPool
 
@@ -49,6 +51,7 @@ class Site:
         limits: Limits,
         workers: int = 2,
         dist_dir: Path | None = None,
+        base_url: str | None = None,
     ) -> None:
         kg = files if files is not None else served.graph
         self.kg = kg
@@ -64,6 +67,17 @@ class Site:
         self.static = project_root() / STATIC_ROOT
         self.dist = dist_dir or project_root() / "dist"
         self.query_names = frozenset(query_files())
+        self.base_url = public_url(base_url) if base_url else None
+
+    def origin(self, scope: Scope) -> str:
+        """This server's public URL (``base_url``), else the address its socket listens on:
+        never the request's Host header, which any client may forge and which cached
+        answers would then hand to every later client."""
+        if self.base_url:
+            return self.base_url
+        host, port = scope.get("server") or ("127.0.0.1", 80)
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}"
 
     @cached_property
     def model(self) -> str:
