@@ -142,3 +142,35 @@ def test_remote_views_stop_at_their_caps_as_local_ones_do() -> None:
         few = lookup.outgoing(party, limit=3)
         assert few.truncated and len(set(few.graph.predicate_objects(party))) >= 3
         assert not lookup.outgoing(party).truncated
+
+
+def test_an_empty_store_starts_with_a_warning_and_a_store_down_is_502(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An empty store: the server starts, says which charts it cannot draw and from which
+    stored query, and serves the rest. The store gone: every route answers 502 in one line,
+    as /sparql does, never 500."""
+    with oxigraph_server() as base:
+        with caplog.at_level("WARNING", logger="turkestan_kg"):
+            app = LinkedDataApp(
+                turkestan_kg.open(endpoint=base + "/query", timeout=5),
+                files=load(),
+                limits=Limits(timeout=5, max_results=50),
+            )
+        with running(app) as url:
+            status, body = get(url + "/")
+            assert status == 200 and b"the served data has nothing to draw here" in body
+    warned = [r.getMessage() for r in caplog.records]
+    assert any("no leaders chart: the stored query tenures answers no rows" in w for w in warned)
+    try:
+        with running(app) as url:
+            for path, accept in (
+                ("/person/turar-risqulov", "text/html"),
+                ("/reconcile?queries=%7B%22q%22%3A%7B%22query%22%3A%22Ryskulov%22%7D%7D", "*/*"),
+                ("/sparql?query=ASK%7B%7D", "application/sparql-results+json"),
+            ):
+                status, body = get(url + path, accept=accept)
+                assert status == 502, (path, status, body)
+                assert body.count(b"\n") == 1, body
+    finally:
+        app.close()

@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from ..dataset.api import Dataset
+from ..errors import RemoteError
 from ..graph.dataset import KnowledgeGraph
 from . import endpoint, entities, files, home, reconcile
 from .answers import AnswerCache
@@ -119,7 +120,12 @@ class LinkedDataApp:
         return Response(message + "\n", status, headers, media_type="text/plain")
 
     async def failure(self, request: Request, exc: Exception) -> Response:
-        """Anything a handler did not expect: logged, and a 500 that names the path."""
+        """Anything a handler did not expect: logged, and a 500 that names the path; the
+        served store failing (down, or answering what cannot be trusted) is a 502 on every
+        route, as on /sparql."""
+        if isinstance(exc, RemoteError):
+            LOG.warning("the served store failed answering %s: %s", request.url.path, exc)
+            return Response(f"{exc}\n", 502, media_type="text/plain")
         LOG.error("error answering %s: %r", request.url.path, exc)
         return Response(
             f"the server could not answer {request.url.path}: {type(exc).__name__}\n",

@@ -4,6 +4,7 @@ and the stored queries run from those forms.
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
@@ -24,6 +25,8 @@ from .pages import Labeller, Value, heading, link, render, result_rows, trusted
 from .site import Site
 from .views import serialize_graph
 
+LOG = logging.getLogger("turkestan_kg")
+
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
 Endpoint = Callable[[Request], Awaitable[Response]]
 ENTITY_GROUPS = {  # heading: class, in the order the home page lists them
@@ -39,12 +42,23 @@ ENTITY_GROUPS = {  # heading: class, in the order the home page lists them
 
 
 def draw_charts(site: Site) -> dict[str, str]:
-    """The three charts of the home page, as SVG."""
-    return {
-        "composition": composition_svg(site),
-        "leaders": timeline_svg(site),
-        "hierarchy": hierarchy_svg(site),
-    }
+    """The three charts of the home page, as SVG; a chart the served data cannot draw (an
+    empty store, or one whose answers lack what the chart needs) is left out with a warning
+    naming the stored query, so the server still starts."""
+    return {name: _chart(site, name, draw, query) for name, (draw, query) in CHARTS.items()}
+
+
+def _chart(site: Site, name: str, draw: Callable[[Site], str], query: str) -> str:
+    try:
+        return draw(site)
+    except (KeyError, ValueError) as err:  # no rows, or rows without a variable
+        LOG.warning(
+            "the served data gives no %s chart: the stored query %s answers %s",
+            name,
+            query,
+            f"without ?{err.args[0]}" if isinstance(err, KeyError) else "no rows",
+        )
+        return NO_DATA
 
 
 def home_page(site: Site) -> Endpoint:
@@ -80,6 +94,9 @@ def composition_svg(site: Site) -> str:
     )
 
 
+NO_DATA = "<p>(the served data has nothing to draw here)</p>"
+
+
 def timeline_svg(site: Site) -> str:
     """Every leader's tenure on one time axis."""
     rows = site.tenures
@@ -96,6 +113,14 @@ def hierarchy_svg(site: Site) -> str:
     return charts.hierarchy_chart(
         [(str(r["bodyLabel"]), str(r["parentLabel"]), int(str(r["depth"]))) for r in rows]
     )
+
+
+CHARTS: dict[str, tuple[Callable[[Site], str], str]] = {
+    "composition": (composition_svg, "composition-1922"),
+    "leaders": (timeline_svg, "tenures"),
+    "hierarchy": (hierarchy_svg, "hierarchy"),
+}
+"""Each chart of the home page: how it is drawn, and the stored query it is drawn from."""
 
 
 def entity_groups(site: Site, labeller: Labeller) -> list[tuple[str, list[Value]]]:

@@ -103,6 +103,8 @@ class Site:
     def tenure_rows(self) -> list[Tenure]:
         """(leader's name, first year, last year, leader IRI, tenure IRI) per tenure."""
         result = self.dataset.query("tenures", expect="result")
+        needed = ("leaderLabel", "start", "end", "leader", "tenure")
+        rows = [r for r in result.rows if all(v in r for v in needed)]
         return [
             (
                 str(r["leaderLabel"]),
@@ -111,7 +113,7 @@ class Site:
                 str(r["leader"]),
                 str(r["tenure"]),
             )
-            for r in result.rows
+            for r in rows
         ]
 
     def languages(self, request: Request) -> list[str]:
