@@ -26,10 +26,7 @@ def entry(registry: Mapping[str, str], name: str, what: str) -> str:
     return registry[name]
 
 
-def resolve(spec: str, relative: str | None = None) -> object:
-    """What a ``package.module:attribute`` entry names, imported on first use; with two
-    arguments, ``relative`` is a ``module:attribute`` inside the package ``spec``."""
-    if relative is not None:
-        spec = f"{spec}.{relative}"
+def resolve(spec: str) -> object:
+    """What a ``package.module:attribute`` entry names, imported on first use."""
     module, _, attribute = spec.partition(":")
     return getattr(importlib.import_module(module), attribute)

@@ -17,6 +17,7 @@ import click
 from ..about import DISTRIBUTION
 from ..errors import EXIT_CODES, TkgError
 from ..paths import write_atomic
+from ..sparql import DEFAULT_ENGINE
 
 if TYPE_CHECKING:
     from ..dataset.api import Dataset
@@ -114,7 +115,7 @@ def pass_dataset(
         @functools.wraps(command)
         def with_dataset(**options: object) -> None:
             where = {k: options.pop(k, None) for k in WHERE}
-            engine = str(options["engine"]) if query_engine else "oxigraph"
+            engine = str(options["engine"]) if query_engine else DEFAULT_ENGINE
             command(dataset=_dataset(where, engine), **options)
 
         wrapped = store_option(store_help)(source_options(with_dataset))
@@ -145,7 +146,7 @@ def dataset_of(
     store_dir: Path | None = None,
     endpoint: str | None = None,
     timeout: float = 30.0,
-    engine: str = "oxigraph",
+    engine: str = DEFAULT_ENGINE,
 ) -> Dataset:
     """The library's :class:`~turkestan_kg.dataset.api.Dataset` for the options given."""
     from ..dataset.api import open as open_dataset

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
@@ -20,6 +21,7 @@ from rdflib import Graph
 from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
+from ..sparql import DEFAULT_ENGINE, ENGINES
 from .load import LoadResult
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
@@ -48,7 +50,7 @@ def open(
     ontology: Path | str | None = None,
     store: Path | str | None = None,
     endpoint: str | None = None,
-    engine: str = "oxigraph",
+    engine: str = DEFAULT_ENGINE,
     timeout: float = 30.0,
 ) -> Dataset:
     """A :class:`Dataset` over the project's files (or the ``data`` and ``ontology`` folders
@@ -62,8 +64,6 @@ def open(
     Traceback (most recent call last):
     turkestan_kg.errors.UsageError: give a store or an endpoint, not both (drop one of the two)
     """
-    from ..sparql import ENGINES
-
     entry(ENGINES, engine, "query engine")
     _check_open(data, store, endpoint, engine, timeout)
     ontology_dir = Path(ontology) if ontology is not None else None
@@ -81,7 +81,7 @@ def _check_open(data: object, store: object, endpoint: object, engine: str, time
     elsewhere = "a store" if store is not None else "an endpoint" if endpoint is not None else ""
     if elsewhere and data is not None:
         raise UsageError(f"data files go with the files, not with {elsewhere}")
-    if elsewhere and engine != "oxigraph":
+    if elsewhere and engine != DEFAULT_ENGINE:
         raise UsageError(f"{elsewhere} answers its own queries", hint="drop the engine")
     if not timeout > 0:
         raise UsageError(f"a timeout of {timeout} s: give a number of seconds above 0")
@@ -113,7 +113,7 @@ class Dataset:
         self.source = source
 
     @classmethod
-    def of(cls, kg: KnowledgeGraph, *, engine: str = "oxigraph") -> Dataset:
+    def of(cls, kg: KnowledgeGraph, *, engine: str = DEFAULT_ENGINE) -> Dataset:
         """A Dataset over a graph already in memory (:func:`turkestan_kg.graph.dataset.load`).
 
         >>> from turkestan_kg.graph.dataset import load
@@ -297,7 +297,7 @@ class Dataset:
         where = target(into)
         return load_into(lambda: self.graph, where, given, graph, update, timeout, progress)
 
-    @property
+    @cached_property
     def reconciler(self) -> Service:
         """The Reconciliation Service API over this dataset (its name index read once): the
         documents OpenRefine reads and sends, as Python data.
@@ -305,12 +305,9 @@ class Dataset:
         >>> open().reconciler.manifest("http://localhost:8000")["name"]
         'turkestan-kg'
         """
-        if "_reconciler" not in self.__dict__:
-            from ..reconcile.service import Service
+        from ..reconcile.service import Service
 
-            self.__dict__["_reconciler"] = Service(self.engine)
-        service: Service = self.__dict__["_reconciler"]
-        return service
+        return Service(self.engine)
 
     def reconcile(self, name: str, *, type: str | None = None, limit: int = 5) -> list[Match]:
         """The entities ``name`` most likely means, best first (any script or romanization).

@@ -112,12 +112,12 @@ def _check_stream(files: list[Path], graph: str | None, update: str | None) -> N
 def size_of(ds: Graph, into: Path | str, files: list[Path]) -> int:
     """How many bytes :meth:`~.api.Dataset.load` will report to its ``progress`` (for a progress
     bar): what a store reads, or the file streamed; 0 for one request to a Graph Store."""
-    sizes = sum(existing(path).stat().st_size for path in files)
+    given = [existing(path) for path in files]
     if isinstance(into, Path):
-        from ..graph.dataset import store_payload
+        from ..graph.store import payload_size
 
-        return len(store_payload(ds())) + sizes
-    return sizes
+        return payload_size(ds(), given)
+    return sum(path.stat().st_size for path in given)
 
 
 def _store(ds: Graph, folder: Path, files: list[Path], tick: Ticks) -> LoadResult:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from ..errors import BuildError, TkgError, UsageError
 from ..formats import RdfFormat
 from ..paths import SHAPES_FILE, display_path, project_root, write_atomic
+from ..sparql import DEFAULT_ENGINE
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -124,7 +125,7 @@ class Files(_Source):
 
     data_dir: Path | None = None
     ontology_dir: Path | None = None
-    query_engine: str = "oxigraph"
+    query_engine: str = DEFAULT_ENGINE
 
     def __str__(self) -> str:
         if self.data_dir is None and self.ontology_dir is None:
@@ -163,7 +164,7 @@ class Files(_Source):
 class Loaded(Files):
     """A graph already in memory (a :class:`KnowledgeGraph` built by the caller)."""
 
-    def __init__(self, kg: KnowledgeGraph, query_engine: str = "oxigraph") -> None:
+    def __init__(self, kg: KnowledgeGraph, query_engine: str = DEFAULT_ENGINE) -> None:
         super().__init__(query_engine=query_engine)
         self.__dict__["loaded"] = kg
 

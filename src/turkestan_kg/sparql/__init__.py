@@ -15,3 +15,5 @@ ENGINES = {
 imported when first used, made from the loaded graph); the first is the default. Adding an
 engine is one entry here: `tkg query --engine`, `turkestan_kg.open(engine=)` and the docs
 read this table."""
+DEFAULT_ENGINE = next(iter(ENGINES))
+"""The query engine used when none is named."""

@@ -24,11 +24,9 @@ from ..graph.dataset import KnowledgeGraph, store_payload
 from ..graph.terms import from_oxigraph_term
 from ..namespaces import PREFIXES
 from ..registry import entry, resolve
-from . import ENGINES
+from . import DEFAULT_ENGINE, ENGINES
 from .results import QueryResult
 from .text import Bindings, with_values
-
-DEFAULT_ENGINE = next(iter(ENGINES))
 
 
 class Engine(Protocol):

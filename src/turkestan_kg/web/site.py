@@ -58,7 +58,6 @@ class Site:
         self.data = kg.merged()
         self.limits = limits
         self.dataset = served
-        self.engine = served.engine
         self.lookup, self.pool = served.source.accept(Readers(workers, limits))
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
