@@ -158,13 +158,10 @@ def _projected(tree: ParseResults) -> tuple[str, ...]:
     """The names of the outermost SELECT's projected variables, read off rdflib's parse."""
     from rdflib.plugins.sparql.parserutils import ParamValue
 
-    found: list[object] = [
-        p.tokenList for p in tree if isinstance(p, ParamValue) and p.name == "projection"
-    ]
-    # each a CompValue, an OrderedDict: read as a dict (its own get() evaluates its keys)
-    return tuple(
-        str(dict.get(v, "var") or dict.get(v, "evar")) for v in found if isinstance(v, dict)
-    )
+    from .tree import get
+
+    found = [p.tokenList for p in tree if isinstance(p, ParamValue) and p.name == "projection"]
+    return tuple(str(get(v, "var") or get(v, "evar")) for v in found if isinstance(v, dict))
 
 
 def _parse(text: str) -> ParseResults:

@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from ..errors import UsageError
 from ..namespaces import OWL, RDF, RDFS, SH, XSD
+from ..sparql.tree import children, get, walk
 
 
 class UnsupportedShape(UsageError):
@@ -155,10 +156,10 @@ def undeclared(tree: object) -> str:
     """The prefixes a parsed query uses but neither it nor sh:prefixes declares ("" if none)."""
     used: set[str] = set()
     declared: set[str] = set()
-    for node in _walk(tree):
+    for node in walk(tree):
         label = getattr(node, "name", None)
         if label in ("pname", "PrefixDecl"):
-            (used if label == "pname" else declared).add(str(_get(node, "prefix") or ""))
+            (used if label == "pname" else declared).add(str(get(node, "prefix") or ""))
     missing = sorted(used - declared)
     return f"the undeclared prefixes {', '.join(p + ':' for p in missing)}" if missing else ""
 
@@ -167,36 +168,18 @@ def prebinding_problem(query: object) -> str:
     """What keeps the engine from pre-binding ``$this`` by joining the targets into the
     query's top group ("" if nothing): a forbidden form, a pre-bound variable it does not
     bind, or ``$this`` in an expression of a nested group (where it would be unbound)."""
-    for node in _walk(query):
+    for node in walk(query):
         label = getattr(node, "name", None)
         if isinstance(label, str) and label in FORBIDDEN:
             return FORBIDDEN[label]
         if isinstance(node, Variable) and node in PREBOUND:
             return f"the pre-bound variable ${node}"
-    if _get(query, "valuesClause") is not None:
+    if get(query, "valuesClause") is not None:
         return "VALUES"
-    parts = _children(_get(query, "where"))
+    parts = children(get(query, "where"))
     if _assigns_this(query) or any(_nested_this(p, nested=False) for p in parts):
         return "$this bound by the query or tested in a nested group"
     return ""
-
-
-def _children(node: object) -> list[object]:
-    """The parts of a node of rdflib's SPARQL parse tree (a dict, a list, ParseResults)."""
-    from pyparsing import ParseResults
-
-    if isinstance(node, dict):
-        return list(node.values())
-    if isinstance(node, list | tuple | ParseResults):
-        children: list[object] = list(node)
-        return children
-    return []
-
-
-def _walk(node: object) -> Iterator[object]:
-    yield node
-    for child in _children(node):
-        yield from _walk(child)
 
 
 def _assigns_this(query: object) -> bool:
@@ -204,20 +187,14 @@ def _assigns_this(query: object) -> bool:
     a projection item without an expression: ``var``, not ``evar``, and no ``expr``)."""
     this = Variable("this")
     return any(
-        _get(n, "evar") == this or (getattr(n, "name", None) == "Bind" and _get(n, "var") == this)
-        for n in _walk(query)
+        get(n, "evar") == this or (getattr(n, "name", None) == "Bind" and get(n, "var") == this)
+        for n in walk(query)
     )
-
-
-def _get(node: object, key: str) -> object:
-    """``node[key]``, None if absent (rdflib's ``CompValue.get`` answers a missing key with
-    the key itself)."""
-    return dict.get(node, key) if isinstance(node, dict) else None
 
 
 def _nested_this(node: object, *, nested: bool) -> bool:
     label = getattr(node, "name", None)
     if label in ("Filter", "Bind"):
-        return nested and any(n == Variable("this") for n in _walk(node))
+        return nested and any(n == Variable("this") for n in walk(node))
     inner = nested or label == "GroupGraphPatternSub"
-    return any(_nested_this(child, nested=inner) for child in _children(node))
+    return any(_nested_this(child, nested=inner) for child in children(node))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterator
+
+from ..sparql.tree import walk
 
 
 class Unchecked(ValueError):
@@ -39,18 +40,4 @@ def federated(query: str) -> bool:
             tree = parseQuery(query)
     except (ParseException, ValueError, TypeError) as err:
         raise Unchecked(str(err).splitlines()[0]) from None
-    return any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(tree))
-
-
-def _walk(node: object) -> Iterator[object]:
-    """Every node of a parse tree (pyparsing results, rdflib's CompValues, lists)."""
-    from pyparsing import ParseResults
-
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, dict):
-            stack.extend(dict.values(current))
-        elif isinstance(current, ParseResults | list | tuple):
-            stack.extend(list(current))
+    return any(getattr(node, "name", None) == "ServiceGraphPattern" for node in walk(tree))
