@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from rdflib.compare import isomorphic
 
+from turkestan_kg.namespaces import SH
 from turkestan_kg.sparql.results import QueryResult
+
+RESULT_KEYS = (
+    SH.focusNode,
+    SH.resultPath,
+    SH.value,
+    SH.sourceShape,
+    SH.sourceConstraintComponent,
+    SH.resultSeverity,
+)
+"""What identifies a SHACL validation result, as the W3C test suite compares reports."""
 
 
 def assert_same(actual: QueryResult, expected: QueryResult) -> None:

@@ -10,6 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.term import Node
 
+from compare import RESULT_KEYS
 from turkestan_kg.errors import UsageError
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.graph.files import parse_file
@@ -25,15 +26,7 @@ FIXTURES = sorted((ROOT / "tests" / "shapes").glob("S*.ttl"))
 
 def results(report: Graph) -> Counter[tuple[Node | None, ...]]:
     """Every validation result as a tuple of its terms, as a multiset."""
-    keys = (
-        SH.focusNode,
-        SH.resultPath,
-        SH.value,
-        SH.sourceShape,
-        SH.sourceConstraintComponent,
-        SH.resultSeverity,
-        SH.resultMessage,
-    )
+    keys = (*RESULT_KEYS, SH.resultMessage)
     return Counter(
         tuple(report.value(r, k) for k in keys) for r in report.subjects(SH.focusNode, None)
     )

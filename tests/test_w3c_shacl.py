@@ -19,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import Namespace
 from rdflib.term import Node
 
+from compare import RESULT_KEYS
 from turkestan_kg.errors import UsageError
 from turkestan_kg.namespaces import RDF, SH
 from turkestan_kg.validation.engines import validator
@@ -95,14 +96,7 @@ def all_cases() -> list[Case]:
 # ---------------------------------------------------------------------- comparing reports
 
 
-KEYS = (
-    SH.focusNode,
-    SH.resultPath,
-    SH.value,
-    SH.sourceShape,
-    SH.sourceConstraintComponent,
-    SH.resultSeverity,
-)
+KEYS = RESULT_KEYS
 PATHS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 
 

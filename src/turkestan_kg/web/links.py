@@ -19,6 +19,7 @@ import urllib.parse
 
 from ..errors import TkgError
 from ..namespaces import BASE
+from ..remote.urls import http_url
 
 LINKED_SCHEMES = frozenset({"http", "https"})
 
@@ -64,16 +65,6 @@ def _unsafe(url: str) -> bool:
     return any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url)
 
 
-def _split(text: str) -> urllib.parse.SplitResult | None:
-    """``text`` parsed, or None when it is no URL (a bad port or IPv6 host)."""
-    try:
-        parts = urllib.parse.urlsplit(text)
-        _ = parts.port
-    except ValueError:
-        return None
-    return parts
-
-
 def public_url(text: str) -> str:
     """A public base URL (``--base-url``) checked and without its trailing slash: http or
     https, a host, no query, fragment or user.
@@ -83,8 +74,11 @@ def public_url(text: str) -> str:
     ...
     turkestan_kg.errors.TkgError: the base URL 'ftp://x' is not an http(s) URL with a host
     """
-    parts = _split(text)
+    try:
+        parts = urllib.parse.urlsplit(http_url(text))
+    except ValueError:
+        parts = None
     plain = parts is not None and not (parts.query or parts.fragment or parts.username)
-    if not plain or href(text) is None or parts is None or not parts.hostname:
+    if not plain or href(text) is None:
         raise TkgError(f"the base URL {text!r} is not an http(s) URL with a host")
     return text.rstrip("/")
