@@ -31,7 +31,6 @@ from .answers import AnswerCache
 from .conneg import choose
 from .headers import SecurityHeaders
 from .pages import message_page
-from .policy import federated
 from .sandbox import Limits
 from .site import Site
 
@@ -71,7 +70,7 @@ class LinkedDataApp:
         files: KnowledgeGraph | None = None,
         limits: Limits = DEFAULT_LIMITS,
         max_query_bytes: int = 64_000,
-        workers: int = 2,
+        workers: int | None = None,
         dist_dir: Path | None = None,
         base_url: str | None = None,
     ) -> None:
@@ -88,7 +87,6 @@ class LinkedDataApp:
             base_url=base_url,
         )
         self.site.charts = home.draw_charts(self.site)
-        federated("ASK {}")  # load the query parser now, not on the first client's query
         self.starlette = Starlette(
             routes=routes(self.site, max_query_bytes),
             middleware=[

@@ -14,16 +14,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from starlette.requests import Request as HttpRequest
 from starlette.responses import RedirectResponse, Response
 
-from ..formats import FORMATS, graph_formats, results_by_media_type, w3c_results_formats
+from ..formats import FORMATS, graph_formats, w3c_results_formats
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
-from ..sparql.results import QueryResult, render
-from ..values import JsonObject
 from .conneg import choose
-from .http import HttpError, Rendered, computed, not_acceptable
-from .policy import Unchecked, federated
+from .http import HttpError, Rendered, computed
 from .sandbox import SandboxError
 from .site import Site
 from .views import HTML, serialize_graph, view_types
+from .worker import Job
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 Endpoint = Callable[[HttpRequest], Awaitable[Response]]
@@ -45,40 +43,22 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
 
 
 def run(site: Site, request: Request, base: str | None, accept: str | None) -> Rendered:
-    """A checked query run in a worker, its answer in the media type ``accept`` prefers."""
-    query = request.query
+    """The query's answer from a worker, in the media type ``accept`` prefers for its form
+    (the worker parses the query; this process only chooses the media types)."""
+    job = Job(
+        request.query,
+        results_media=choose(accept, result_types()),
+        graph_media=choose(accept, view_types()),
+        default_graphs=request.default_graphs,
+        named_graphs=request.named_graphs,
+        base_iri=base,
+    )
     try:
-        if federated(query):
-            raise HttpError(400, "SERVICE is not allowed: this endpoint never fetches other URLs")
-    except Unchecked as err:
-        raise HttpError(400, f"not a SPARQL 1.1 query this endpoint can check: {err}") from None
-    try:
-        result = site.pool.run(
-            query,
-            default_graphs=request.default_graphs,
-            named_graphs=request.named_graphs,
-            base_iri=base,
-        )
+        reply = site.pool.answer(job)
     except SandboxError as err:
-        raise HttpError(err.status, err.message) from None
-    return negotiated(result, accept, site.context)
-
-
-def negotiated(result: QueryResult, accept: str | None, context: JsonObject) -> Rendered:
-    """An answer in the registry's format ``accept`` prefers: a graph in one of the view
-    formats, results in one of the W3C results formats (406 if none fits)."""
-    vary = (("Vary", "Accept"),)
-    if result.kind == "graph":
-        assert result.graph is not None
-        offers = view_types()
-        if (media := choose(accept, offers)) is None:
-            raise not_acceptable("graph results are", offers)
-        return Rendered(serialize_graph(bind_prefixes(result.graph), media, context), media, vary)
-    offers = result_types()
-    if (media := choose(accept, offers)) is None:
-        raise not_acceptable("results are", offers)
-    fmt = results_by_media_type(media)
-    return Rendered(render(result, fmt.name).encode(), fmt.media_type, vary)
+        retry = {"Retry-After": str(err.retry_after)} if err.retry_after else None
+        raise HttpError(err.status, err.message, retry) from None
+    return Rendered(reply.body, reply.media_type, (("Vary", "Accept"),))
 
 
 def result_types() -> list[str]:

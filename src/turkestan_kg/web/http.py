@@ -21,8 +21,8 @@ from starlette.responses import Response
 class HttpError(HTTPException):
     """A request the server answers with an error status and a one-line message."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(status, message)
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, message, headers)
 
     @property
     def message(self) -> str:

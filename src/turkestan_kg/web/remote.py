@@ -18,8 +18,10 @@ from ..errors import TkgError
 from ..namespaces import RDFS, SKOS, bind_prefixes
 from ..remote.sparql import RemoteEngine
 from ..sparql.results import QueryResult
+from ..values import JsonObject
 from .neighbourhood import MAX_INCOMING, MAX_OUTGOING, View
-from .sandbox import Limits, SandboxError
+from .sandbox import Limits, QueryPool, SandboxError
+from .worker import Job, Reply
 
 LABELS = " ".join(f"<{p}>" for p in (SKOS.prefLabel, RDFS.label, "http://purl.org/dc/terms/title"))
 
@@ -77,29 +79,26 @@ def _graph(result: QueryResult) -> Graph:
 
 class RemotePool:
     """What /sparql runs client queries with, on a remote store: the same interface and
-    limits as the worker pool (:class:`.sandbox.QueryPool`), the query sent on."""
+    limits as the worker pool (:class:`.sandbox.QueryPool`). A worker checks the query
+    (this process parses none), then it is sent on."""
 
-    def __init__(self, endpoint: str, limits: Limits) -> None:
+    def __init__(self, endpoint: str, limits: Limits, context: JsonObject) -> None:
         self.endpoint = endpoint
         self.limits = limits
-        self.isolated = False  # no worker runs a query here: the store does
+        self.context = context
+        self.checker = QueryPool(b"", workers=1, limits=limits)
+        self.isolated = False  # the store runs the queries, not a worker here
 
-    def run(
-        self,
-        text: str,
-        *,
-        default_graphs: tuple[str, ...] = (),
-        named_graphs: tuple[str, ...] = (),
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        dataset = [("default-graph-uri", g) for g in default_graphs]
-        dataset += [("named-graph-uri", g) for g in named_graphs]
+    def answer(self, job: Job) -> Reply:
+        self.checker.answer(Job(job.text, check_only=True))
+        dataset = [("default-graph-uri", g) for g in job.default_graphs]
+        dataset += [("named-graph-uri", g) for g in job.named_graphs]
         url = self.endpoint
         if dataset:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(dataset)
         engine = RemoteEngine(url, timeout=self.limits.timeout, retries=0)
         try:
-            result = engine.run(text, {})
+            result = engine.run(job.text, {})
         except TkgError as err:
             raise SandboxError(f"the store could not answer: {err.message}", 502) from None
         size = len(result.rows) if result.kind == "select" else len(result.graph or ())
@@ -107,7 +106,27 @@ class RemotePool:
             raise SandboxError(
                 f"the query returns more than {self.limits.max_results} results; add a LIMIT", 413
             )
-        return result
+        return self._written(result, job)
+
+    def _written(self, result: QueryResult, job: Job) -> Reply:
+        """``result`` in the media type the job asks for its form (406 if none)."""
+        from ..formats import graph_formats, results_by_media_type, w3c_results_formats
+        from ..sparql.results import render
+        from .views import serialize_graph
+
+        if result.kind == "graph":
+            if job.graph_media is None:
+                offers = ", ".join(f.media_type for f in graph_formats())
+                raise SandboxError(f"graph results are available as {offers}", 406)
+            graph = bind_prefixes(_graph(result))
+            return Reply(
+                200, job.graph_media, serialize_graph(graph, job.graph_media, self.context)
+            )
+        if job.results_media is None:
+            offers = ", ".join(f.media_type for f in w3c_results_formats())
+            raise SandboxError(f"results are available as {offers}", 406)
+        fmt = results_by_media_type(job.results_media)
+        return Reply(200, fmt.media_type, render(result, fmt.name).encode())
 
     def close(self) -> None:
-        pass
+        self.checker.close()

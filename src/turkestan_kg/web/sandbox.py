@@ -1,270 +1,245 @@
-"""Run untrusted SPARQL in worker processes that can be stopped.
+"""A supervised pool of SPARQL worker processes (:mod:`.worker`).
 
 Each worker holds its own Oxigraph store, loaded from the same N-Quads as the embedded
-engine, or opens the same on-disk store read-only. A query that runs past its time limit
-is stopped by ending its worker (a thread cannot be stopped; a process can), and a fresh
-worker takes its place, so the server keeps serving and no runaway query keeps a core
-busy. Results past the row limit are refused.
+engine, or opens the same on-disk store read-only, and answers one query at a time. The
+pool is sized from the cores; a query waits for a free worker in a bounded queue, and past
+it (or after waiting a whole time limit) gets 503 with ``Retry-After``. A worker that
+runs past the time limit is ended (a thread cannot be stopped; a process can), and a worker
+that dies, busy or idle (the kernel's out-of-memory killer, say), is replaced at once, so
+the pool keeps its size and no runaway query keeps a core busy.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
-import queue
+import multiprocessing.connection
+import os
 import signal
 import threading
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NoReturn, TypeAlias, TypeVar
-
-from rdflib import Graph
 
 from ..errors import TkgError
-from ..sparql.results import QueryResult
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
-    from rdflib.term import Identifier
+from .worker import Bounds, Job, Ready, Reply, serve
 
 LOG = logging.getLogger("turkestan_kg")
-Item = TypeVar("Item")
-Kept = TypeVar("Kept")
 
 
 class SandboxError(TkgError):
-    """A query was refused or stopped: ``status`` is the HTTP status to answer with."""
+    """A query was refused or stopped: ``status`` is the HTTP status to answer with, and
+    ``retry_after`` the seconds a client should wait before trying again (None: retrying
+    the same query will not help)."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on, and at least two."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(2, cores)
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How long a query may run, and how many rows or triples it may return."""
+    """How long a query may run, how large its answer may be, what a worker may hold, and
+    how many queries may wait for a worker."""
 
     timeout: float = 10.0
     max_results: int = 10_000
     memory: int = 2 * 1024**3
     """Bytes of data a worker may hold (its store included); past it, the query's worker
     ends and is replaced, and the request gets a 503."""
+    max_bytes: int = 16 * 1024**2
+    """Bytes an answer may be; past it, a 413 that says so (never a silent cut)."""
+    queue: int = 16
+    """Queries that may wait for a free worker; past it, 503 with Retry-After at once."""
+
+    @property
+    def bounds(self) -> Bounds:
+        return Bounds(rows=self.max_results, size=self.max_bytes)
 
 
-Dataset = tuple[tuple[str, ...], tuple[str, ...], str | None]
-"""(default graph IRIs, named graph IRIs, base IRI) of a query, as the protocol gave them."""
-Request: TypeAlias = tuple[str, int, Dataset]
-"""What the server sends a worker: (query text, row limit, dataset)."""
-Triple: TypeAlias = tuple["Identifier", "Identifier", "Identifier"]
-Rows: TypeAlias = list[dict[str, "Identifier"]]
-Answer: TypeAlias = (
-    tuple[Literal["select"], tuple[list[str], Rows]]
-    | tuple[Literal["ask"], bool]
-    | tuple[Literal["graph"], list[Triple]]
-    | tuple[Literal["error"], tuple[int, str]]
-)
-"""What a worker sends back: rows, a boolean, triples, or an error's (status, text)."""
-Ready: TypeAlias = tuple[Literal["ready"], bool]
-"""What a worker says once, when it can take queries: whether it is off the network."""
+class Worker:
+    """A worker process and the server's end of its pipe."""
 
+    def __init__(self, process: BaseProcess, conn: Connection[Job, Reply | Ready]) -> None:
+        self.process = process
+        self.conn = conn
 
-def _serve(conn: Connection[Answer | Ready, Request], source: bytes | Path, memory: int) -> None:
-    """Worker loop: answer (query, max_results) requests until the pipe closes. ``source``
-    is N-Quads to load into memory, or the directory of an on-disk store to open read-only.
-    The worker leaves Ctrl-C to the server (which stops it), and holds at most ``memory``
-    bytes of data."""
-    import pyoxigraph as ox
-
-    from .confine import isolate, limit_memory
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    limit_memory(memory)
-    isolated = isolate()  # before any query: no network from here on
-    if isinstance(source, Path):
-        store = ox.Store.read_only(str(source))
-    else:
-        store = ox.Store()
-        store.load(source, format=ox.RdfFormat.N_QUADS)
-    conn.send(("ready", isolated))
-    _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
-
-    while True:
-        try:
-            text, max_results, dataset = conn.recv()
-        except EOFError:
-            return
-        conn.send(_answer(store, text, max_results, dataset))
-
-
-def _quiet_stderr() -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-
-
-class _TooMany(Exception):
-    """The query returns more results than the limit allows."""
-
-
-def _query(
-    store: ox.Store, text: str, dataset: Dataset
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """The store's answer on a protocol dataset (ValueError for a bad IRI)."""
-    import pyoxigraph as ox
-
-    default, named, base = dataset
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(i) for i in default]
-    names: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri) for iri in named]
-    return store.query(
-        text, base_iri=base, default_graph=graphs or None, named_graphs=names or None
-    )
-
-
-def _answer(store: ox.Store, text: str, max_results: int, dataset: Dataset) -> Answer:
-    """("select", (vars, rows)), ("ask", bool), ("graph", triples) or ("error", (status, text))."""
-    try:
-        return _evaluate(store, text, max_results, dataset)
-    except _TooMany:
-        return ("error", (413, f"the query returns more than {max_results} results; add a LIMIT"))
-    except SyntaxError as err:
-        return ("error", (400, f"not a SPARQL query (this endpoint is read-only): {err}"))
-    except (OSError, ValueError, RuntimeError) as err:
-        return ("error", (400, f"the query failed: {err}"))
-    except Exception as err:  # whatever a query does, the worker answers and lives on
-        return ("error", (500, f"the query could not be answered: {err}"))
-
-
-def _evaluate(store: ox.Store, text: str, max_results: int, dataset: Dataset) -> Answer:
-    """The query's answer as the worker sends it (_TooMany past ``max_results``)."""
-    import pyoxigraph as ox
-
-    from ..graph.terms import from_oxigraph_term as term
-
-    answer = _query(store, text, dataset)
-    if isinstance(answer, ox.QueryBoolean):
-        return ("ask", bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        triples = _capped(
-            answer, lambda t: (term(t.subject), term(t.predicate), term(t.object)), max_results
-        )
-        return ("graph", triples)
-    variables = [v.value for v in answer.variables]
-    rows = _capped(
-        answer, lambda s: {v: term(s[v]) for v in variables if s[v] is not None}, max_results
-    )
-    return ("select", (variables, rows))
-
-
-def _capped(items: Iterable[Item], convert: Callable[[Item], Kept], most: int) -> list[Kept]:
-    """Each item converted; _TooMany, before converting it, at the item past ``most``."""
-    kept: list[Kept] = []
-    for item in items:
-        if len(kept) >= most:
-            raise _TooMany
-        kept.append(convert(item))
-    return kept
-
-
-Worker: TypeAlias = tuple[BaseProcess, "Connection[Request, Answer]"]
-"""A worker process and the server's end of its pipe."""
+    def end(self) -> None:
+        """Kill the process (if it still runs) and wait for it."""
+        self.conn.close()
+        self.process.kill()
+        self.process.join(timeout=5)
 
 
 class QueryPool:
-    """A few worker processes that run queries, one at a time each."""
+    """``workers`` processes that run queries, one at a time each, under ``limits``."""
 
     def __init__(
-        self, source: bytes | Path, *, workers: int = 2, limits: Limits = Limits()
+        self, source: bytes | Path, *, workers: int | None = None, limits: Limits = Limits()
     ) -> None:
         self.source = source
         self.limits = limits
+        self.size = workers or default_workers()
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[Worker] = queue.Queue()
-        self._replacements: list[threading.Thread] = []
-        self.isolated = False
-        for _ in range(workers):
-            self._idle.put(self._start())
+        self._lock = threading.Condition()
+        self._idle: list[Worker] = []
+        self._waiting = 0
+        self._closed = False
+        self._starting: list[threading.Thread] = []
+        self.isolated = True
+        started = [self._spawn() for _ in range(self.size)]
+        self._idle.extend(self._ready(worker) for worker in started)
+        self._watcher = threading.Thread(target=self._watch, name="sparql-pool", daemon=True)
+        self._watcher.start()
 
-    def _start(self) -> Worker:
+    def _spawn(self) -> Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_serve, args=(child, self.source, self.limits.memory), daemon=True
-        )
+        args = (child, self.source, self.limits.bounds, self.limits.memory)
+        process = self._context.Process(target=serve, args=args, daemon=True)
         process.start()
         child.close()
-        _, self.isolated = parent.recv()  # ("ready", whether the worker is off the network)
-        if not self.isolated:
+        return Worker(process, parent)
+
+    def _ready(self, worker: Worker) -> Worker:
+        """``worker`` once it has loaded its store (it says whether it is off the network)."""
+        isolated = worker.conn.recv()
+        if not isolated and self.isolated:
             LOG.warning("SPARQL workers could not be taken off the network on this system")
-        return process, parent
+        self.isolated = self.isolated and bool(isolated)
+        return worker
 
-    def run(
-        self,
-        text: str,
-        *,
-        default_graphs: tuple[str, ...] = (),
-        named_graphs: tuple[str, ...] = (),
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """The query's result, or SandboxError with the HTTP status to answer."""
+    def answer(self, job: Job) -> Reply:
+        """The worker's reply to ``job``, or SandboxError with the HTTP status to answer."""
+        worker = self._take()
         try:
-            process, conn = self._idle.get(timeout=self.limits.timeout)
-        except queue.Empty:
-            raise SandboxError("the server is busy; try again", 503) from None
-        conn.send((text, self.limits.max_results, (default_graphs, named_graphs, base_iri)))
-        if not conn.poll(self.limits.timeout):
-            self._stop(process)
+            worker.conn.send(job)
+            if not worker.conn.poll(self.limits.timeout):
+                self._replace(worker)
+                raise SandboxError(
+                    f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
+                )
+            reply = worker.conn.recv()
+        except (EOFError, OSError):  # the worker died under this query
+            self._replace(worker)
+            raise self._death(worker) from None
+        self._give_back(worker)
+        assert isinstance(reply, Reply)
+        if reply.status >= 400:
+            raise SandboxError(reply.body.decode(errors="replace"), reply.status)
+        return reply
+
+    def _take(self) -> Worker:
+        """A free, living worker; 503 with Retry-After if the queue is full or the wait
+        lasts a whole time limit."""
+        retry = max(1, math.ceil(self.limits.timeout / 2))
+        with self._lock:
+            if not self._idle and self._waiting >= self.limits.queue:
+                raise SandboxError(
+                    f"the server is busy: {self._waiting} queries are waiting; try again",
+                    503,
+                    retry,
+                )
+            self._waiting += 1
+            try:
+                while True:
+                    if not self._lock.wait_for(
+                        lambda: self._idle or self._closed, timeout=self.limits.timeout
+                    ):
+                        raise SandboxError("the server is busy; try again", 503, retry)
+                    if self._closed:
+                        raise SandboxError("the server is stopping", 503, retry)
+                    worker = self._idle.pop()
+                    if worker.process.is_alive():
+                        return worker
+                    self._replace_later(worker)
+            finally:
+                self._waiting -= 1
+
+    def _give_back(self, worker: Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.end()
+                return
+            self._idle.append(worker)
+            self._lock.notify()
+
+    def _replace(self, worker: Worker) -> None:
+        """End ``worker``; a fresh one takes its place in the background."""
+        worker.end()
+        with self._lock:
+            self._replace_later(worker)
+
+    def _replace_later(self, worker: Worker) -> None:
+        """(With the lock held.) Start a worker to take the place of ``worker``."""
+        if self._closed:
+            return
+        thread = threading.Thread(target=self._start_one, daemon=True)
+        self._starting = [t for t in self._starting if t.is_alive()] + [thread]
+        thread.start()
+
+    def _start_one(self) -> None:
         try:
-            answer = conn.recv()
-        except (EOFError, OSError):  # the worker died: replace it, answer this one request
-            self._died(process)
-        self._idle.put((process, conn))
-        return _result(answer)
+            worker = self._ready(self._spawn())
+        except (EOFError, OSError) as err:
+            LOG.error("a SPARQL worker could not be started: %s", err)
+            return
+        self._give_back(worker)
 
-    def _stop(self, process: BaseProcess) -> NoReturn:
-        """End a worker that ran too long; a fresh one takes its place in the background."""
-        process.kill()
-        replacement = threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True)
-        replacement.start()
-        self._replacements.append(replacement)
-        raise SandboxError(
-            f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
-        )
+    def _watch(self) -> None:
+        """Replace idle workers that die (the kernel may kill any process) within a moment."""
+        while not self._closed:
+            with self._lock:
+                idle = {worker.process.sentinel: worker for worker in self._idle}
+            for sentinel in multiprocessing.connection.wait(list(idle), timeout=0.25):
+                with self._lock:
+                    worker = idle[sentinel]  # type: ignore[index]
+                    if worker not in self._idle:
+                        continue
+                    self._idle.remove(worker)
+                    LOG.warning("a SPARQL worker ended while idle; it is being replaced")
+                    self._replace_later(worker)
+            if not idle:
+                threading.Event().wait(0.25)
 
-    def _died(self, process: BaseProcess) -> NoReturn:
-        """Replace a worker that died, and say why if it was the memory limit."""
-        process.kill()
-        process.join(timeout=5)
-        self._idle.put(self._start())
-        if process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
-            raise SandboxError(
+    def _death(self, worker: Worker) -> SandboxError:
+        """Why a worker died under a query, as the error its client gets."""
+        code = worker.process.exitcode
+        retry = max(1, math.ceil(self.limits.timeout / 2))
+        if code in (-signal.SIGABRT, -signal.SIGKILL):
+            return SandboxError(
                 f"the query needed more than {self.limits.memory:,} bytes and was stopped", 503
-            ) from None
-        raise SandboxError("the query stopped its worker; it was replaced", 500) from None
+            )
+        if code == -signal.SIGSEGV:
+            return SandboxError(
+                "the query could not be run: it ended its worker, as a query nested too deeply "
+                "does; the worker was replaced",
+                400,
+            )
+        return SandboxError("the query ended its worker; it was replaced", 503, retry)
 
     def close(self) -> None:
-        for replacement in self._replacements:
-            replacement.join(timeout=30)
-        while not self._idle.empty():
-            process, conn = self._idle.get_nowait()
-            conn.close()
-            process.kill()
-
-
-def _result(answer: Answer) -> QueryResult:
-    """A worker's answer as a result, or its error as SandboxError."""
-    if answer[0] == "error":
-        code, message = answer[1]
-        raise SandboxError(message, code)
-    if answer[0] == "ask":
-        return QueryResult.ask(answer[1])
-    if answer[0] == "graph":
-        graph = Graph()
-        for triple in answer[1]:
-            graph.add(triple)
-        return QueryResult.of_graph(graph)
-    variables, rows = answer[1]
-    return QueryResult.select(variables, rows)
+        """Stop every worker (queries under way get 503)."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._lock.notify_all()
+        for thread in self._starting:
+            thread.join(timeout=30)
+        with self._lock:
+            idle += self._idle
+            self._idle = []
+        for worker in idle:
+            worker.end()
+        self._watcher.join(timeout=5)

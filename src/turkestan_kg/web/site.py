@@ -22,6 +22,7 @@ from ..paths import project_root
 from ..publish.jsonld import build_context
 from ..sparql.catalogue import query_files
 from ..sparql.engines import Engine, OxigraphEngine
+from ..values import JsonObject
 from . import neighbourhood
 from .links import public_url
 from .pages import Labeller, Value, language_preference, link
@@ -49,7 +50,7 @@ class Site:
         *,
         files: KnowledgeGraph | None = None,
         limits: Limits,
-        workers: int = 2,
+        workers: int | None = None,
         dist_dir: Path | None = None,
         base_url: str | None = None,
     ) -> None:
@@ -58,9 +59,9 @@ class Site:
         self.data = kg.merged()
         self.limits = limits
         self.dataset = served
-        self.lookup, self.pool = served.source.accept(Readers(workers, limits))
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
+        self.lookup, self.pool = served.source.accept(Readers(workers, limits, self.context))
         self.tenures = self.tenure_rows()
         self.charts: dict[str, str] = {}
         self.static = project_root() / STATIC_ROOT
@@ -167,8 +168,8 @@ class Readers:
     """What reads a node's neighbourhood for the pages, and what runs client queries, for
     each kind of source (it is handed to the source, which picks the method for its kind)."""
 
-    def __init__(self, workers: int, limits: Limits) -> None:
-        self.workers, self.limits = workers, limits
+    def __init__(self, workers: int | None, limits: Limits, context: JsonObject) -> None:
+        self.workers, self.limits, self.context = workers, limits, context
 
     def files(self, kg: KnowledgeGraph, engine: Engine) -> tuple[StoreLookup | RemoteLookup, Pool]:
         """The project's files, loaded into an Oxigraph store of the workers' own."""
@@ -189,7 +190,7 @@ class Readers:
         from .remote import RemoteLookup, RemotePool
 
         assert isinstance(engine, RemoteEngine)
-        return RemoteLookup(engine), RemotePool(url, self.limits)
+        return RemoteLookup(engine), RemotePool(url, self.limits, self.context)
 
 
 class StoreLookup:

@@ -1,0 +1,261 @@
+"""A SPARQL worker's whole job: a client's query text in, the answer's bytes out.
+
+The server's main process never parses a query. It sends the text, the dataset the protocol
+gave and the media types the client accepts; the worker (a process with no network and a
+capped memory, :mod:`.confine`) parses the query with Oxigraph's own parser, refuses what
+the endpoint does not run, evaluates it, and writes the answer with Oxigraph's writers into
+a buffer bounded in bytes, counting rows too. Whatever a query does, the worker answers
+with a status, a media type and a body, and lives on.
+
+``SERVICE`` is decided on a parse tree: a query whose text cannot hold the keyword (no
+``service`` in any case and no ``\\u`` escape, which SPARQL expands before parsing) cannot
+hold the pattern, so it goes straight to Oxigraph; any other is parsed by rdflib's grammar
+here in the worker and refused if its tree has a ``SERVICE`` pattern (:mod:`.policy`).
+
+>>> might_name_service("SELECT * { ?s ?p ?o }")
+False
+>>> might_name_service("SELECT * { \\\\u0053ERVICE <http://127.0.0.1:9/> { } }")
+True
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
+from ..namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from typing_extensions import Buffer
+
+STACK_BYTES = 256 * 1024**2
+"""The stack a worker's query thread gets: Oxigraph's parser and evaluator recurse once per
+level of nesting, and the largest query the server takes (64 kB) nests 32,000 levels."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the server asks a worker: a query, its dataset, and what the client accepts."""
+
+    text: str
+    results_media: str | None = "application/sparql-results+json"
+    """The results format for SELECT and ASK (None: the client accepts none)."""
+    graph_media: str | None = "application/n-triples"
+    """The RDF format for CONSTRUCT and DESCRIBE (None: the client accepts none)."""
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
+    check_only: bool = False
+    """Only check the query (parse it, refuse SERVICE and updates), for a store elsewhere."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one answer may be: at most ``rows`` results and ``size`` bytes."""
+
+    rows: int = 10_000
+    size: int = 16 * 1024**2
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: a status, a media type and the body (a one-line text on errors)."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain", message.encode())
+
+
+Ready: TypeAlias = bool
+"""What a worker sends once, when it can take jobs: whether it is off the network."""
+
+
+class TooLarge(Exception):
+    """The answer grew past its bound (rows or bytes): the message says which."""
+
+
+class Bounded(io.BytesIO):
+    """A binary output that refuses to grow past ``size`` bytes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def write(self, data: Buffer) -> int:
+        if self.tell() + len(memoryview(data)) > self.size:
+            raise TooLarge(f"the answer is over {self.size:,} bytes; add a LIMIT")
+        return super().write(data)
+
+
+def might_name_service(text: str) -> bool:
+    """Whether ``text`` could hold the SERVICE keyword once SPARQL's codepoint escapes are
+    expanded: it has ``service`` in some case, or an escape that could spell it."""
+    return "service" in text.lower() or "\\u" in text.lower()
+
+
+def serve(
+    conn: Connection[Reply | Ready, Job], source: bytes | Path, bounds: Bounds, memory: int
+) -> None:
+    """A worker's life (the target of its process): answer jobs until the pipe closes.
+    ``source`` is N-Quads to load into memory, or an on-disk store's folder to open
+    read-only; the worker holds at most ``memory`` bytes of data, its query thread's stack
+    included. Ctrl-C is left to the server, which stops its workers."""
+    import pyoxigraph as ox
+
+    from .confine import isolate, limit_memory
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_memory(memory)
+    isolated = isolate()  # before any query: no network from here on
+    if isinstance(source, Path):
+        store = ox.Store.read_only(str(source))
+    else:
+        store = ox.Store()
+        store.load(source, format=ox.RdfFormat.N_QUADS)
+    conn.send(isolated)
+    _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
+    threading.stack_size(min(STACK_BYTES, memory // 4))
+    loop = threading.Thread(target=_answer_jobs, args=(conn, store), kwargs={"bounds": bounds})
+    loop.start()
+    loop.join()
+
+
+def _answer_jobs(conn: Connection[Reply | Ready, Job], store: ox.Store, bounds: Bounds) -> None:
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(answer(store, job, bounds))
+
+
+def _quiet_stderr() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def answer(store: ox.Store, job: Job, bounds: Bounds) -> Reply:
+    """The job's reply: its answer, or an error with the HTTP status to send.
+
+    >>> import pyoxigraph as ox
+    >>> answer(ox.Store(), Job("ASK {}"), Bounds()).body
+    b'{"head":{},"boolean":true}'
+    >>> answer(ox.Store(), Job("SELECT * { SERVICE <http://127.0.0.1:9/> {} }"), Bounds()).status
+    400
+    """
+    try:
+        if (refused := refusal(job.text, parse=job.check_only)) is not None:
+            return Reply.error(400, refused)
+        if job.check_only:
+            return Reply(200, "text/plain", b"")
+        return _evaluate(store, job, bounds)
+    except TooLarge as err:
+        return Reply.error(413, str(err))
+    except SyntaxError as err:
+        return Reply.error(400, f"not a SPARQL query (this endpoint is read-only): {err}")
+    except RecursionError:
+        return Reply.error(400, "the query is nested too deeply to be checked")
+    except (OSError, ValueError, RuntimeError) as err:
+        return Reply.error(400, f"the query failed: {err}")
+    except Exception as err:  # whatever a query does, the worker answers and lives on
+        return Reply.error(500, f"the query could not be answered: {type(err).__name__}")
+
+
+def refusal(text: str, *, parse: bool = False) -> str | None:
+    """Why the endpoint does not run ``text`` (a SERVICE pattern, or a text that could hold
+    one and cannot be parsed to check), or None. With ``parse``, every text is parsed (for
+    a store elsewhere, which this worker does not run the query on: an update or a text
+    that does not parse is refused here too)."""
+    from .policy import Unchecked, federated
+
+    if not parse and not might_name_service(text):
+        return None
+    try:
+        if federated(text):
+            return "SERVICE is not allowed: this endpoint never fetches other URLs"
+    except Unchecked as err:
+        return f"not a SPARQL 1.1 query this endpoint can check: {err}"
+    return None
+
+
+def _evaluate(store: ox.Store, job: Job, bounds: Bounds) -> Reply:
+    import pyoxigraph as ox
+
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        ox.NamedNode(iri) for iri in job.default_graphs
+    ]
+    named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri) for iri in job.named_graphs]
+    found = store.query(
+        job.text,
+        base_iri=job.base_iri,
+        default_graph=default or None,
+        named_graphs=named or None,
+    )
+    if isinstance(found, ox.QueryTriples):
+        return _graph(found, job.graph_media, bounds)
+    return _results(found, job.results_media, bounds)
+
+
+def _results(
+    found: ox.QuerySolutions | ox.QueryBoolean, media: str | None, bounds: Bounds
+) -> Reply:
+    """SELECT or ASK results in ``media``. They are written as SPARQL JSON first, bounded
+    in bytes; the rows are counted by reading that back, and another format is written from
+    it (CSV cannot be read back, so nothing is counted on it)."""
+    import pyoxigraph as ox
+
+    if media is None:
+        offers = [f.media_type for f in w3c_results_formats()]
+        return Reply.error(406, f"results are available as {', '.join(offers)}")
+    fmt = results_by_media_type(media)
+    json = Bounded(bounds.size)
+    found.serialize(json, format=ox.QueryResultsFormat.JSON)
+    body = json.getvalue()
+    if isinstance(found, ox.QuerySolutions):
+        rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(rows, ox.QuerySolutions)
+        if sum(1 for _ in itertools.islice(rows, bounds.rows + 1)) > bounds.rows:
+            raise TooLarge(f"the query returns more than {bounds.rows} results; add a LIMIT")
+    if fmt.oxigraph() != ox.QueryResultsFormat.JSON:
+        out = Bounded(bounds.size)
+        ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(
+            out, format=fmt.oxigraph()
+        )
+        body = out.getvalue()
+    return Reply(200, fmt.media_type, body)
+
+
+def _graph(found: ox.QueryTriples, media: str | None, bounds: Bounds) -> Reply:
+    """CONSTRUCT or DESCRIBE triples in ``media``, with the project's prefixes."""
+    import pyoxigraph as ox
+
+    if media is None:
+        offers = [f.media_type for f in graph_formats()]
+        return Reply.error(406, f"graph results are available as {', '.join(offers)}")
+    fmt = rdf_by_media_type(media)
+    out = Bounded(bounds.size)
+    ox.serialize(_at_most(found, bounds.rows), out, format=fmt.oxigraph(), prefixes=dict(PREFIXES))
+    return Reply(200, fmt.media_type, out.getvalue())
+
+
+def _at_most(triples: ox.QueryTriples, rows: int) -> Iterator[ox.Triple]:
+    for count, triple in enumerate(triples):
+        if count == rows:
+            raise TooLarge(f"the query returns more than {rows} triples; add a LIMIT")
+        yield triple
