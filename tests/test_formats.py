@@ -27,6 +27,7 @@ from turkestan_kg.formats import (
 from turkestan_kg.registry import resolve
 from turkestan_kg.sparql.results import QueryResult, render
 from turkestan_kg.web import endpoint, home, views
+from turkestan_kg.web.conneg import choose
 
 OWN_W3C_IRIS = {"jsonld": "http://www.w3.org/ns/formats/JSON-LD"}
 """Where the registry's IRI is not pyoxigraph's: the W3C registry's JSON-LD IRI (pyoxigraph
@@ -173,15 +174,29 @@ def test_an_added_results_format_is_rendered(toys: None) -> None:
     assert render(SELECT, "toy-results") == "2 toy rows\n"
 
 
-def test_an_added_format_is_negotiated_at_the_endpoint(toys: None) -> None:
-    answer = endpoint.negotiated(SELECT, "application/x-toy-results", {})
-    assert (answer.body, answer.media_type) == (b"2 toy rows\n", "application/x-toy-results")
-    answer = endpoint.negotiated(CONSTRUCT, "application/x-toy-rdf;q=0.9, image/png", {})
-    assert (answer.body, answer.media_type) == (
+def test_an_added_format_is_written_by_the_endpoint_workers(toys: None) -> None:
+    """The endpoint's workers write what the registry holds: an added format by its writer
+    (here, in this process, where the toy entries are)."""
+    import pyoxigraph as ox
+
+    from turkestan_kg.web.worker import Job, Setup, answer
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
+    select = "SELECT ?n WHERE { VALUES ?n { 1 2 } }"
+    reply = answer(store, Job(select, results_media="application/x-toy-results"), Setup())
+    assert (reply.body, reply.media_type) == (b"2 toy rows\n", "application/x-toy-results")
+    construct = "CONSTRUCT WHERE { ?s ?p ?o }"
+    media = choose("application/x-toy-rdf;q=0.9, image/png", views.view_types())
+    reply = answer(store, Job(construct, graph_media=media), Setup())
+    assert (reply.body, reply.media_type) == (
         b"1 toy triples as toy-graph\n",
         "application/x-toy-rdf",
     )
-    assert endpoint.negotiated(SELECT, "*/*", {}).media_type == RESULTS_FORMATS["json"].media_type
+    media = choose("*/*", endpoint.result_types())
+    assert answer(store, Job(select, results_media=media), Setup()).media_type == (
+        RESULTS_FORMATS["json"].media_type
+    )
 
 
 def test_an_added_rdf_format_is_an_entity_view(toys: None) -> None:

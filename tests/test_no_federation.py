@@ -173,7 +173,9 @@ def _query_off_the_network(url: str, answers: Any) -> None:
 
     isolated = isolate()
     try:
-        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"))
+        found = ox.Store().query(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+        assert isinstance(found, ox.QuerySolutions)
+        list(found)  # the engine is lazy: SERVICE is called for here
         answers.put((isolated, "answered"))
     except OSError as err:
         answers.put((isolated, str(err)))

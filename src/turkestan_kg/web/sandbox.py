@@ -24,7 +24,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import TkgError
-from .worker import Bounds, Job, Ready, Reply, serve
+from ..values import JsonObject
+from .worker import Bounds, Job, Ready, Reply, Setup, serve
 
 LOG = logging.getLogger("turkestan_kg")
 
@@ -87,9 +88,17 @@ class QueryPool:
     """``workers`` processes that run queries, one at a time each, under ``limits``."""
 
     def __init__(
-        self, source: bytes | Path, *, workers: int | None = None, limits: Limits = Limits()
+        self,
+        source: bytes | Path,
+        *,
+        workers: int | None = None,
+        limits: Limits = Limits(),
+        context: JsonObject | None = None,
     ) -> None:
+        """Workers over ``source`` (N-Quads, or an on-disk store's folder); graph answers
+        in JSON-LD are compacted with ``context``."""
         self.source = source
+        self.setup = Setup(limits.bounds, limits.memory, context or {})
         self.limits = limits
         self.size = workers or default_workers()
         self._context = multiprocessing.get_context("spawn")
@@ -106,7 +115,7 @@ class QueryPool:
 
     def _spawn(self) -> Worker:
         parent, child = self._context.Pipe()
-        args = (child, self.source, self.limits.bounds, self.limits.memory)
+        args = (child, self.source, self.setup)
         process = self._context.Process(target=serve, args=args, daemon=True)
         process.start()
         child.close()

@@ -174,14 +174,16 @@ class Readers:
     def files(self, kg: KnowledgeGraph, engine: Engine) -> tuple[StoreLookup | RemoteLookup, Pool]:
         """The project's files, loaded into an Oxigraph store of the workers' own."""
         store = (engine if isinstance(engine, OxigraphEngine) else OxigraphEngine(kg)).store
-        pool = QueryPool(store_payload(kg), workers=self.workers, limits=self.limits)
+        pool = QueryPool(
+            store_payload(kg), workers=self.workers, limits=self.limits, context=self.context
+        )
         return StoreLookup(store), pool
 
     def store(
         self, directory: Path, store: ox.Store, engine: Engine
     ) -> tuple[StoreLookup | RemoteLookup, Pool]:
         """An on-disk store made by `tkg load --store`, which the workers open themselves."""
-        pool = QueryPool(directory, workers=self.workers, limits=self.limits)
+        pool = QueryPool(directory, workers=self.workers, limits=self.limits, context=self.context)
         return StoreLookup(store), pool
 
     def endpoint(self, url: str, engine: Engine) -> tuple[StoreLookup | RemoteLookup, Pool]:

@@ -25,13 +25,15 @@ import itertools
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
 from ..namespaces import PREFIXES
+from ..values import JsonObject
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -64,6 +66,16 @@ class Bounds:
 
     rows: int = 10_000
     size: int = 16 * 1024**2
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a worker is given once: its answers' bounds, the memory it may hold, and the
+    JSON-LD context graph answers are compacted with."""
+
+    bounds: Bounds = Bounds()
+    memory: int = 2 * 1024**3
+    context: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,19 +118,17 @@ def might_name_service(text: str) -> bool:
     return "service" in text.lower() or "\\u" in text.lower()
 
 
-def serve(
-    conn: Connection[Reply | Ready, Job], source: bytes | Path, bounds: Bounds, memory: int
-) -> None:
+def serve(conn: Connection[Reply | Ready, Job], source: bytes | Path, setup: Setup) -> None:
     """A worker's life (the target of its process): answer jobs until the pipe closes.
     ``source`` is N-Quads to load into memory, or an on-disk store's folder to open
-    read-only; the worker holds at most ``memory`` bytes of data, its query thread's stack
-    included. Ctrl-C is left to the server, which stops its workers."""
+    read-only; the worker holds at most ``setup.memory`` bytes of data, its query thread's
+    stack included. Ctrl-C is left to the server, which stops its workers."""
     import pyoxigraph as ox
 
     from .confine import isolate, limit_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    limit_memory(memory)
+    limit_memory(setup.memory)
     isolated = isolate()  # before any query: no network from here on
     if isinstance(source, Path):
         store = ox.Store.read_only(str(source))
@@ -127,19 +137,19 @@ def serve(
         store.load(source, format=ox.RdfFormat.N_QUADS)
     conn.send(isolated)
     _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
-    threading.stack_size(min(STACK_BYTES, memory // 4))
-    loop = threading.Thread(target=_answer_jobs, args=(conn, store), kwargs={"bounds": bounds})
+    threading.stack_size(min(STACK_BYTES, setup.memory // 4))
+    loop = threading.Thread(target=_answer_jobs, args=(conn, store, setup))
     loop.start()
     loop.join()
 
 
-def _answer_jobs(conn: Connection[Reply | Ready, Job], store: ox.Store, bounds: Bounds) -> None:
+def _answer_jobs(conn: Connection[Reply | Ready, Job], store: ox.Store, setup: Setup) -> None:
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer(store, job, bounds))
+        conn.send(answer(store, job, setup))
 
 
 def _quiet_stderr() -> None:
@@ -150,13 +160,13 @@ def _quiet_stderr() -> None:
     os.close(devnull)
 
 
-def answer(store: ox.Store, job: Job, bounds: Bounds) -> Reply:
+def answer(store: ox.Store, job: Job, setup: Setup) -> Reply:
     """The job's reply: its answer, or an error with the HTTP status to send.
 
     >>> import pyoxigraph as ox
-    >>> answer(ox.Store(), Job("ASK {}"), Bounds()).body
+    >>> answer(ox.Store(), Job("ASK {}"), Setup()).body
     b'{"head":{},"boolean":true}'
-    >>> answer(ox.Store(), Job("SELECT * { SERVICE <http://127.0.0.1:9/> {} }"), Bounds()).status
+    >>> answer(ox.Store(), Job("SELECT * { SERVICE <http://127.0.0.1:9/> {} }"), Setup()).status
     400
     """
     try:
@@ -164,13 +174,15 @@ def answer(store: ox.Store, job: Job, bounds: Bounds) -> Reply:
             return Reply.error(400, refused)
         if job.check_only:
             return Reply(200, "text/plain", b"")
-        return _evaluate(store, job, bounds)
+        return _evaluate(store, job, setup)
     except TooLarge as err:
         return Reply.error(413, str(err))
     except SyntaxError as err:
         return Reply.error(400, f"not a SPARQL query (this endpoint is read-only): {err}")
     except RecursionError:
         return Reply.error(400, "the query is nested too deeply to be checked")
+    except TkgError as err:
+        return Reply.error(400, f"the answer could not be written: {err.message}")
     except (OSError, ValueError, RuntimeError) as err:
         return Reply.error(400, f"the query failed: {err}")
     except Exception as err:  # whatever a query does, the worker answers and lives on
@@ -194,7 +206,7 @@ def refusal(text: str, *, parse: bool = False) -> str | None:
     return None
 
 
-def _evaluate(store: ox.Store, job: Job, bounds: Bounds) -> Reply:
+def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
     import pyoxigraph as ox
 
     default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
@@ -208,8 +220,8 @@ def _evaluate(store: ox.Store, job: Job, bounds: Bounds) -> Reply:
         named_graphs=named or None,
     )
     if isinstance(found, ox.QueryTriples):
-        return _graph(found, job.graph_media, bounds)
-    return _results(found, job.results_media, bounds)
+        return _graph(found, job.graph_media, setup)
+    return _results(found, job.results_media, setup.bounds)
 
 
 def _results(
@@ -232,7 +244,12 @@ def _results(
         assert isinstance(rows, ox.QuerySolutions)
         if sum(1 for _ in itertools.islice(rows, bounds.rows + 1)) > bounds.rows:
             raise TooLarge(f"the query returns more than {bounds.rows} results; add a LIMIT")
-    if fmt.oxigraph() != ox.QueryResultsFormat.JSON:
+    if fmt.oxigraph_name is None:  # a format of the registry's own: its writer writes it
+        from ..remote.sparql import select_results
+        from ..sparql.results import render
+
+        body = _within(render(select_results(body), fmt.name).encode(), bounds.size)
+    elif fmt.oxigraph() != ox.QueryResultsFormat.JSON:
         out = Bounded(bounds.size)
         ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(
             out, format=fmt.oxigraph()
@@ -241,17 +258,39 @@ def _results(
     return Reply(200, fmt.media_type, body)
 
 
-def _graph(found: ox.QueryTriples, media: str | None, bounds: Bounds) -> Reply:
-    """CONSTRUCT or DESCRIBE triples in ``media``, with the project's prefixes."""
+def _within(body: bytes, size: int) -> bytes:
+    if len(body) > size:
+        raise TooLarge(f"the answer is over {size:,} bytes; add a LIMIT")
+    return body
+
+
+def _graph(found: ox.QueryTriples, media: str | None, setup: Setup) -> Reply:
+    """CONSTRUCT or DESCRIBE triples in ``media``: by Oxigraph's writer, with the project's
+    prefixes, for the formats rdflib would otherwise write; else by the registry's writer
+    for the format (JSON-LD is compacted with the site's context), from the triples."""
     import pyoxigraph as ox
+
+    from ..formats import RDFLIB_WRITER
 
     if media is None:
         offers = [f.media_type for f in graph_formats()]
         return Reply.error(406, f"graph results are available as {', '.join(offers)}")
     fmt = rdf_by_media_type(media)
-    out = Bounded(bounds.size)
-    ox.serialize(_at_most(found, bounds.rows), out, format=fmt.oxigraph(), prefixes=dict(PREFIXES))
-    return Reply(200, fmt.media_type, out.getvalue())
+    direct = fmt.writer == RDFLIB_WRITER and fmt.oxigraph_name is not None
+    out = Bounded(setup.bounds.size)
+    written = fmt.oxigraph() if direct else ox.RdfFormat.N_TRIPLES
+    triples = _at_most(found, setup.bounds.rows)
+    ox.serialize(triples, out, format=written, prefixes=dict(PREFIXES))
+    if direct:
+        return Reply(200, fmt.media_type, out.getvalue())
+    from rdflib import Graph
+
+    from ..namespaces import bind_prefixes
+    from .views import serialize_graph
+
+    graph = bind_prefixes(Graph().parse(data=out.getvalue(), format="nt"))
+    body = serialize_graph(graph, fmt.media_type, setup.context)
+    return Reply(200, fmt.media_type, _within(body, setup.bounds.size))
 
 
 def _at_most(triples: ox.QueryTriples, rows: int) -> Iterator[ox.Triple]:
