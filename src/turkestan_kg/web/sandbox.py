@@ -166,7 +166,12 @@ class QueryPool:
                     if not self._lock.wait_for(
                         lambda: self._idle or self._closed, timeout=self.limits.timeout
                     ):
-                        raise SandboxError("the server is busy; try again", 503, retry)
+                        raise SandboxError(
+                            f"the server is busy: no worker was free for {self.limits.timeout:g} "
+                            f"s; try again in {retry} s",
+                            503,
+                            retry,
+                        )
                     if self._closed:
                         raise SandboxError("the server is stopping", 503, retry)
                     worker = self._idle.pop()
@@ -210,6 +215,8 @@ class QueryPool:
         """Replace idle workers that die (the kernel may kill any process) within a moment."""
         while not self._closed:
             with self._lock:
+                if self._closed:
+                    return
                 idle = {worker.process.sentinel: worker for worker in self._idle}
             for sentinel in multiprocessing.connection.wait(list(idle), timeout=0.25):
                 with self._lock:

@@ -1,0 +1,269 @@
+"""/sparql under hostile queries, over real HTTP: each query parsed, checked and run in a
+worker, never in the server's main process; workers killed (as the kernel's out-of-memory
+killer would) replaced at once; answers bounded in bytes and rows; a full queue answered
+at once with 503 and Retry-After."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from turkestan_kg import Dataset
+from turkestan_kg.graph.dataset import load
+from turkestan_kg.web.app import LinkedDataApp
+from turkestan_kg.web.sandbox import Limits
+from turkestan_kg.web.server import running
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[LinkedDataApp]:
+    served = LinkedDataApp(
+        Dataset.of(load()), limits=Limits(timeout=8, max_results=500, max_bytes=20_000)
+    )
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+@pytest.fixture(scope="module")
+def base(app: LinkedDataApp) -> Iterator[str]:
+    with running(app) as url:
+        yield url
+
+
+def query(base: str, text: str, accept: str = JSON) -> tuple[int, dict[str, str], bytes]:
+    """POST ``text`` to /sparql: (status, headers, body)."""
+    request = urllib.request.Request(
+        base + "/sparql",
+        data=text.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, _lower(response.headers.items()), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, _lower(err.headers.items()), err.read()
+
+
+def _lower(headers: object) -> dict[str, str]:
+    assert isinstance(headers, list)
+    return {str(name).lower(): str(value) for name, value in headers}
+
+
+def ask_works(base: str) -> bool:
+    status, _, body = query(base, "ASK { ?s ?p ?o }")
+    return status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_the_main_process_parses_no_query(base: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both parsers made unusable in this process: queries are still answered, the ones
+    that need rdflib's tree (the text could hold SERVICE) included."""
+    import pyoxigraph
+    from rdflib.plugins.sparql import parser
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a query was parsed in the server's main process")
+
+    monkeypatch.setattr(parser, "parseQuery", refuse)
+    monkeypatch.setattr(pyoxigraph.Store, "query", refuse)
+    assert ask_works(base)
+    status, _, body = query(base, 'SELECT ?s WHERE { ?s ?p "no service here" }')
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+    status, _, body = query(base, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { } }")
+    assert status == 400 and b"SERVICE is not allowed" in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT (" + "(" * 31_000 + "1" + ")" * 31_000 + " AS ?x) {}",
+        "SELECT * " + "{" * 31_000 + "}" * 31_000,
+        "ASK { FILTER(" + "!" * 60_000 + "true) }",
+        "SELECT * WHERE " + "{ SELECT * WHERE " * 3_000 + "{}" + "}" * 3_000,
+    ],
+    ids=["parentheses", "groups", "negations", "subqueries"],
+)
+def test_deep_nesting_is_answered_or_refused_never_a_500(base: str, text: str) -> None:
+    status, _, body = query(base, text)
+    assert status in (200, 400), body[:200]
+    assert ask_works(base)
+
+
+def test_deep_nesting_that_names_service_is_a_clear_400(base: str) -> None:
+    """rdflib's grammar recurses in Python: past its depth, one line, not a traceback."""
+    text = "SELECT ?service WHERE " + "{" * 5_000 + "}" * 5_000
+    status, _, body = query(base, text)
+    assert status == 400 and b"nested too deeply" in body, body[:200]
+
+
+def test_a_huge_expression_does_not_stall_other_queries(base: str) -> None:
+    """The 8 kB expression that once held the parser's lock for a minute."""
+    huge = "SELECT (" + "+".join(["1"] * 4_000) + " AS ?x) {}"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running_huge = pool.submit(query, base, huge)
+        started = time.monotonic()
+        assert ask_works(base)
+        waited = time.monotonic() - started
+        status, _, body = running_huge.result()
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["x"]["value"] == "4000"
+    assert waited < 8, "the trivial query waited a whole time limit"
+
+
+def test_an_ordinary_query_of_400_triple_patterns_is_no_500(base: str) -> None:
+    """Once a RecursionError in the main process; Oxigraph's planner may take longer than
+    the time limit on it, which is then a 503 that says so."""
+    patterns = " ".join(f"?s <urn:p{i}> ?o{i} ." for i in range(400))
+    status, _, body = query(base, f"SELECT * WHERE {{ {patterns} }}")
+    assert status == 200 or (status == 503 and b"ran longer than" in body), body
+    assert ask_works(base)
+
+
+def test_an_answer_past_its_bytes_is_a_clear_413(base: str) -> None:
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 400"  # under 500 rows, over 20 kB
+    status, _, body = query(base, text)
+    assert status == 413 and b"over 20,000 bytes" in body
+    status, _, body = query(base, "SELECT ?nothing WHERE { ?s ?p ?o }")  # rows of 2 bytes
+    assert status == 413 and b"more than 500 results" in body
+    status, _, body = query(base, "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle")
+    assert status == 413
+    assert ask_works(base)
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["text/csv", "application/sparql-results+xml", "text/turtle", "application/ld+json"],
+)
+def test_answers_in_each_format_are_bounded_too(base: str, accept: str) -> None:
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 480"
+    if accept in ("text/turtle", "application/ld+json"):
+        text = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 480"
+    status, _, body = query(base, text, accept)
+    assert status == 413 and b"over 20,000 bytes" in body, body[:200]
+    status, _, body = query(base, text.replace("480", "5"), accept)
+    assert status == 200
+
+
+def _worker_pids(app: LinkedDataApp) -> list[int]:
+    pool = app.site.pool
+    with pool._lock:
+        return [w.process.pid for w in pool._idle if w.process.pid]
+
+
+def _wait_for(condition: object, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_an_idle_worker_killed_is_replaced_at_once(base: str, app: LinkedDataApp) -> None:
+    size = app.site.pool.size
+    assert _wait_for(lambda: len(_worker_pids(app)) == size)
+    killed = set(_worker_pids(app))
+    started = time.monotonic()
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)  # every one of them, as the OOM killer might
+    assert _wait_for(lambda: len(_worker_pids(app)) == size and not killed & set(_worker_pids(app)))
+    assert time.monotonic() - started < 15, "replaced without waiting for a query"
+    for _ in range(size + 1):
+        assert ask_works(base)
+
+
+def test_a_worker_killed_under_a_query_is_a_503_and_replaced(base: str, app: LinkedDataApp) -> None:
+    size = app.site.pool.size
+    assert _wait_for(lambda: len(_worker_pids(app)) == size)
+    before = set(_worker_pids(app))
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answer = pool.submit(query, base, slow)
+        assert _wait_for(lambda: len(_worker_pids(app)) < size)
+        busy = before - set(_worker_pids(app))
+        for pid in busy:
+            os.kill(pid, signal.SIGKILL)
+        status, _, body = answer.result()
+    assert status == 503 and (b"replaced" in body or b"bytes" in body), body
+    assert _wait_for(lambda: len(_worker_pids(app)) == size)
+    assert ask_works(base)
+
+
+def test_a_full_queue_is_503_with_retry_after_at_once() -> None:
+    served = LinkedDataApp(Dataset.of(load()), limits=Limits(timeout=4, queue=0), workers=1)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        with running(served) as url, ThreadPoolExecutor(max_workers=1) as pool:
+            long_one = pool.submit(query, url, slow)
+            assert _wait_for(lambda: not _worker_pids(served))
+            started = time.monotonic()
+            status, headers, body = query(url, "ASK {}")
+            assert time.monotonic() - started < 2
+            assert status == 503 and int(headers["retry-after"]) >= 1, body
+            assert long_one.result()[0] == 503  # past its time limit
+            assert _wait_for(lambda: len(_worker_pids(served)) == 1)
+            assert query(url, "ASK {}")[0] == 200
+    finally:
+        served.close()
+
+
+NESTINGS = st.recursive(
+    st.sampled_from(["?s ?p ?o .", "", "BIND (1 AS ?x)", 'FILTER (?o != "x")']),
+    lambda inner: st.one_of(
+        inner.map(lambda x: "{ " + x + " }"),
+        inner.map(lambda x: "OPTIONAL { " + x + " }"),
+        st.tuples(inner, inner).map(lambda xy: "{ " + xy[0] + " } UNION { " + xy[1] + " }"),
+        inner.map(lambda x: "MINUS { " + x + " }"),
+        inner.map(lambda x: "{ SELECT * WHERE { " + x + " } LIMIT 3 }"),
+        inner.map(lambda x: "FILTER EXISTS { " + x + " }"),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=NESTINGS, depth=st.integers(0, 3_000), junk=st.sampled_from(["", "}", "{", ")"]))
+def test_generated_nested_queries_are_answered_or_a_400(
+    base: str, body: str, depth: int, junk: str
+) -> None:
+    text = "SELECT * WHERE { " + "{" * depth + body + "}" * depth + junk + " } LIMIT 5"
+    status, _, answer = query(base, text)
+    assert status in (200, 400, 413), answer[:200]
+
+
+def test_queries_in_flight_while_workers_die_get_no_500(base: str, app: LinkedDataApp) -> None:
+    stop = threading.Event()
+
+    def killer() -> None:
+        while not stop.is_set():
+            for pid in _worker_pids(app)[:1]:
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(lambda _: query(base, "ASK { ?s ?p ?o }")[0], range(40)))
+    finally:
+        stop.set()
+        thread.join()
+    assert set(statuses) <= {200, 503}, statuses
+    assert _wait_for(lambda: len(_worker_pids(app)) == app.site.pool.size)
+    assert ask_works(base)
