@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import threading
 import time
 import urllib.error
@@ -267,3 +268,69 @@ def test_queries_in_flight_while_workers_die_get_no_500(base: str, app: LinkedDa
     assert set(statuses) <= {200, 503}, statuses
     assert _wait_for(lambda: len(_worker_pids(app)) == app.site.pool.size)
     assert ask_works(base)
+
+
+@pytest.fixture
+def impatient(app: LinkedDataApp, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
+    """The server with deadlines of one second: (host, port)."""
+    from turkestan_kg.web import endpoint, server
+
+    monkeypatch.setattr(server, "IDLE_SECONDS", 1)
+    monkeypatch.setattr(server, "HEADER_SECONDS", 1)
+    monkeypatch.setattr(endpoint, "BODY_SECONDS", 1)
+    with running(app) as url:
+        netloc = urllib.parse.urlsplit(url)
+        assert netloc.hostname and netloc.port
+        yield netloc.hostname, netloc.port
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> tuple[bool, bytes]:
+    """Whether the server closes ``sock`` within ``seconds``; what it sent first."""
+    sock.settimeout(seconds)
+    received = b""
+    try:
+        while chunk := sock.recv(4096):
+            received += chunk
+    except TimeoutError:
+        return False, received
+    except ConnectionResetError:
+        pass
+    return True, received
+
+
+def test_a_silent_connection_is_closed(impatient: tuple[str, int]) -> None:
+    with socket.create_connection(impatient) as sock:
+        closed, sent = _closed_within(sock, 5)
+    assert closed and sent == b""
+
+
+def test_headers_trickled_past_their_deadline_are_cut_off(impatient: tuple[str, int]) -> None:
+    with socket.create_connection(impatient) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < 5:
+                sock.sendall(b"X")  # a header that never ends, a byte at a time
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        closed, _ = _closed_within(sock, 5)
+    assert closed and time.monotonic() - started < 4
+
+
+def test_a_trickled_body_is_a_408(impatient: tuple[str, int]) -> None:
+    with socket.create_connection(impatient) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK"
+        )
+        _, sent = _closed_within(sock, 5)
+    assert sent.startswith(b"HTTP/1.1 408"), sent[:100]
+    assert b"did not arrive within 1 s" in sent
+
+
+def test_a_connection_between_requests_is_closed_when_idle(impatient: tuple[str, int]) -> None:
+    with socket.create_connection(impatient) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n")
+        closed, sent = _closed_within(sock, 5)
+    assert closed and sent.startswith(b"HTTP/1.1 200")

@@ -37,6 +37,24 @@ from .main import SECONDS, main, setting, source_options, store_option, url_opti
     default=2048,
     help="Megabytes of data each SPARQL worker may hold; a query needing more gets a 503.",
 )
+@setting(
+    "--max-answer",
+    type=click.IntRange(min=1),
+    default=16,
+    help="Megabytes a SPARQL answer may be; a larger one gets a 413 that says so.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="SPARQL worker processes (each holds the graph).  [default: one per core, at least 2]",
+)
+@setting(
+    "--queue",
+    type=click.IntRange(min=0),
+    default=16,
+    help="Queries that may wait for a free worker; past it, 503 with Retry-After at once.",
+)
 @store_option(
     "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
 )
@@ -58,6 +76,9 @@ def serve(
     timeout: float,
     max_results: int,
     max_memory: int,
+    max_answer: int,
+    workers: int | None,
+    queue: int,
     store_dir: Path | None,
     endpoint: str | None,
     base_url: str | None,
@@ -88,7 +109,14 @@ def serve(
             files=files.graph,
             host=host,
             port=port,
-            limits=Limits(timeout, max_results, max_memory * 1024**2),
+            limits=Limits(
+                timeout,
+                max_results,
+                memory=max_memory * 1024**2,
+                max_bytes=max_answer * 1024**2,
+                queue=queue,
+            ),
+            workers=workers,
             base_url=base_url,
             announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
         )

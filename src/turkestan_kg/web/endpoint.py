@@ -6,6 +6,7 @@ Queries sent by clients run in stoppable worker processes (:mod:`.sandbox`); upd
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .worker import Job
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 Endpoint = Callable[[HttpRequest], Awaitable[Response]]
 READ_ONLY = "this endpoint is read-only: updates are refused"
+BODY_SECONDS = 10
 
 
 def sparql(site: Site, max_query_bytes: int) -> Endpoint:
@@ -125,7 +127,8 @@ def _request(found: list[str] | None, params: dict[str, list[str]]) -> Request:
 
 
 async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
-    """The request body, refused past ``max_query_bytes`` whatever Content-Length says."""
+    """The request body, refused past ``max_query_bytes`` whatever Content-Length says, and
+    if it has not all arrived within :data:`BODY_SECONDS` (a client trickling it)."""
     declared = (request.headers.get("content-length") or "").strip()
     if declared and not declared.isdigit():
         raise HttpError(400, f"Content-Length {declared!r} is not a byte count")
@@ -133,11 +136,17 @@ async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
     if declared and int(declared) > max_query_bytes:
         raise too_large
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_query_bytes:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_query_bytes:
+                    raise too_large
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HttpError(
+            408, f"the request body did not arrive within {BODY_SECONDS} s: send it at once"
+        ) from None
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as err:
@@ -182,7 +191,8 @@ def _description(site: Site, origin_url: str) -> Graph:
     limits = site.limits
     comment = (
         f"Read-only. Queries are stopped after {limits.timeout:g} s and may return at most "
-        f"{limits.max_results} results. SERVICE is refused."
+        f"{limits.max_results} results in at most {limits.max_bytes:,} bytes. SERVICE is "
+        "refused."
     )
     graph.add((service, RDFS.comment, Literal(comment, lang="en")))
     return graph

@@ -8,6 +8,7 @@ in the backlog.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..dataset.api import Dataset
 from ..errors import TkgError
@@ -25,6 +27,13 @@ from .sandbox import Limits
 
 BACKLOG = 2048
 GRACE_SECONDS = 5
+IDLE_SECONDS = 5
+"""A connection that sends nothing for this long, new or between requests, is closed."""
+HEADER_SECONDS = 10
+"""A request's line and headers must all arrive within this time of its first byte."""
+MAX_CONNECTIONS = 1000
+"""Connections (and requests under way) past this number are answered 503 at once."""
+MAX_HEADER_BYTES = 16 * 1024
 
 
 def serve(
@@ -35,6 +44,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     limits: Limits = DEFAULT_LIMITS,
+    workers: int | None = None,
     base_url: str | None = None,
     quiet: bool = True,
     announce: Callable[[str], None] | None = None,
@@ -47,7 +57,12 @@ def serve(
     bound = bound_url(host, sock.getsockname()[1])
     try:
         app = LinkedDataApp(
-            served, files=files, limits=limits, dist_dir=dist_dir, base_url=base_url or bound
+            served,
+            files=files,
+            limits=limits,
+            workers=workers,
+            dist_dir=dist_dir,
+            base_url=base_url or bound,
         )
     except BaseException:
         sock.close()
@@ -90,6 +105,10 @@ def _server(app: LinkedDataApp, *, quiet: bool) -> uvicorn.Server:
     register_media_types()
     config = uvicorn.Config(
         app,
+        http=TimedProtocol,
+        timeout_keep_alive=IDLE_SECONDS,
+        limit_concurrency=MAX_CONNECTIONS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         lifespan="off",
         log_level="warning" if quiet else "info",
         access_log=not quiet,
@@ -98,6 +117,38 @@ def _server(app: LinkedDataApp, *, quiet: bool) -> uvicorn.Server:
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
     return uvicorn.Server(config)
+
+
+class TimedProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (on httptools) with the two deadlines it lacks: a new
+    connection that sends nothing is closed after its idle time, as one between requests
+    is; and a request's headers, trickled a byte at a time, must be complete within
+    :data:`HEADER_SECONDS` of its first byte. (The body has its deadline where it is read.)"""
+
+    _headers_due: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.timeout_keep_alive_task = self.loop.call_later(
+            self.timeout_keep_alive, self.timeout_keep_alive_handler
+        )
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._headers_due = self.loop.call_later(HEADER_SECONDS, self.timeout_keep_alive_handler)
+
+    def on_headers_complete(self) -> None:
+        self._cancel_headers_due()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_headers_due()
+        super().connection_lost(exc)
+
+    def _cancel_headers_due(self) -> None:
+        if self._headers_due is not None:
+            self._headers_due.cancel()
+            self._headers_due = None
 
 
 def listen(host: str, port: int) -> socket.socket:
