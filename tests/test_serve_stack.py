@@ -147,3 +147,43 @@ def test_control_c_stops_the_server_with_one_line(root: Path) -> None:
     assert process.returncode == 130
     lines = stderr.decode().strip().splitlines()
     assert lines == ["stopped: requests under way were answered first"], lines
+
+
+def test_control_c_during_a_long_query_answers_it_503_within_the_grace(root: Path) -> None:
+    """The query outlives the grace period: its client gets a 503 before the server ends,
+    the stop takes the grace period and no more, and one line says what happened."""
+    from turkestan_kg.web.server import GRACE_SECONDS
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "turkestan_kg.cli", "serve", "--port", str(port), "--timeout", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        start_new_session=True,
+    )
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        assert process.stdout is not None
+        assert "serving on" in process.stdout.readline().decode()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            answer = pool.submit(get, sparql(f"http://127.0.0.1:{port}", slow), JSON)
+            time.sleep(1.0)  # the query is running in a worker
+            os.killpg(process.pid, signal.SIGINT)
+            interrupted = time.monotonic()
+            status, body = answer.result(timeout=30)
+            answered = time.monotonic() - interrupted
+        _, stderr = process.communicate(timeout=30)
+        stopped = time.monotonic() - interrupted
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert status == 503 and b"stopped before the query finished" in body, body
+    assert answered < GRACE_SECONDS + 1
+    assert stopped < GRACE_SECONDS + 3
+    assert process.returncode == 130
+    lines = stderr.decode().strip().splitlines()
+    assert lines == [
+        "stopped: requests under way were answered first, but 1 SPARQL query still running "
+        f"after {GRACE_SECONDS} s got 503"
+    ], lines

@@ -94,6 +94,7 @@ def serve(
     """
     from ..dataset.api import open as open_dataset
     from ..web.sandbox import Limits
+    from ..web.server import GRACE_SECONDS, Interrupted
     from ..web.server import serve as run_server
 
     files = open_dataset(data_dir, ontology=ontology_dir)
@@ -120,6 +121,14 @@ def serve(
             base_url=base_url,
             announce=lambda url: click.echo(f"serving on {url} (Ctrl-C to stop)"),
         )
+    except Interrupted as stop:
+        click.echo(
+            f"stopped: requests under way were answered first, but {stop.stopped} SPARQL "
+            f"quer{'y' if stop.stopped == 1 else 'ies'} still running after "
+            f"{GRACE_SECONDS} s got 503",
+            err=True,
+        )
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo("stopped: requests under way were answered first", err=True)
         sys.exit(130)

@@ -131,6 +131,10 @@ class LinkedDataApp:
             media_type="text/plain",
         )
 
+    def stop_queries(self) -> int:
+        """Stop the SPARQL queries under way (their clients get 503); how many."""
+        return self.site.pool.stop()
+
     def close(self) -> None:
         """Stop the SPARQL workers."""
         self.site.close()

@@ -128,5 +128,9 @@ class RemotePool:
         fmt = results_by_media_type(job.results_media)
         return Reply(200, fmt.media_type, render(result, fmt.name).encode())
 
+    def stop(self) -> int:
+        """Queries sent on are not stopped here: each ends by the store's time limit."""
+        return self.checker.stop()
+
     def close(self) -> None:
         self.checker.close()

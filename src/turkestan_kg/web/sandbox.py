@@ -105,6 +105,8 @@ class QueryPool:
         self._lock = threading.Condition()
         self._idle: list[Worker] = []
         self._waiting = 0
+        self._busy: set[Worker] = set()
+        self._stopping = False
         self._closed = False
         self._starting: list[threading.Thread] = []
         self.isolated = True
@@ -172,10 +174,11 @@ class QueryPool:
                             503,
                             retry,
                         )
-                    if self._closed:
-                        raise SandboxError("the server is stopping", 503, retry)
+                    if self._closed or self._stopping:
+                        raise SandboxError("the server is stopping; try again", 503, retry)
                     worker = self._idle.pop()
                     if worker.process.is_alive():
+                        self._busy.add(worker)
                         return worker
                     self._replace_later(worker)
             finally:
@@ -183,6 +186,7 @@ class QueryPool:
 
     def _give_back(self, worker: Worker) -> None:
         with self._lock:
+            self._busy.discard(worker)
             if self._closed:
                 worker.end()
                 return
@@ -193,11 +197,12 @@ class QueryPool:
         """End ``worker``; a fresh one takes its place in the background."""
         worker.end()
         with self._lock:
+            self._busy.discard(worker)
             self._replace_later(worker)
 
     def _replace_later(self, worker: Worker) -> None:
         """(With the lock held.) Start a worker to take the place of ``worker``."""
-        if self._closed:
+        if self._closed or self._stopping:
             return
         thread = threading.Thread(target=self._start_one, daemon=True)
         self._starting = [t for t in self._starting if t.is_alive()] + [thread]
@@ -233,6 +238,10 @@ class QueryPool:
         """Why a worker died under a query, as the error its client gets."""
         code = worker.process.exitcode
         retry = max(1, math.ceil(self.limits.timeout / 2))
+        if self._stopping:
+            return SandboxError(
+                "the server stopped before the query finished; try again", 503, retry
+            )
         if code in (-signal.SIGABRT, -signal.SIGKILL):
             return SandboxError(
                 f"the query needed more than {self.limits.memory:,} bytes and was stopped", 503
@@ -244,6 +253,17 @@ class QueryPool:
                 400,
             )
         return SandboxError("the query ended its worker; it was replaced", 503, retry)
+
+    def stop(self) -> int:
+        """Stop the queries under way (their clients get 503) and take no more; the number
+        stopped. For a server whose grace period is over."""
+        with self._lock:
+            self._stopping = True
+            busy = list(self._busy)
+            self._lock.notify_all()
+        for worker in busy:
+            worker.process.kill()
+        return len(busy)
 
     def close(self) -> None:
         """Stop every worker (queries under way get 503)."""

@@ -72,6 +72,10 @@ def serve(
         announce(bound + "/")
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        if server.stopped_queries:
+            raise Interrupted(server.stopped_queries) from None
+        raise
     finally:
         sock.close()
         app.close()
@@ -100,7 +104,38 @@ def bound_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _server(app: LinkedDataApp, *, quiet: bool) -> uvicorn.Server:
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the server after its grace period, with ``stopped`` SPARQL queries
+    still running (their clients got 503)."""
+
+    def __init__(self, stopped: int) -> None:
+        super().__init__(stopped)
+        self.stopped = stopped
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn's server, whose graceful stop (Ctrl-C) also ends the SPARQL queries still
+    running a second before the grace period is over, so that their clients get a 503 in
+    time rather than a closed connection, and the stop takes no longer than the grace."""
+
+    def __init__(self, config: uvicorn.Config, app: LinkedDataApp) -> None:
+        super().__init__(config)
+        self.app = app
+        self.stopped_queries = 0
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        loop = asyncio.get_running_loop()
+        late = loop.call_later(max(0.0, GRACE_SECONDS - 1), self._stop_queries)
+        try:
+            await super().shutdown(sockets)
+        finally:
+            late.cancel()
+
+    def _stop_queries(self) -> None:
+        self.stopped_queries = self.app.stop_queries()
+
+
+def _server(app: LinkedDataApp, *, quiet: bool) -> GracefulServer:
 
     register_media_types()
     config = uvicorn.Config(
@@ -116,7 +151,7 @@ def _server(app: LinkedDataApp, *, quiet: bool) -> uvicorn.Server:
         backlog=BACKLOG,
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
-    return uvicorn.Server(config)
+    return GracefulServer(config, app)
 
 
 class TimedProtocol(HttpToolsProtocol):
