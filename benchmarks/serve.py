@@ -8,7 +8,9 @@ keep-alive on loopback, each workload for --seconds after a one-second warm-up:
 - a point lookup and a COUNT over everything, the same query each time (GET /sparql);
 - new point lookups, every request a query text neither server has seen (a different
   LIMIT each time), which no cache can answer;
-- entity pages in HTML and Turtle, against Oxigraph's DESCRIBE of the same entity.
+- entity pages in HTML and Turtle, against Oxigraph's DESCRIBE of the same entity;
+- a trivial ASK on one connection while --attackers connections keep sending cartesian
+  products to count, each a new text (its latency is the figure that matters).
 
 Prints requests per second, p50 and p99 latency, errors (non-2xx and socket errors) and the
 ratio to Oxigraph in the same run; then --soak seconds of entity pages and queries on
@@ -23,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +53,20 @@ request = function()
 end
 """
 
+# wrk script: each request a different cartesian product to count (no cache can answer it)
+ADVERSARIAL = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT "
+    .. tostring(1000000 + counter * 100 + math.random(0, 99))
+  local encoded = string.gsub(q, "[^%%w%%-_%%.~]", function(c)
+    return string.format("%%%%%%02X", string.byte(c)) end)
+  return wrk.format("GET", "%s?query=" .. encoded)
+end
+"""
+TRIVIAL = "ASK {}"
+
 
 @dataclass
 class Run:
@@ -62,8 +79,11 @@ class Run:
 
 
 def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "") -> Run:
-    """Run wrk against ``url`` with two threads; parse its --latency report."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    """Run wrk against ``url`` with two threads (one for one connection); parse its
+    --latency report."""
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    command += ["--timeout", "30s"]
     command += ["-H", f"Accept: {accept}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
@@ -82,6 +102,27 @@ def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "
             )
         ),
     )
+
+
+def under_attack(endpoint: str, seconds: float, attackers: int) -> Run:
+    """A trivial query on one connection while ``attackers`` connections keep sending
+    cartesian products to count, each a new text."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(ADVERSARIAL % endpoint)
+    attack = subprocess.Popen(
+        [
+            *("wrk", "-t1", f"-c{attackers}", f"-d{seconds + 2:g}s", "--timeout", "30s"),
+            *("-s", lua.name, "-H", f"Accept: {RESULTS}", endpoint),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        threading.Event().wait(1)  # the attack is under way
+        return wrk(query_url(endpoint, TRIVIAL), RESULTS, seconds, 1)
+    finally:
+        attack.wait(timeout=seconds + 60)
+        Path(lua.name).unlink()
 
 
 def _find(pattern: str, text: str) -> str:
@@ -181,6 +222,9 @@ def main() -> None:
     parser.add_argument(
         "--soak", type=float, default=60, help="seconds of the memory run (0: none)"
     )
+    parser.add_argument(
+        "--attackers", type=int, default=50, help="connections sending adversarial queries"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (Debian), then run this again")
@@ -206,6 +250,16 @@ def main() -> None:
                     f"| {theirs.rps:,.0f} | {theirs.p50:.2f} | {theirs.p99:.2f} "
                     f"| {mine.rps / theirs.rps:.2f}x |"
                 )
+            attacked = [
+                under_attack(url, args.seconds, args.attackers)
+                for url in (tkg + "/sparql", ox + "/query")
+            ]
+            mine, theirs = attacked
+            print(
+                f"| `{TRIVIAL}` beside {args.attackers} cartesian COUNTs | {mine.rps:,.0f} "
+                f"| {mine.p50:.2f} | {mine.p99:.2f} | {mine.errors} | {theirs.rps:,.0f} "
+                f"| {theirs.p50:.2f} | {theirs.p99:.2f} | {mine.rps / theirs.rps:.2f}x |"
+            )
             if args.soak:
                 before = rss_mb(tkg_process.pid)
                 soak = wrk(tkg + "/person/turar-risqulov", "text/html", args.soak, args.connections)
