@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from turkestan_kg import Dataset
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.web.app import LinkedDataApp
-from turkestan_kg.web.sandbox import Limits
+from turkestan_kg.web.sandbox import Limits, QueryPool
 from turkestan_kg.web.server import running
 
 JSON = "application/sparql-results+json"
@@ -159,8 +159,14 @@ def test_answers_in_each_format_are_bounded_too(base: str, accept: str) -> None:
     assert status == 200
 
 
-def _worker_pids(app: LinkedDataApp) -> list[int]:
+def _pool(app: LinkedDataApp) -> QueryPool:
     pool = app.site.pool
+    assert isinstance(pool, QueryPool)
+    return pool
+
+
+def _worker_pids(app: LinkedDataApp) -> list[int]:
+    pool = _pool(app)
     with pool._lock:
         return [w.process.pid for w in pool._idle if w.process.pid]
 
@@ -175,7 +181,7 @@ def _wait_for(condition: object, seconds: float = 30) -> bool:
 
 
 def test_an_idle_worker_killed_is_replaced_at_once(base: str, app: LinkedDataApp) -> None:
-    size = app.site.pool.size
+    size = _pool(app).size
     assert _wait_for(lambda: len(_worker_pids(app)) == size)
     killed = set(_worker_pids(app))
     started = time.monotonic()
@@ -188,7 +194,7 @@ def test_an_idle_worker_killed_is_replaced_at_once(base: str, app: LinkedDataApp
 
 
 def test_a_worker_killed_under_a_query_is_a_503_and_replaced(base: str, app: LinkedDataApp) -> None:
-    size = app.site.pool.size
+    size = _pool(app).size
     assert _wait_for(lambda: len(_worker_pids(app)) == size)
     before = set(_worker_pids(app))
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -266,7 +272,7 @@ def test_queries_in_flight_while_workers_die_get_no_500(base: str, app: LinkedDa
         stop.set()
         thread.join()
     assert set(statuses) <= {200, 503}, statuses
-    assert _wait_for(lambda: len(_worker_pids(app)) == app.site.pool.size)
+    assert _wait_for(lambda: len(_worker_pids(app)) == _pool(app).size)
     assert ask_works(base)
 
 
