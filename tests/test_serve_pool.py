@@ -5,6 +5,7 @@ at once with 503 and Retry-After."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -340,3 +341,83 @@ def test_a_connection_between_requests_is_closed_when_idle(impatient: tuple[str,
         sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n")
         closed, sent = _closed_within(sock, 5)
     assert closed and sent.startswith(b"HTTP/1.1 200")
+
+
+def _raw(base: str, request: bytes) -> bytes:
+    """Send ``request`` as it is; what the server sends back before it closes."""
+    netloc = urllib.parse.urlsplit(base)
+    assert netloc.hostname and netloc.port
+    with socket.create_connection((netloc.hostname, netloc.port)) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(request)
+        return _closed_within(sock, 10)[1]
+
+
+def test_headers_past_their_bound_are_a_431(base: str) -> None:
+    """Once 8 MB of Accept kept the main process busy for 45 s, and 64 kB Origin headers
+    grew the answer cache's keys without bound."""
+    big = b"a/b;q=0.5," * 2_000
+    sent = _raw(
+        base, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: " + big + b"\r\n\r\n"
+    )
+    assert sent.startswith(b"HTTP/1.1 431") and b"over 16384 bytes" in sent, sent[:200]
+    many = b"".join(b"X-%d: y\r\n" % i for i in range(3_000))
+    assert _raw(base, b"GET / HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n").startswith(b"HTTP/1.1 431")
+    assert ask_works(base)
+
+
+def test_a_target_past_its_bound_is_a_414(base: str) -> None:
+    target = b"/sparql?query=" + b"%20" * 30_000 + b"ASK%7B%7D"
+    sent = _raw(base, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert sent.startswith(b"HTTP/1.1 414") and b"over 65536 bytes" in sent, sent[:200]
+
+
+def test_a_long_query_in_the_url_is_still_taken(base: str) -> None:
+    text = "ASK { FILTER (1 > 0) }" + " " * 20_000  # 60 kB in the URL
+    status, _, _ = query(base, text)
+    request = urllib.request.Request(
+        base + "/sparql?query=" + urllib.parse.quote(text), headers={"Accept": JSON}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and status == 200
+
+
+def test_the_answer_cache_counts_its_keys() -> None:
+    from turkestan_kg.web.answers import AnswerCache, keepable, key_size, request_key
+
+    cache = AnswerCache(lambda scope, receive, send: None, budget=100_000)  # type: ignore[arg-type,return-value]
+    scope = {"path": "/x", "query_string": b"", "headers": [(b"origin", b"o" * 16_000)]}
+    key = request_key(scope)
+    answer = keepable(
+        [
+            {"type": "http.response.start", "status": 200},
+            {"type": "http.response.body", "body": b"."},
+        ],
+        key_size(key),
+    )
+    assert answer is not None and cache.answers.getsizeof(answer) > 16_000
+
+
+def test_a_client_that_leaves_mid_body_is_no_traceback(
+    base: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    netloc = urllib.parse.urlsplit(base)
+    assert netloc.hostname and netloc.port
+    with socket.create_connection((netloc.hostname, netloc.port)) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK {}"
+        )
+        time.sleep(0.3)
+    time.sleep(0.5)
+    assert ask_works(base)
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"], [
+        r.getMessage() for r in caplog.records
+    ]
+
+
+def test_deep_nesting_with_the_word_service_is_checked_not_refused(base: str) -> None:
+    """rdflib's grammar recurses in Python: the worker lets it go as deep as its stack."""
+    text = "SELECT * WHERE { ?s <http://example.org/service> ?o " + "{" * 200 + "}" * 200 + "}"
+    status, _, body = query(base, text)
+    assert status == 200, body[:200]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Hashable
+from typing import NamedTuple
 
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,7 +21,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 VARY = frozenset({b"accept", b"accept-language", b"origin"})
 BUDGET = 128 * 1024 * 1024
 EMPTY: Message = {"type": "http.response.body", "body": b""}
-Answer = tuple[Message, Message]
+
+
+class Answer(NamedTuple):
+    """A kept answer: its two ASGI messages, and the bytes of the key it is kept under
+    (a client chooses the key's headers, so they count against the budget too)."""
+
+    start: Message
+    body: Message
+    key_bytes: int = 0
 
 
 class AnswerCache:
@@ -29,7 +38,8 @@ class AnswerCache:
     def __init__(self, app: ASGIApp, budget: int = BUDGET) -> None:
         self.app = app
         self.answers: LRUCache[Hashable, Answer] = LRUCache(
-            budget, getsizeof=lambda answer: len(answer[1].get("body", b"")) + 512
+            budget,
+            getsizeof=lambda answer: len(answer.body.get("body", b"")) + answer.key_bytes + 512,
         )
         self.pending: dict[Hashable, asyncio.Future[Answer | None]] = {}
 
@@ -60,7 +70,7 @@ class AnswerCache:
         try:
             await self.app(scope, receive, capture)
         finally:
-            answer = keepable(captured) if scope["method"] == "GET" else None
+            answer = keepable(captured, key_size(key)) if scope["method"] == "GET" else None
             if answer is not None and self.answers.getsizeof(answer) <= self.answers.maxsize:
                 self.answers[key] = answer
             del self.pending[key]
@@ -75,11 +85,18 @@ def request_key(scope: Scope) -> Hashable:
     return scope["path"], scope["query_string"], headers
 
 
-def keepable(messages: list[Message]) -> Answer | None:
+def key_size(key: Hashable) -> int:
+    """The bytes of a :func:`request_key`'s path, query string and headers."""
+    assert isinstance(key, tuple)
+    path, query, headers = key
+    return len(path) + len(query) + sum(len(k) + len(v) for k, v in headers)
+
+
+def keepable(messages: list[Message], key_bytes: int = 0) -> Answer | None:
     """The answer if it is a whole 200 in one body message, else None."""
     if len(messages) != 2:
         return None
     start, body = messages
     if start.get("status") != 200 or body.get("more_body"):
         return None
-    return start, body
+    return Answer(start, body, key_bytes)

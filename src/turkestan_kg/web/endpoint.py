@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
+from starlette.requests import ClientDisconnect
 from starlette.requests import Request as HttpRequest
 from starlette.responses import RedirectResponse, Response
 
@@ -147,6 +148,8 @@ async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
         raise HttpError(
             408, f"the request body did not arrive within {BODY_SECONDS} s: send it at once"
         ) from None
+    except ClientDisconnect:
+        raise HttpError(400, "the client went away before sending its whole body") from None
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as err:

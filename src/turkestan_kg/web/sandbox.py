@@ -242,7 +242,14 @@ class QueryPool:
             return SandboxError(
                 "the server stopped before the query finished; try again", 503, retry
             )
-        if code in (-signal.SIGABRT, -signal.SIGKILL):
+        if code == -signal.SIGKILL:
+            return SandboxError(
+                "the query's worker was killed (by the system's out-of-memory killer, say); "
+                "it was replaced",
+                503,
+                retry,
+            )
+        if code == -signal.SIGABRT:
             return SandboxError(
                 f"the query needed more than {self.limits.memory:,} bytes and was stopped", 503
             )

@@ -14,6 +14,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -34,6 +35,10 @@ HEADER_SECONDS = 10
 MAX_CONNECTIONS = 1000
 """Connections (and requests under way) past this number are answered 503 at once."""
 MAX_HEADER_BYTES = 16 * 1024
+"""A request's header fields together (names and values); past it, 431 and the connection
+is closed, before anything parses them."""
+MAX_TARGET_BYTES = 64 * 1024
+"""A request's target (path and query string); a longer query is sent by POST."""
 
 
 def serve(
@@ -143,7 +148,6 @@ def _server(app: LinkedDataApp, *, quiet: bool) -> GracefulServer:
         http=TimedProtocol,
         timeout_keep_alive=IDLE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         lifespan="off",
         log_level="warning" if quiet else "info",
         access_log=not quiet,
@@ -161,6 +165,9 @@ class TimedProtocol(HttpToolsProtocol):
     :data:`HEADER_SECONDS` of its first byte. (The body has its deadline where it is read.)"""
 
     _headers_due: asyncio.TimerHandle | None = None
+    _header_bytes = 0
+    _target_bytes = 0
+    _refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -170,7 +177,40 @@ class TimedProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._header_bytes = self._target_bytes = 0
         self._headers_due = self.loop.call_later(HEADER_SECONDS, self.timeout_keep_alive_handler)
+
+    def on_url(self, url: bytes) -> None:
+        self._target_bytes += len(url)
+        if self._target_bytes > MAX_TARGET_BYTES:
+            self._refuse(414, f"the request target is over {MAX_TARGET_BYTES} bytes")
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_bytes += len(name) + len(value)
+        if self._header_bytes > MAX_HEADER_BYTES:
+            self._refuse(431, f"the request's headers are over {MAX_HEADER_BYTES} bytes")
+        super().on_header(name, value)
+
+    def _refuse(self, status: int, message: str) -> NoReturn:
+        """Answer ``status`` with one line, close the connection, and stop the parser (the
+        exception it raises for a failed callback ends this request's parse)."""
+        from http import HTTPStatus
+
+        body = (message + "\n").encode()
+        head = (
+            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+            f"content-type: text/plain; charset=utf-8\r\ncontent-length: {len(body)}\r\n"
+            "connection: close\r\n\r\n"
+        )
+        self._refused = True
+        self.transport.write(head.encode() + body)
+        self.transport.close()
+        raise ValueError(message)
+
+    def send_400_response(self, msg: str) -> None:
+        if not self._refused:  # the parser's own 400, unless this request was refused above
+            super().send_400_response(msg)
 
     def on_headers_complete(self) -> None:
         self._cancel_headers_due()

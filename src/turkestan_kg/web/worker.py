@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import itertools
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -137,7 +138,9 @@ def serve(conn: Connection[Reply | Ready, Job], source: bytes | Path, setup: Set
         store.load(source, format=ox.RdfFormat.N_QUADS)
     conn.send(isolated)
     _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
-    threading.stack_size(min(STACK_BYTES, setup.memory // 4))
+    stack = min(STACK_BYTES, setup.memory // 4)
+    threading.stack_size(stack)
+    sys.setrecursionlimit(max(1_000, stack // 4_096))  # rdflib's grammar recurses in Python
     loop = threading.Thread(target=_answer_jobs, args=(conn, store, setup))
     loop.start()
     loop.join()
