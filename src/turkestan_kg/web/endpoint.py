@@ -136,6 +136,16 @@ async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
     too_large = HttpError(413, f"the request body is over {max_query_bytes} bytes")
     if declared and int(declared) > max_query_bytes:
         raise too_large
+    body = await _arrived(request, too_large, max_query_bytes)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise HttpError(400, f"the request body is not UTF-8 (byte {err.start})") from None
+
+
+async def _arrived(request: HttpRequest, too_large: HttpError, max_query_bytes: int) -> bytes:
+    """The body's bytes as they arrive: ``too_large`` past ``max_query_bytes``, 408 past
+    :data:`BODY_SECONDS`, 400 if the client goes away first."""
     chunks, size = [], 0
     try:
         async with asyncio.timeout(BODY_SECONDS):
@@ -150,10 +160,7 @@ async def read_body(request: HttpRequest, max_query_bytes: int) -> str:
         ) from None
     except ClientDisconnect:
         raise HttpError(400, "the client went away before sending its whole body") from None
-    try:
-        return b"".join(chunks).decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise HttpError(400, f"the request body is not UTF-8 (byte {err.start})") from None
+    return b"".join(chunks)
 
 
 def content_type(request: HttpRequest) -> tuple[str, str]:
