@@ -20,6 +20,7 @@ ratio to Oxigraph in the same run; then --soak seconds of entity pages and queri
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -40,42 +41,35 @@ PERSON = "https://w3id.org/turkestan-kg/person/turar-risqulov"
 POINT = f"SELECT ?o WHERE {{ <{PERSON}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RESULTS = "application/sparql-results+json"
-# wrk script: each request a query text of its own (LIMIT 1000000 + a counter)
-NEW_QUERIES = """
+# wrk script: each request a query text of its own, HEAD .. a counter .. TAIL (no cache can
+# answer it)
+NEW_TEXTS = """
 counter = 0
 request = function()
   counter = counter + 1
-  local q = "SELECT ?o WHERE { <%s> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } LIMIT "
-    .. tostring(1000000 + counter * 100 + math.random(0, 99))
+  local n = tostring(1000000 + counter * 100 + math.random(0, 99))
+  local q = %(head)s .. n .. %(tail)s
   local encoded = string.gsub(q, "[^%%w%%-_%%.~]", function(c)
     return string.format("%%%%%%02X", string.byte(c)) end)
-  return wrk.format("GET", "%s?query=" .. encoded)
+  return wrk.format("GET", %(endpoint)s .. "?query=" .. encoded)
 end
 """
+NEW_LOOKUP = (
+    f"SELECT ?o WHERE {{ <{PERSON}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }} LIMIT ",
+    "",
+)
+ADVERSARIAL = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT ", "")
+"""A different cartesian product to count each time."""
+TRIVIAL = ("ASK { FILTER (", " > 0) }")
+"""A trivial query, each time a new text (the answer cache cannot help)."""
 
-# wrk script: each request a different cartesian product to count (no cache can answer it)
-ADVERSARIAL = """
-counter = 0
-request = function()
-  counter = counter + 1
-  local q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT "
-    .. tostring(1000000 + counter * 100 + math.random(0, 99))
-  local encoded = string.gsub(q, "[^%%w%%-_%%.~]", function(c)
-    return string.format("%%%%%%02X", string.byte(c)) end)
-  return wrk.format("GET", "%s?query=" .. encoded)
-end
-"""
-# wrk script: a trivial query, each request a new text (the answer cache cannot help)
-TRIVIAL = """
-counter = 0
-request = function()
-  counter = counter + 1
-  local q = "ASK { FILTER (" .. tostring(counter * 100 + math.random(0, 99)) .. " > 0) }"
-  local encoded = string.gsub(q, "[^%%w%%-_%%.~]", function(c)
-    return string.format("%%%%%%02X", string.byte(c)) end)
-  return wrk.format("GET", "%s?query=" .. encoded)
-end
-"""
+
+def new_texts(endpoint: str, query: tuple[str, str]) -> str:
+    """The wrk script that sends ``endpoint`` the query HEAD .. a counter .. TAIL."""
+    head, tail = query
+    return NEW_TEXTS % {
+        k: json.dumps(v) for k, v in (("head", head), ("tail", tail), ("endpoint", endpoint))
+    }
 
 
 @dataclass
@@ -118,7 +112,7 @@ def under_attack(endpoint: str, seconds: float, attackers: int) -> Run:
     """A trivial query on one connection while ``attackers`` connections keep sending
     cartesian products to count, each a new text."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(ADVERSARIAL % endpoint)
+        lua.write(new_texts(endpoint, ADVERSARIAL))
     attack = subprocess.Popen(
         [
             *("wrk", "-t1", f"-c{attackers}", f"-d{seconds + 2:g}s", "--timeout", "30s"),
@@ -129,7 +123,7 @@ def under_attack(endpoint: str, seconds: float, attackers: int) -> Run:
     )
     try:
         threading.Event().wait(1)  # the attack is under way
-        return wrk(endpoint, RESULTS, seconds, 1, TRIVIAL % endpoint)
+        return wrk(endpoint, RESULTS, seconds, 1, new_texts(endpoint, TRIVIAL))
     finally:
         attack.wait(timeout=seconds + 60)
         Path(lua.name).unlink()
@@ -250,7 +244,7 @@ def main() -> None:
             for name, tkg_url, ox_url, tkg_accept, ox_accept, script in workloads(tkg, ox):
                 results = []
                 for url, accept in ((tkg_url, tkg_accept), (ox_url, ox_accept)):
-                    lua = NEW_QUERIES % (PERSON, url) if script else ""
+                    lua = new_texts(url, NEW_LOOKUP) if script else ""
                     target = url.split("?")[0] if script else url
                     wrk(target, accept, 1, args.connections, lua)  # warm-up
                     results.append(wrk(target, accept, args.seconds, args.connections, lua))

@@ -26,7 +26,7 @@ from turkestan_kg.formats import (
 )
 from turkestan_kg.registry import resolve
 from turkestan_kg.sparql.results import QueryResult, render
-from turkestan_kg.web import endpoint, home, views
+from turkestan_kg.web import home, views
 from turkestan_kg.web.conneg import choose
 
 OWN_W3C_IRIS = {"jsonld": "http://www.w3.org/ns/formats/JSON-LD"}
@@ -179,7 +179,7 @@ def test_an_added_format_is_written_by_the_endpoint_workers(toys: None) -> None:
     (here, in this process, where the toy entries are)."""
     import pyoxigraph as ox
 
-    from turkestan_kg.web.worker import Job, Setup, answer
+    from turkestan_kg.web.worker import Job, Setup, answer, result_types
 
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
@@ -193,7 +193,7 @@ def test_an_added_format_is_written_by_the_endpoint_workers(toys: None) -> None:
         b"1 toy triples as toy-graph\n",
         "application/x-toy-rdf",
     )
-    media = choose("*/*", endpoint.result_types())
+    media = choose("*/*", result_types())
     assert answer(store, Job(select, results_media=media), Setup()).media_type == (
         RESULTS_FORMATS["json"].media_type
     )

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from servers import project_app
 from turkestan_kg import Dataset
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.web.app import LinkedDataApp
@@ -33,13 +34,8 @@ JSON = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[LinkedDataApp]:
-    served = LinkedDataApp(
-        Dataset.of(load()), limits=Limits(timeout=8, max_results=500, max_bytes=20_000)
-    )
-    try:
+    with project_app(Limits(timeout=8, max_results=500, max_bytes=20_000)) as served:
         yield served
-    finally:
-        served.close()
 
 
 @pytest.fixture(scope="module")

@@ -80,7 +80,7 @@ def test_an_error_is_not_kept(base: str, app: LinkedDataApp) -> None:
     url = sparql(base, "SELECT * WHERE { ?s ?p ?o } ORDER BY")
     assert get(url, JSON)[0] == 400
     assert get(url, JSON)[0] == 400
-    assert not any(url.endswith(str(key[1], "ascii")) for key in app.cached.answers)  # type: ignore[index]
+    assert not any(url.endswith(str(key[1], "ascii")) for key in app.cached.answers)
 
 
 def test_head_has_the_headers_of_get_and_no_body(base: str) -> None:

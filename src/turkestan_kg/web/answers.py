@@ -12,7 +12,6 @@ GET and HEAD always go through.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable
 from typing import NamedTuple
 
 from cachetools import LRUCache
@@ -20,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 VARY = frozenset({b"accept", b"accept-language", b"origin"})
 BUDGET = 128 * 1024 * 1024
+Key = tuple[str, bytes, tuple[tuple[bytes, bytes], ...]]
+"""What a kept answer is found by: path, query string, the headers answers vary on."""
 EMPTY: Message = {"type": "http.response.body", "body": b""}
 
 
@@ -37,11 +38,11 @@ class AnswerCache:
 
     def __init__(self, app: ASGIApp, budget: int = BUDGET) -> None:
         self.app = app
-        self.answers: LRUCache[Hashable, Answer] = LRUCache(
+        self.answers: LRUCache[Key, Answer] = LRUCache(
             budget,
             getsizeof=lambda answer: len(answer.body.get("body", b"")) + answer.key_bytes + 512,
         )
-        self.pending: dict[Hashable, asyncio.Future[Answer | None]] = {}
+        self.pending: dict[Key, asyncio.Future[Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -57,7 +58,7 @@ class AnswerCache:
             return
         await self._compute(key, scope, receive, send)
 
-    async def _compute(self, key: Hashable, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _compute(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer through the application, keeping the answer if it can be kept."""
         waiting: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
         self.pending[key] = waiting
@@ -77,7 +78,7 @@ class AnswerCache:
             waiting.set_result(answer)
 
 
-def request_key(scope: Scope) -> Hashable:
+def request_key(scope: Scope) -> Key:
     """What a GET's answer depends on: path, query string and the headers answers vary on.
     Not the Host header: URLs in answers are under the site's base URL (``--base-url``),
     never the Host a client sends, so a forged Host cannot poison what others get."""
@@ -85,9 +86,8 @@ def request_key(scope: Scope) -> Hashable:
     return scope["path"], scope["query_string"], headers
 
 
-def key_size(key: Hashable) -> int:
+def key_size(key: Key) -> int:
     """The bytes of a :func:`request_key`'s path, query string and headers."""
-    assert isinstance(key, tuple)
     path, query, headers = key
     return len(path) + len(query) + sum(len(k) + len(v) for k, v in headers)
 

@@ -23,7 +23,7 @@ from .http import HttpError, Rendered, computed
 from .sandbox import SandboxError
 from .site import Site
 from .views import HTML, serialize_graph, view_types
-from .worker import Job
+from .worker import Job, result_types
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 Endpoint = Callable[[HttpRequest], Awaitable[Response]]
@@ -62,13 +62,6 @@ def run(site: Site, request: Request, base: str | None, accept: str | None) -> R
         retry = {"Retry-After": str(err.retry_after)} if err.retry_after else None
         raise HttpError(err.status, err.message, retry) from None
     return Rendered(reply.body, reply.media_type, (("Vary", "Accept"),))
-
-
-def result_types() -> list[str]:
-    """The media types SELECT and ASK answers are offered in, best first (the first is what
-    ``*/*`` gets), then the formats' aliases."""
-    formats = w3c_results_formats()
-    return [f.media_type for f in formats] + [alias for f in formats for alias in f.aliases]
 
 
 @dataclass(frozen=True)

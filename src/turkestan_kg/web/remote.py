@@ -20,8 +20,8 @@ from ..remote.sparql import RemoteEngine
 from ..sparql.results import QueryResult
 from ..values import JsonObject
 from .neighbourhood import MAX_INCOMING, MAX_OUTGOING, View
-from .sandbox import Limits, QueryPool, SandboxError
-from .worker import Job, Reply
+from .sandbox import Limits, QueryPool, SandboxError, checked
+from .worker import Job, Reply, not_acceptable
 
 LABELS = " ".join(f"<{p}>" for p in (SKOS.prefLabel, RDFS.label, "http://purl.org/dc/terms/title"))
 
@@ -110,21 +110,18 @@ class RemotePool:
 
     def _written(self, result: QueryResult, job: Job) -> Reply:
         """``result`` in the media type the job asks for its form (406 if none)."""
-        from ..formats import graph_formats, results_by_media_type, w3c_results_formats
+        from ..formats import results_by_media_type
         from ..sparql.results import render
         from .views import serialize_graph
 
         if result.kind == "graph":
             if job.graph_media is None:
-                offers = ", ".join(f.media_type for f in graph_formats())
-                raise SandboxError(f"graph results are available as {offers}", 406)
+                return checked(not_acceptable("graph"))
             graph = bind_prefixes(_graph(result))
-            return Reply(
-                200, job.graph_media, serialize_graph(graph, job.graph_media, self.context)
-            )
+            body = serialize_graph(graph, job.graph_media, self.context)
+            return Reply(200, job.graph_media, body)
         if job.results_media is None:
-            offers = ", ".join(f.media_type for f in w3c_results_formats())
-            raise SandboxError(f"results are available as {offers}", 406)
+            return checked(not_acceptable("results"))
         fmt = results_by_media_type(job.results_media)
         return Reply(200, fmt.media_type, render(result, fmt.name).encode())
 

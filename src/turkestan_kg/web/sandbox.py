@@ -41,6 +41,13 @@ class SandboxError(TkgError):
         self.retry_after = retry_after
 
 
+def checked(reply: Reply) -> Reply:
+    """``reply`` if it is an answer; its error (status 400 and up) as SandboxError."""
+    if reply.status >= 400:
+        raise SandboxError(reply.body.decode(errors="replace"), reply.status)
+    return reply
+
+
 def default_workers() -> int:
     """One worker per core this process may run on, and at least two."""
     try:
@@ -115,6 +122,11 @@ class QueryPool:
         self._watcher = threading.Thread(target=self._watch, name="sparql-pool", daemon=True)
         self._watcher.start()
 
+    @property
+    def retry_after(self) -> int:
+        """Seconds a client turned away is told to wait: half a time limit, at least one."""
+        return max(1, math.ceil(self.limits.timeout / 2))
+
     def _spawn(self) -> Worker:
         parent, child = self._context.Pipe()
         args = (child, self.source, self.setup)
@@ -147,14 +159,12 @@ class QueryPool:
             raise self._death(worker) from None
         self._give_back(worker)
         assert isinstance(reply, Reply)
-        if reply.status >= 400:
-            raise SandboxError(reply.body.decode(errors="replace"), reply.status)
-        return reply
+        return checked(reply)
 
     def _take(self) -> Worker:
         """A free, living worker; 503 with Retry-After if the queue is full or the wait
         lasts a whole time limit."""
-        retry = max(1, math.ceil(self.limits.timeout / 2))
+        retry = self.retry_after
         with self._lock:
             if not self._idle and self._waiting >= self.limits.queue:
                 raise SandboxError(
@@ -223,6 +233,7 @@ class QueryPool:
                 if self._closed:
                     return
                 idle = {worker.process.sentinel: worker for worker in self._idle}
+            # with no idle worker, this waits the quarter second all the same
             for sentinel in multiprocessing.connection.wait(list(idle), timeout=0.25):
                 with self._lock:
                     worker = idle[sentinel]  # type: ignore[index]
@@ -231,13 +242,11 @@ class QueryPool:
                     self._idle.remove(worker)
                     LOG.warning("a SPARQL worker ended while idle; it is being replaced")
                     self._replace_later(worker)
-            if not idle:
-                threading.Event().wait(0.25)
 
     def _death(self, worker: Worker) -> SandboxError:
         """Why a worker died under a query, as the error its client gets."""
         code = worker.process.exitcode
-        retry = max(1, math.ceil(self.limits.timeout / 2))
+        retry = self.retry_after
         if self._stopping:
             return SandboxError(
                 "the server stopped before the query finished; try again", 503, retry

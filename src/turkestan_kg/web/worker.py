@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
@@ -99,6 +99,10 @@ Ready: TypeAlias = bool
 class TooLarge(Exception):
     """The answer grew past its bound (rows or bytes): the message says which."""
 
+    @classmethod
+    def bytes(cls, size: int) -> TooLarge:
+        return cls(f"the answer is over {size:,} bytes; add a LIMIT")
+
 
 class Bounded(io.BytesIO):
     """A binary output that refuses to grow past ``size`` bytes."""
@@ -109,8 +113,23 @@ class Bounded(io.BytesIO):
 
     def write(self, data: Buffer) -> int:
         if self.tell() + len(memoryview(data)) > self.size:
-            raise TooLarge(f"the answer is over {self.size:,} bytes; add a LIMIT")
+            raise TooLarge.bytes(self.size)
         return super().write(data)
+
+
+def result_types() -> list[str]:
+    """The media types SELECT and ASK answers are offered in, best first (the first is what
+    ``*/*`` gets), then the formats' aliases."""
+    formats = w3c_results_formats()
+    return [f.media_type for f in formats] + [alias for f in formats for alias in f.aliases]
+
+
+def not_acceptable(form: Literal["results", "graph"]) -> Reply:
+    """406 for a client that accepts no format of the answer's ``form``, naming them."""
+    if form == "results":
+        return Reply.error(406, f"results are available as {', '.join(result_types())}")
+    offers = ", ".join(f.media_type for f in graph_formats())
+    return Reply.error(406, f"graph results are available as {offers}")
 
 
 def might_name_service(text: str) -> bool:
@@ -236,8 +255,7 @@ def _results(
     import pyoxigraph as ox
 
     if media is None:
-        offers = [f.media_type for f in w3c_results_formats()]
-        return Reply.error(406, f"results are available as {', '.join(offers)}")
+        return not_acceptable("results")
     fmt = results_by_media_type(media)
     json = Bounded(bounds.size)
     found.serialize(json, format=ox.QueryResultsFormat.JSON)
@@ -263,7 +281,7 @@ def _results(
 
 def _within(body: bytes, size: int) -> bytes:
     if len(body) > size:
-        raise TooLarge(f"the answer is over {size:,} bytes; add a LIMIT")
+        raise TooLarge.bytes(size)
     return body
 
 
@@ -276,8 +294,7 @@ def _graph(found: ox.QueryTriples, media: str | None, setup: Setup) -> Reply:
     from ..formats import RDFLIB_WRITER
 
     if media is None:
-        offers = [f.media_type for f in graph_formats()]
-        return Reply.error(406, f"graph results are available as {', '.join(offers)}")
+        return not_acceptable("graph")
     fmt = rdf_by_media_type(media)
     direct = fmt.writer == RDFLIB_WRITER and fmt.oxigraph_name is not None
     out = Bounded(setup.bounds.size)
