@@ -53,7 +53,13 @@ from .main import SECONDS, main, setting, source_options, store_option, url_opti
     "--queue",
     type=click.IntRange(min=0),
     default=16,
-    help="Queries that may wait for a free worker; past it, 503 with Retry-After at once.",
+    help="Queries that may wait for a free slot; past it, 503 with Retry-After at once.",
+)
+@setting(
+    "--slots",
+    type=click.IntRange(min=1, max=256),
+    default=32,
+    help="Queries each worker runs at once (a cheap one is not held up by long ones).",
 )
 @store_option(
     "Serve an on-disk Oxigraph store made by `tkg load --store` (entity pages and /sparql)."
@@ -79,6 +85,7 @@ def serve(
     max_answer: int,
     workers: int | None,
     queue: int,
+    slots: int,
     store_dir: Path | None,
     endpoint: str | None,
     base_url: str | None,
@@ -116,6 +123,7 @@ def serve(
                 memory=max_memory * 1024**2,
                 max_bytes=max_answer * 1024**2,
                 queue=queue,
+                slots=slots,
             ),
             workers=workers,
             base_url=base_url,

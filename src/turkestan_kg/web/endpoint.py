@@ -40,7 +40,7 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
         if query is None:
             return service_description(site, accept, site.origin(request.scope))
         base = _base(site.origin(request.scope))
-        return await computed(lambda: run(site, query, base, accept))
+        return await computed(lambda: run(site, query, base, accept), site.query_threads)
 
     return answer
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.concurrency import run_in_threadpool
+import anyio.to_thread
+from anyio import CapacityLimiter
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
@@ -47,7 +48,10 @@ class Rendered:
         return Response(self.body, self.status, dict(self.headers), media_type=self.media_type)
 
 
-async def computed(make: Callable[[], Rendered]) -> Response:
-    """The answer ``make`` computes, in a worker thread (it may block on the store or a
-    SPARQL worker); the answer cache in front (:mod:`.answers`) keeps it."""
-    return (await run_in_threadpool(make)).response()
+async def computed(
+    make: Callable[[], Rendered], threads: CapacityLimiter | None = None
+) -> Response:
+    """The answer ``make`` computes, in a thread (it may block on the store or a SPARQL
+    worker) taken from ``threads`` (default: the one pool pages share); the answer cache in
+    front (:mod:`.answers`) keeps it."""
+    return (await anyio.to_thread.run_sync(make, limiter=threads)).response()

@@ -89,6 +89,11 @@ class RemotePool:
         self.checker = QueryPool(b"", workers=1, limits=limits)
         self.isolated = False  # the store runs the queries, not a worker here
 
+    @property
+    def capacity(self) -> int:
+        """Queries taken at once: those the checker takes."""
+        return self.checker.capacity
+
     def answer(self, job: Job) -> Reply:
         self.checker.answer(Job(job.text, check_only=True))
         dataset = [("default-graph-uri", g) for g in job.default_graphs]

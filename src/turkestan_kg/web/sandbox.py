@@ -1,23 +1,30 @@
 """A supervised pool of SPARQL worker processes (:mod:`.worker`).
 
 Each worker holds its own Oxigraph store, loaded from the same N-Quads as the embedded
-engine, or opens the same on-disk store read-only, and answers one query at a time. The
-pool is sized from the cores; a query waits for a free worker in a bounded queue, and past
-it (or after waiting a whole time limit) gets 503 with ``Retry-After``. A worker that
-runs past the time limit is ended (a thread cannot be stopped; a process can), and a worker
-that dies, busy or idle (the kernel's out-of-memory killer, say), is replaced at once, so
-the pool keeps its size and no runaway query keeps a core busy.
+engine, or opens the same on-disk store read-only, and runs up to ``slots`` queries at
+once, each on its own thread, so a cheap query is answered while long ones run. The pool
+is sized from the cores; a query waits for a free slot in a bounded queue, and past it (or
+after waiting a whole time limit) gets 503 with ``Retry-After``.
+
+A thread cannot be stopped, but a process can. A query that runs past the time limit gets
+503, and its worker is retired: it takes no more queries, a fresh worker takes its place at
+once, and it is ended as soon as every query it still runs is over time too. A worker that
+dies (the kernel's out-of-memory killer, a query past the memory limit, a parser crash) is
+replaced at once; the queries it was running are run once more on another worker, since
+one of them may have ended it for all (queries are read-only, so running one twice is
+safe), and a query whose worker dies twice under it gets the reason.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -25,7 +32,7 @@ from pathlib import Path
 
 from ..errors import TkgError
 from ..values import JsonObject
-from .worker import Bounds, Job, Ready, Reply, Setup, serve
+from .worker import Answered, Bounds, Job, Numbered, Ready, Reply, Setup, serve
 
 LOG = logging.getLogger("turkestan_kg")
 
@@ -70,29 +77,46 @@ class Limits:
     max_bytes: int = 16 * 1024**2
     """Bytes an answer may be; past it, a 413 that says so (never a silent cut)."""
     queue: int = 16
-    """Queries that may wait for a free worker; past it, 503 with Retry-After at once."""
+    """Queries that may wait for a free slot; past it, 503 with Retry-After at once."""
+    slots: int = 32
+    """Queries each worker runs at once."""
 
     @property
     def bounds(self) -> Bounds:
         return Bounds(rows=self.max_results, size=self.max_bytes)
 
 
-class Worker:
-    """A worker process and the server's end of its pipe."""
+class Pending:
+    """A query sent to a worker: set ``done`` when its reply came (``reply``) or its worker
+    died (``reply`` stays None)."""
 
-    def __init__(self, process: BaseProcess, conn: Connection[Job, Reply | Ready]) -> None:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.reply: Reply | None = None
+        self.overdue = False
+
+
+class Worker:
+    """A worker process, the server's end of its pipe, and the queries it runs."""
+
+    def __init__(self, process: BaseProcess, conn: Connection[Numbered, Answered | Ready]) -> None:
         self.process = process
         self.conn = conn
+        self.jobs: dict[int, Pending] = {}
+        self.retired = False
+        self.sending = threading.Lock()
 
-    def end(self) -> None:
-        """Kill the process (if it still runs) and wait for it."""
-        self.conn.close()
-        self.process.kill()
-        self.process.join(timeout=5)
+    def send(self, number: int, job: Job) -> None:
+        try:
+            with self.sending:
+                self.conn.send((number, job))
+        except (OSError, ValueError):  # it died: its listener answers the query's waiter
+            self.process.kill()
 
 
 class QueryPool:
-    """``workers`` processes that run queries, one at a time each, under ``limits``."""
+    """``workers`` processes that run queries, ``limits.slots`` at a time each, under
+    ``limits``."""
 
     def __init__(
         self,
@@ -105,22 +129,27 @@ class QueryPool:
         """Workers over ``source`` (N-Quads, or an on-disk store's folder); graph answers
         in JSON-LD are compacted with ``context``."""
         self.source = source
-        self.setup = Setup(limits.bounds, limits.memory, context or {})
+        self.setup = Setup(limits.bounds, limits.memory, context or {}, limits.slots)
         self.limits = limits
         self.size = workers or default_workers()
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Condition()
-        self._idle: list[Worker] = []
+        self._workers: list[Worker] = []
+        self._everyone: set[Worker] = set()
+        self._numbers = itertools.count()
         self._waiting = 0
-        self._busy: set[Worker] = set()
         self._stopping = False
         self._closed = False
-        self._starting: list[threading.Thread] = []
+        self._threads: list[threading.Thread] = []
         self.isolated = True
         started = [self._spawn() for _ in range(self.size)]
-        self._idle.extend(self._ready(worker) for worker in started)
-        self._watcher = threading.Thread(target=self._watch, name="sparql-pool", daemon=True)
-        self._watcher.start()
+        for worker in started:
+            self._enlist(self._ready(worker))
+
+    @property
+    def capacity(self) -> int:
+        """Queries the pool takes at once: those its workers run and those that may wait."""
+        return self.size * self.limits.slots + self.limits.queue
 
     @property
     def retry_after(self) -> int:
@@ -143,30 +172,45 @@ class QueryPool:
         self.isolated = self.isolated and bool(isolated)
         return worker
 
+    def _enlist(self, worker: Worker) -> None:
+        """Take ``worker`` into the pool, with a thread that passes on its replies."""
+        with self._lock:
+            if self._closed:
+                worker.process.kill()
+                return
+            self._workers.append(worker)
+            self._everyone.add(worker)
+            self._lock.notify_all()
+        self._thread(self._listen, worker)
+
+    def _thread(self, target: Callable[[Worker], None], worker: Worker | None = None) -> None:
+        thread = threading.Thread(target=target, args=(worker,), daemon=True)
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
     def answer(self, job: Job) -> Reply:
-        """The worker's reply to ``job``, or SandboxError with the HTTP status to answer."""
-        worker = self._take()
-        try:
-            worker.conn.send(job)
-            if not worker.conn.poll(self.limits.timeout):
-                self._replace(worker)
+        """The worker's reply to ``job``, or SandboxError with the HTTP status to answer.
+        A query whose worker dies under it is run once more on another."""
+        for attempt in (1, 2):
+            worker, pending = self._submit(job)
+            if not pending.done.wait(self.limits.timeout):
+                self._overran(worker, pending)
                 raise SandboxError(
                     f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
                 )
-            reply = worker.conn.recv()
-        except (EOFError, OSError):  # the worker died under this query
-            self._replace(worker)
-            raise self._death(worker) from None
-        self._give_back(worker)
-        assert isinstance(reply, Reply)
-        return checked(reply)
+            if pending.reply is not None:
+                return checked(pending.reply)
+            if attempt == 2 or self._stopping or self._closed:
+                raise self._death(worker)
+        raise AssertionError("unreachable")
 
-    def _take(self) -> Worker:
-        """A free, living worker; 503 with Retry-After if the queue is full or the wait
-        lasts a whole time limit."""
+    def _submit(self, job: Job) -> tuple[Worker, Pending]:
+        """``job`` sent to the worker with the most free slots; 503 with Retry-After if the
+        queue is full or the wait for a slot lasts a whole time limit."""
         retry = self.retry_after
         with self._lock:
-            if not self._idle and self._waiting >= self.limits.queue:
+            if self._free() is None and self._waiting >= self.limits.queue:
                 raise SandboxError(
                     f"the server is busy: {self._waiting} queries are waiting; try again",
                     503,
@@ -174,74 +218,98 @@ class QueryPool:
                 )
             self._waiting += 1
             try:
-                while True:
-                    if not self._lock.wait_for(
-                        lambda: self._idle or self._closed, timeout=self.limits.timeout
-                    ):
-                        raise SandboxError(
-                            f"the server is busy: no worker was free for {self.limits.timeout:g} "
-                            f"s; try again in {retry} s",
-                            503,
-                            retry,
-                        )
-                    if self._closed or self._stopping:
-                        raise SandboxError("the server is stopping; try again", 503, retry)
-                    worker = self._idle.pop()
-                    if worker.process.is_alive():
-                        self._busy.add(worker)
-                        return worker
-                    self._replace_later(worker)
+                if not self._lock.wait_for(
+                    lambda: self._free() is not None or self._closed or self._stopping,
+                    timeout=self.limits.timeout,
+                ):
+                    raise SandboxError(
+                        f"the server is busy: no worker was free for {self.limits.timeout:g} "
+                        f"s; try again in {retry} s",
+                        503,
+                        retry,
+                    )
             finally:
                 self._waiting -= 1
+            worker = self._free()
+            if worker is None:
+                raise SandboxError("the server is stopping; try again", 503, retry)
+            number, pending = next(self._numbers), Pending()
+            worker.jobs[number] = pending
+        worker.send(number, job)
+        return worker, pending
 
-    def _give_back(self, worker: Worker) -> None:
+    def _free(self) -> Worker | None:
+        """(With the lock held.) The worker with the fewest queries, if it has a free slot
+        and the pool is running."""
+        if self._closed or self._stopping or not self._workers:
+            return None
+        worker = min(self._workers, key=lambda w: len(w.jobs))
+        return worker if len(worker.jobs) < self.limits.slots else None
+
+    def _listen(self, worker: Worker | None) -> None:
+        """Pass ``worker``'s replies to their queries until it ends; then replace it (if it
+        was not retired) and wake the queries it was running."""
+        assert worker is not None
+        while True:
+            try:
+                message = worker.conn.recv()
+            except (EOFError, OSError, ValueError):
+                break
+            if isinstance(message, tuple):  # (the Ready flag comes only first)
+                self._pass_on(worker, *message)
+        worker.process.join(timeout=5)  # the exit code says why it ended
         with self._lock:
-            self._busy.discard(worker)
-            if self._closed:
-                worker.end()
-                return
-            self._idle.append(worker)
-            self._lock.notify()
+            orphans, worker.jobs = list(worker.jobs.values()), {}
+            self._everyone.discard(worker)
+            if worker in self._workers:
+                self._workers.remove(worker)
+                if not (orphans or self._closed or self._stopping):
+                    LOG.warning("a SPARQL worker ended while idle; it is being replaced")
+                self._replace_later()
+            self._lock.notify_all()
+        worker.conn.close()
+        for pending in orphans:
+            pending.done.set()
 
-    def _replace(self, worker: Worker) -> None:
-        """End ``worker``; a fresh one takes its place in the background."""
-        worker.end()
+    def _pass_on(self, worker: Worker, number: int, reply: Reply) -> None:
         with self._lock:
-            self._busy.discard(worker)
-            self._replace_later(worker)
+            pending = worker.jobs.pop(number, None)
+            self._lock.notify_all()
+            if worker.retired:
+                self._reap(worker)
+        if pending is not None:
+            pending.reply = reply
+            pending.done.set()
 
-    def _replace_later(self, worker: Worker) -> None:
-        """(With the lock held.) Start a worker to take the place of ``worker``."""
-        if self._closed or self._stopping:
-            return
-        thread = threading.Thread(target=self._start_one, daemon=True)
-        self._starting = [t for t in self._starting if t.is_alive()] + [thread]
-        thread.start()
+    def _overran(self, worker: Worker, pending: Pending) -> None:
+        """Retire ``worker`` (a fresh one takes its place), and end it once every query it
+        runs is over time."""
+        with self._lock:
+            pending.overdue = True
+            if not worker.retired:
+                worker.retired = True
+                if worker in self._workers:
+                    self._workers.remove(worker)
+                    self._replace_later()
+            self._reap(worker)
 
-    def _start_one(self) -> None:
+    def _reap(self, worker: Worker) -> None:
+        """(With the lock held.) End a retired worker whose queries are all over time."""
+        if all(pending.overdue for pending in worker.jobs.values()):
+            worker.process.kill()
+
+    def _replace_later(self) -> None:
+        """(With the lock held.) Start a worker in the background to fill a place."""
+        if not (self._closed or self._stopping):
+            self._thread(self._start_one)
+
+    def _start_one(self, _: Worker | None = None) -> None:
         try:
             worker = self._ready(self._spawn())
         except (EOFError, OSError) as err:
             LOG.error("a SPARQL worker could not be started: %s", err)
             return
-        self._give_back(worker)
-
-    def _watch(self) -> None:
-        """Replace idle workers that die (the kernel may kill any process) within a moment."""
-        while not self._closed:
-            with self._lock:
-                if self._closed:
-                    return
-                idle = {worker.process.sentinel: worker for worker in self._idle}
-            # with no idle worker, this waits the quarter second all the same
-            for sentinel in multiprocessing.connection.wait(list(idle), timeout=0.25):
-                with self._lock:
-                    worker = idle[sentinel]  # type: ignore[index]
-                    if worker not in self._idle:
-                        continue
-                    self._idle.remove(worker)
-                    LOG.warning("a SPARQL worker ended while idle; it is being replaced")
-                    self._replace_later(worker)
+        self._enlist(worker)
 
     def _death(self, worker: Worker) -> SandboxError:
         """Why a worker died under a query, as the error its client gets."""
@@ -275,23 +343,26 @@ class QueryPool:
         stopped. For a server whose grace period is over."""
         with self._lock:
             self._stopping = True
-            busy = list(self._busy)
+            everyone = list(self._everyone)
+            running = sum(not p.overdue for w in everyone for p in w.jobs.values())
             self._lock.notify_all()
-        for worker in busy:
-            worker.process.kill()
-        return len(busy)
+        for worker in everyone:
+            if worker.jobs:
+                worker.process.kill()
+        return running
 
     def close(self) -> None:
         """Stop every worker (queries under way get 503)."""
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
+            everyone = list(self._everyone)
             self._lock.notify_all()
-        for thread in self._starting:
+        for worker in everyone:
+            worker.process.kill()
+        for thread in list(self._threads):
             thread.join(timeout=30)
         with self._lock:
-            idle += self._idle
-            self._idle = []
-        for worker in idle:
-            worker.end()
-        self._watcher.join(timeout=5)
+            late = list(self._everyone)
+        for worker in late:  # started while closing
+            worker.process.kill()
+            worker.process.join(timeout=5)

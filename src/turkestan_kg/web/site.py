@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from anyio import CapacityLimiter
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 from starlette.requests import Request
@@ -62,6 +63,10 @@ class Site:
         self.data_only = kg.data_graph()
         self.context = build_context(self.data_only)
         self.lookup, self.pool = served.source.accept(Readers(workers, limits, self.context))
+        self.query_threads = CapacityLimiter(2 * self.pool.capacity)
+        """Threads that wait for /sparql answers: one for each query the pool runs or keeps
+        waiting, and as many again to turn the rest away at once, apart from the threads
+        pages use, so neither starves the other."""
         self.tenures = self.tenure_rows()
         self.charts: dict[str, str] = {}
         self.static = project_root() / STATIC_ROOT

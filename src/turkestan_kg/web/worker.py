@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import queue
 import signal
 import sys
 import threading
@@ -41,8 +42,13 @@ if TYPE_CHECKING:
     from typing_extensions import Buffer
 
 STACK_BYTES = 256 * 1024**2
-"""The stack a worker's query thread gets: Oxigraph's parser and evaluator recurse once per
-level of nesting, and the largest query the server takes (64 kB) nests 32,000 levels."""
+"""The most stack a worker's thread for long texts gets: Oxigraph's parser and evaluator
+recurse once per level of nesting, and the largest query the server takes (64 kB) nests
+32,000 levels."""
+
+STACK_PER_CHAR = 4_096
+"""Stack a query may need per character of its text. The costliest nesting measured (braces,
+then nested function calls) took about 2 kB per character; this is twice that."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,36 @@ class Setup:
     bounds: Bounds = Bounds()
     memory: int = 2 * 1024**3
     context: JsonObject = field(default_factory=dict)
+    slots: int = 1
+    """Queries the worker runs at once, each on its own thread (Oxigraph lets go of
+    Python's lock while it evaluates, so a cheap query is not held up by a long one)."""
+
+
+@dataclass(frozen=True)
+class Stacks:
+    """The worker's threads' stacks, an eighth of its memory each way: ``slots`` threads
+    of ``small`` bytes for short texts, and one of ``deep`` bytes for the rest (long texts,
+    and texts checked by rdflib's grammar, which recurses in Python).
+
+    >>> stacks = Stacks.within(2 * 1024**3, slots=32)
+    >>> stacks.small // 1024**2, stacks.deep // 1024**2
+    (8, 256)
+    >>> stacks.fits(Job("ASK {}")), stacks.fits(Job("ASK {" + " " * 4_000 + "}"))
+    (True, False)
+    """
+
+    small: int
+    deep: int
+
+    @classmethod
+    def within(cls, memory: int, slots: int) -> Stacks:
+        deep = max(1024**2, min(STACK_BYTES, memory // 8))
+        return cls(small=max(256 * 1024, min(deep, memory // 8 // slots)), deep=deep)
+
+    def fits(self, job: Job) -> bool:
+        """Whether ``job`` may run on a small stack."""
+        short = len(job.text) * STACK_PER_CHAR <= self.small
+        return short and not job.check_only and not might_name_service(job.text)
 
 
 @dataclass(frozen=True)
@@ -94,6 +130,12 @@ class Reply:
 
 Ready: TypeAlias = bool
 """What a worker sends once, when it can take jobs: whether it is off the network."""
+
+Numbered: TypeAlias = tuple[int, Job]
+"""A job as the pool sends it, numbered so that its reply can find its way back."""
+
+Answered: TypeAlias = tuple[int, Reply]
+"""A reply, with the number of its job."""
 
 
 class TooLarge(Exception):
@@ -138,11 +180,12 @@ def might_name_service(text: str) -> bool:
     return "service" in text.lower() or "\\u" in text.lower()
 
 
-def serve(conn: Connection[Reply | Ready, Job], source: bytes | Path, setup: Setup) -> None:
-    """A worker's life (the target of its process): answer jobs until the pipe closes.
-    ``source`` is N-Quads to load into memory, or an on-disk store's folder to open
-    read-only; the worker holds at most ``setup.memory`` bytes of data, its query thread's
-    stack included. Ctrl-C is left to the server, which stops its workers."""
+def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, setup: Setup) -> None:
+    """A worker's life (the target of its process): answer jobs until the pipe closes, up to
+    ``setup.slots`` at once. ``source`` is N-Quads to load into memory, or an on-disk
+    store's folder to open read-only; the worker holds at most ``setup.memory`` bytes of
+    data, its threads' stacks included. Ctrl-C is left to the server, which stops its
+    workers."""
     import pyoxigraph as ox
 
     from .confine import isolate, limit_memory
@@ -155,23 +198,43 @@ def serve(conn: Connection[Reply | Ready, Job], source: bytes | Path, setup: Set
     else:
         store = ox.Store()
         store.load(source, format=ox.RdfFormat.N_QUADS)
-    conn.send(isolated)
     _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
-    stack = min(STACK_BYTES, setup.memory // 4)
-    threading.stack_size(stack)
-    sys.setrecursionlimit(max(1_000, stack // 4_096))  # rdflib's grammar recurses in Python
-    loop = threading.Thread(target=_answer_jobs, args=(conn, store, setup))
-    loop.start()
-    loop.join()
-
-
-def _answer_jobs(conn: Connection[Reply | Ready, Job], store: ox.Store, setup: Setup) -> None:
+    stacks = Stacks.within(setup.memory, setup.slots)
+    sys.setrecursionlimit(max(1_000, stacks.deep // 4_096))  # rdflib's grammar recurses
+    lanes = _Lanes(conn, store, setup)
+    lanes.start(stacks)
+    conn.send(isolated)
     while True:
         try:
-            job = conn.recv()
+            number, job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer(store, job, setup))
+        (lanes.short if stacks.fits(job) else lanes.deep).put((number, job))
+
+
+class _Lanes:
+    """A worker's threads: ``slots`` on small stacks take short texts, one on a deep stack
+    takes the rest; each sends its replies, numbered as the jobs were."""
+
+    def __init__(self, conn: Connection[Answered | Ready, Numbered], store: ox.Store, setup: Setup):
+        self.conn, self.store, self.setup = conn, store, setup
+        self.sending = threading.Lock()
+        self.short: queue.SimpleQueue[Numbered] = queue.SimpleQueue()
+        self.deep: queue.SimpleQueue[Numbered] = queue.SimpleQueue()
+
+    def start(self, stacks: Stacks) -> None:
+        threading.stack_size(stacks.deep)
+        threading.Thread(target=self._run, args=(self.deep,), daemon=True).start()
+        threading.stack_size(stacks.small)
+        for _ in range(self.setup.slots):
+            threading.Thread(target=self._run, args=(self.short,), daemon=True).start()
+
+    def _run(self, jobs: queue.SimpleQueue[Numbered]) -> None:
+        while True:
+            number, job = jobs.get()
+            reply = answer(self.store, job, self.setup)
+            with self.sending:
+                self.conn.send((number, reply))
 
 
 def _quiet_stderr() -> None:
