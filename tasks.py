@@ -50,18 +50,26 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
+EDITOR = ("yasgui.min.js", "yasgui.min.css")
+EDITOR_BUILD = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+STATIC = ROOT / "src" / "turkestan_kg" / "web" / "static"
+
+
 def web_assets() -> None:
-    """node_modules/ from package-lock.json (the YASGUI editor), if npm is available."""
+    """The YASGUI editor from package-lock.json, if npm is available, copied beside the
+    package's templates (so a wheel built here carries it)."""
     npm = shutil.which("npm")
     if npm is None:
         print("npm not found: the SPARQL editor will be a plain form", flush=True)
         return
     stamp = ROOT / "node_modules" / ".tkg-installed"
     wanted = (ROOT / "package-lock.json").read_text()
-    if stamp.exists() and stamp.read_text() == wanted:
-        return
-    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-    stamp.write_text(wanted)
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+        stamp.write_text(wanted)
+    STATIC.mkdir(exist_ok=True)
+    for name in EDITOR:
+        shutil.copyfile(EDITOR_BUILD / name, STATIC / name)
 
 
 SYSTEM_PACKAGES = {  # Debian package: a file it installs, for the tests that need it

@@ -95,6 +95,11 @@ def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "
         command += ["-s", lua.name]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     Path(lua.name).unlink()
+    return report(out)
+
+
+def report(out: str) -> Run:
+    """A wrk --latency report, parsed."""
     return Run(
         rps=float(_find(r"Requests/sec:\s+([\d.]+)", out)),
         p50=_ms(_find(r"(?m)^\s+50%\s+(\S+)", out)),

@@ -73,7 +73,16 @@ def test_concurrent_requests_for_a_new_answer_compute_it_once(
     assert {status for status, _ in answers} == {200}
     assert len({body for _, body in answers}) == 1
     assert runs == ["run"]
-    assert get(url, JSON) == answers[0] and runs == ["run"]  # and later ones are kept
+    assert get(url, JSON) == answers[0] and runs == ["run", "run"]  # asked again: kept
+    assert get(url, JSON) == answers[0] and runs == ["run", "run"]  # answered from memory
+
+
+def test_new_query_texts_each_time_do_not_fill_the_cache(base: str, app: LinkedDataApp) -> None:
+    kept = len(app.cached.answers)
+    for n in range(40):
+        assert get(sparql(base, f"ASK {{ FILTER ({n} > -1) }}"), JSON)[0] == 200
+    assert len(app.cached.answers) == kept
+    assert len(app.cached.seen_once) >= 40
 
 
 def test_an_error_is_not_kept(base: str, app: LinkedDataApp) -> None:

@@ -104,6 +104,8 @@ def step(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "root"
+    if parts[1] == "__main__":  # `python -m turkestan_kg` is the command line
+        return "cli"
     return parts[1] if parts[1] in STEPS else "shared"
 
 

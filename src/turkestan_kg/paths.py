@@ -23,16 +23,34 @@ SHAPES_FILE = "shapes.ttl"
 
 
 def project_root() -> Path:
-    """The folder holding ``ontology/`` and ``data/``: $TKG_HOME, or the checkout this runs from."""
+    """The folder holding ``ontology/``, ``data/`` and ``queries/``: $TKG_HOME, else the
+    checkout this runs in or from, else the copy the installed package carries."""
     if env := os.environ.get("TKG_HOME"):
-        return Path(env)
+        home = Path(env)
+        if not _holds_knowledge(home):
+            raise SourceNotFound(
+                f"TKG_HOME is {env}, which has no ontology/{ONTOLOGY_FILE} and data/",
+                hint="point TKG_HOME at a turkestan-kg checkout, or unset it",
+            )
+        return home
     for parent in [Path.cwd(), *Path(__file__).resolve().parents]:
-        if (parent / "ontology").is_dir() and (parent / "data").is_dir():
+        if _holds_knowledge(parent):
             return parent
+    installed = Path(__file__).resolve().parent / PACKAGED
+    if _holds_knowledge(installed):
+        return installed
     raise SourceNotFound(
         "cannot find the project's ontology/ and data/ folders",
-        hint="run from a turkestan-kg checkout or set TKG_HOME to one",
+        hint="reinstall turkestan-kg, run from a checkout, or set TKG_HOME to one",
     )
+
+
+PACKAGED = "knowledge"
+"""The folder of the installed package that carries the ontology, data and queries."""
+
+
+def _holds_knowledge(folder: Path) -> bool:
+    return (folder / "ontology" / ONTOLOGY_FILE).is_file() and (folder / "data").is_dir()
 
 
 def display_path(path: Path) -> str:

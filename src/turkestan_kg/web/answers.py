@@ -5,8 +5,13 @@ only on the path, the query string and the headers the answers vary on (``Accept
 ``Accept-Language``, ``Origin``). This layer sits in front of the router, like a caching
 proxy: a hit is two ASGI messages sent straight from memory; concurrent misses on the same
 key wait for the first one's answer instead of each computing it. Answers are kept least
-recently used first, up to a byte budget; errors, streamed bodies (files) and anything but
-GET and HEAD always go through.
+recently used first, up to a byte budget that counts what Python holds for each (its body,
+key and headers, and the objects around them); errors, streamed bodies (files) and
+anything but GET and HEAD always go through.
+
+An answer is kept the second time its key is asked for, not the first (a doorkeeper, as in
+TinyLFU): a client sending a new query text each time fills only a bounded list of the
+keys seen once, not the cache, so what is asked for again stays.
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 VARY = frozenset({b"accept", b"accept-language", b"origin"})
-BUDGET = 128 * 1024 * 1024
+BUDGET = 64 * 1024 * 1024
+SEEN_ONCE = 100_000
+"""Keys remembered as asked for once (their hashes: a few MB)."""
+OVERHEAD = 700
+"""Bytes Python holds for a kept answer besides its strings (measured with tracemalloc)."""
+HEADER_OVERHEAD = 80
+"""Bytes Python holds for each header pair besides its bytes."""
 Key = tuple[str, bytes, tuple[tuple[bytes, bytes], ...]]
 """What a kept answer is found by: path, query string, the headers answers vary on."""
 EMPTY: Message = {"type": "http.response.body", "body": b""}
@@ -38,10 +49,8 @@ class AnswerCache:
 
     def __init__(self, app: ASGIApp, budget: int = BUDGET) -> None:
         self.app = app
-        self.answers: LRUCache[Key, Answer] = LRUCache(
-            budget,
-            getsizeof=lambda answer: len(answer.body.get("body", b"")) + answer.key_bytes + 512,
-        )
+        self.answers: LRUCache[Key, Answer] = LRUCache(budget, getsizeof=answer_size)
+        self.seen_once: LRUCache[int, bool] = LRUCache(SEEN_ONCE)
         self.pending: dict[Key, asyncio.Future[Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -72,10 +81,32 @@ class AnswerCache:
             await self.app(scope, receive, capture)
         finally:
             answer = keepable(captured, key_size(key)) if scope["method"] == "GET" else None
-            if answer is not None and self.answers.getsizeof(answer) <= self.answers.maxsize:
+            if answer is not None and self._admitted(key, answer):
                 self.answers[key] = answer
             del self.pending[key]
             waiting.set_result(answer)
+
+
+    def _admitted(self, key: Key, answer: Answer) -> bool:
+        """Whether to keep ``answer``: it fits, and its key was asked for before."""
+        if self.answers.getsizeof(answer) > self.answers.maxsize:
+            return False
+        if self.seen_once.pop(hash(key), False):
+            return True
+        self.seen_once[hash(key)] = True
+        return False
+
+
+def answer_size(answer: Answer) -> int:
+    """The bytes a kept answer costs: its body, its key, its headers, and the objects
+    Python holds them in.
+
+    >>> answer_size(Answer({"headers": [(b"vary", b"Accept")]}, {"body": b"x" * 100}, 20))
+    910
+    """
+    headers = answer.start.get("headers", [])
+    held = sum(len(k) + len(v) + HEADER_OVERHEAD for k, v in headers)
+    return len(answer.body.get("body", b"")) + answer.key_bytes + held + OVERHEAD
 
 
 def request_key(scope: Scope) -> Key:

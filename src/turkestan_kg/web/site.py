@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     Pool = QueryPool | RemotePool
 
-STATIC_ROOT = "node_modules/@zazuko/yasgui/build"
 Tenure = tuple[str, int, int, str, str]
 
 
@@ -69,7 +68,7 @@ class Site:
         pages use, so neither starves the other."""
         self.tenures = self.tenure_rows()
         self.charts: dict[str, str] = {}
-        self.static = project_root() / STATIC_ROOT
+        self.static = Path(__file__).parent / "static"
         self.dist = dist_dir or project_root() / "dist"
         self.query_names = frozenset(query_files())
         self.base_url = public_url(base_url) if base_url else None
