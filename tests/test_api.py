@@ -167,7 +167,7 @@ def test_a_graph_in_memory_cannot_be_had_from_a_store(store: Dataset) -> None:
 
 def test_a_mistyped_query_name_gets_a_suggestion() -> None:
     result = CliRunner().invoke(main, ["query", "tenure"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no stored query named 'tenure' (did you mean tenures?" in result.output
 
 

@@ -41,7 +41,7 @@ def test_catalogue_has_at_least_15_queries() -> None:
 def test_header_documents_the_query(query: StoredQuery) -> None:
     assert query.summary and query.description and query.tags
     for param in query.params:
-        assert param.description and param.default is not None
+        assert param.description and (param.default or param.example) is not None
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
@@ -54,7 +54,10 @@ def test_query_parses(query: StoredQuery) -> None:
 def test_query_returns_its_golden_result(
     kg: KnowledgeGraph, query: StoredQuery, engine: str
 ) -> None:
-    assert_same(Dataset.of(kg, engine=engine).query(query, expect="result"), golden(query.name))
+    assert_same(
+        Dataset.of(kg, engine=engine).query(query, expect="result", **query.examples()),
+        golden(query.name),
+    )
 
 
 def test_every_query_has_a_golden_result() -> None:

@@ -36,8 +36,9 @@ def server() -> Iterator[str]:
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_remote_results_equal_embedded(server: str, kg: KnowledgeGraph, query: StoredQuery) -> None:
-    remote = turkestan_kg.open(endpoint=server + "/query").query(query, expect="result")
-    assert_same(remote, Dataset.of(kg).query(query, expect="result"))
+    examples = query.examples()
+    remote = turkestan_kg.open(endpoint=server + "/query").query(query, expect="result", **examples)
+    assert_same(remote, Dataset.of(kg).query(query, expect="result", **examples))
 
 
 def test_remote_parameters_are_bound(server: str, kg: KnowledgeGraph) -> None:

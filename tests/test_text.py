@@ -246,7 +246,7 @@ def test_comments_and_whitespace_never_change_a_bound_answer_or_page(
     engine: OxigraphEngine, query: StoredQuery, noise: list[str], where: list[int]
 ) -> None:
     assert '"""' not in query.text and "'''" not in query.text
-    bindings = query.bindings({})
+    bindings = query.bindings(query.examples())
     expected = engine.run(with_values(query.text, bindings), {})
     noisy = with_noise(query.text, noise, where)
     assert_same(engine.run(with_values(noisy, bindings), {}), expected)

@@ -10,6 +10,7 @@ import pytest
 from rdflib import Literal
 
 from servers import free_port, scripted_endpoint
+from turkestan_kg.errors import UsageError
 from turkestan_kg.wikidata import WDQS
 from turkestan_kg.wikidata.client import WikidataClient, WikidataError
 
@@ -95,7 +96,7 @@ def test_user_agent_follows_the_wikimedia_policy() -> None:
 
 def test_the_public_endpoint_needs_a_contact(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TKG_CONTACT", raising=False)
-    with pytest.raises(WikidataError, match="contact"):
+    with pytest.raises(UsageError, match="contact"):  # exit code 2, a usage mistake
         WikidataClient(WDQS)
 
 

@@ -103,3 +103,8 @@ class UsageError(TkgError):
     mix of options that do not go together (exit code 2, as for bad usage on the command line)."""
 
     exit_code = 2
+
+
+class QueryUsageError(UsageError, QueryError):
+    """A stored query called wrongly: an unknown name or parameter, a missing or ill-typed
+    value (a QueryError, with exit code 2 as a usage mistake)."""

@@ -113,6 +113,21 @@ def curie(iri: object, prefixes: Mapping[str, str] = PREFIXES) -> str:
     return text
 
 
+def expand(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The IRI a prefixed name stands for, with the project's prefixes; any other text as
+    it is.
+
+    >>> expand("foaf:Person")
+    'http://xmlns.com/foaf/0.1/Person'
+    >>> expand("https://example.org/x")
+    'https://example.org/x'
+    """
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return text
+
+
 G = TypeVar("G", bound=Graph)
 
 

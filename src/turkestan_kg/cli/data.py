@@ -28,6 +28,7 @@ from .main import (
     setting,
     source_options,
     url_option,
+    wrote,
 )
 
 
@@ -159,6 +160,7 @@ def export(dataset: Dataset, fmt: str, out: Path | None) -> None:
     dataset.export(fmt, out, progress=progress)
     if written:
         click.echo(err=True)
+    wrote(out, fmt)
 
 
 @main.command()

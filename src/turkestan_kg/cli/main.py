@@ -16,7 +16,7 @@ import click
 
 from ..about import DISTRIBUTION
 from ..errors import EXIT_CODES, TkgError
-from ..paths import write_atomic
+from ..paths import display_path, write_atomic
 from ..sparql import DEFAULT_ENGINE
 
 if TYPE_CHECKING:
@@ -173,12 +173,31 @@ def folder_option(default: str, help_text: str) -> Callable[[F], F]:
     )
 
 
-def emit(data: str | bytes, out: Path | None) -> None:
-    """Write ``data`` to ``out`` atomically, or to standard output."""
+def emit(data: str | bytes, out: Path | None, what: str = "") -> None:
+    """Write ``data`` to ``out`` atomically (and say so on stderr, with ``what`` it holds),
+    or to standard output."""
     if out is not None:
         write_atomic(out, data.encode("utf-8") if isinstance(data, str) else data)
+        wrote(out, what)
         return
     click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+
+
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, singular or plural.
+
+    >>> count(1, "row"), count(2, "row")
+    ('1 row', '2 rows')
+    """
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def wrote(out: Path, what: str = "") -> None:
+    """One line on stderr: the file written, its size, and ``what`` it holds."""
+    size = out.stat().st_size
+    click.echo(
+        f"wrote {display_path(out)} ({count(size, 'byte')}{', ' + what if what else ''})", err=True
+    )
 
 
 class HttpUrl(click.ParamType[str]):

@@ -12,6 +12,7 @@ from ..formats import FORMATS, RESULTS_FORMATS
 from ..sparql import ENGINES
 from .main import (
     RegistryChoice,
+    count,
     emit,
     endpoint_options,
     engine_option,
@@ -43,7 +44,9 @@ def list_queries(fmt: str) -> None:
         return
     width = max(len(n) for n in catalogue)
     for name, q in catalogue.items():
-        params = " ".join(f"{p.name}={p.default}" for p in q.params)
+        params = " ".join(
+            p.name if p.default is None else f"{p.name}={p.default}" for p in q.params
+        )
         click.echo(f"{name.ljust(width)}  {q.summary}" + (f"  [{params}]" if params else ""))
 
 
@@ -137,7 +140,17 @@ def query(
         target = target.page(page or 1, page_size)
     fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
     result = dataset.query(target, expect="result", **_parse_params(params))
-    emit(_render(result, fmt), out)
+    emit(_render(result, fmt), out, _size(result))
+    if result.kind == "graph" and not result.graph:
+        click.echo("the query's graph is empty: nothing in the data matches it", err=True)
+
+
+def _size(result: QueryResult) -> str:
+    if result.kind == "graph":
+        return count(len(result.graph or ()), "triple")
+    if result.kind == "ask":
+        return f"the answer is {str(result.boolean).lower()}"
+    return count(len(result.rows), "row")
 
 
 def _query_target(
@@ -178,6 +191,8 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise click.UsageError(f"--param {item!r}: write it as KEY=VALUE, e.g. year=1921")
+        if key in parsed:
+            raise click.UsageError(f"--param {key} is given twice; give each parameter once")
         parsed[key] = value
     return parsed
 

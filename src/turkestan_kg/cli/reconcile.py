@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,7 @@ if TYPE_CHECKING:
     from ..dataset.api import Dataset
 
 from .main import (
+    count,
     emit,
     endpoint_options,
     main,
@@ -26,9 +29,9 @@ from .main import (
 @click.option(
     "--type",
     "type_iri",
-    metavar="IRI",
-    help="Match only entities of this class (and its subclasses), e.g. "
-    "http://xmlns.com/foaf/0.1/Person.",
+    metavar="TYPE",
+    help="Match only entities of this class (and its subclasses): its IRI, a prefixed "
+    "name (foaf:Person) or its name (Person).",
 )
 @setting(
     "--min-score",
@@ -67,8 +70,11 @@ def reconcile(
             f"{table} is not UTF-8 text (byte {err.start})", hint="save the table as UTF-8 CSV"
         ) from None
     service = dataset.reconciler
+    type_iri = service.known_type(type_iri) if type_iri is not None else None
     dialect = "excel-tab" if table.suffix.lower() == ".tsv" else "excel"
     matched = reconcile_text(
         text, column, service, type_iri=type_iri, dialect=dialect, min_score=min_score
     )
-    emit(matched, out)
+    rows = list(csv.DictReader(io.StringIO(matched), dialect=dialect))
+    sure = sum(row.get("tkg_match") == "true" for row in rows)
+    emit(matched, out, f"{count(len(rows), 'row')}, {sure:,} matched")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..wikidata import WDQS
-from .main import COUNT, SECONDS, URL, F, emit, main, out_option, setting, source_options
+from .main import COUNT, SECONDS, URL, F, count, emit, main, out_option, setting, source_options
 
 if TYPE_CHECKING:
     from ..wikidata.client import WikidataClient
@@ -256,6 +256,9 @@ def wikidata_quickstatements(
     from ..wikidata.quickstatements import edits
 
     day = (retrieved or dt.datetime.now()).date()
-    emit(
-        edits(load(data_dir, ontology_dir), client, retrieved=day, create=create, force=force), out
-    )
+    text = edits(load(data_dir, ontology_dir), client, retrieved=day, create=create, force=force)
+    statements = sum(1 for line in text.splitlines() if line and not line.startswith("/*"))
+    emit(text, out, count(statements, "statement"))
+    if not text:
+        more = "" if create else "; --create would propose items for entities with none"
+        click.echo(f"no edits: Wikidata has every sourced fact of the linked items{more}", err=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from rdflib import Graph
+from rdflib.term import Identifier
 
 from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
@@ -214,12 +215,33 @@ class Dataset:
             assert isinstance(query, str)
             return self.engine.run(query, {})
         bindings = stored.bindings(params)
+        for param in stored.params:
+            if param.type == "iri":
+                self._held(bindings[param.name], param.name)
         try:
             return self.engine.run(stored.text, bindings)
         except QueryError as err:
             if err.file is None:
                 err.file = display_path(stored.path)
             raise
+
+    def _held(self, iri: Identifier, name: str) -> None:
+        """QueryUsageError naming the nearest entity if the graph does not mention ``iri``
+        (so an answer is never empty for a misspelled entity)."""
+        import difflib
+
+        from ..errors import QueryUsageError
+        from ..namespaces import curie
+
+        mentioned = "ASK { { $x ?p ?o } UNION { ?s ?p $x } UNION { ?s $x ?o } }"
+        if self.engine.run(mentioned, {"x": iri}).boolean:
+            return
+        known = [curie(entity) for entity in self.reconciler.index.label]
+        nearest = difflib.get_close_matches(curie(iri), known, n=1, cutoff=0.5)
+        raise QueryUsageError(
+            f"{name}: {curie(iri)} is not in the graph",
+            hint=f"did you mean {nearest[0]}?" if nearest else "`tkg reconcile` finds by name",
+        )
 
     # ------------------------------------------------------------------ the other verbs
 

@@ -100,7 +100,12 @@ def queries_reference(queries: dict[str, StoredQuery]) -> str:
         parts.append(f"## {query.name}\n\n**{query.summary}**\n\n{query.description}\n\n")
         parts.append(f"Tags: {', '.join(query.tags)}\n\n")
         for p in query.params:
-            parts.append(f"- `{p.name}` ({p.type}, default `{p.default}`): {p.description}\n")
+            given = (
+                f"default `{p.default}`"
+                if p.default is not None
+                else f"required, e.g. `{p.example}`"
+            )
+            parts.append(f"- `{p.name}` ({p.type}, {given}): {p.description}\n")
         parts.append("\n" if query.params else "")
     return "".join(parts)
 

@@ -20,9 +20,11 @@ Wikidata item.
 
 from __future__ import annotations
 
+import difflib
 from functools import cached_property
 
-from ..namespaces import BASE, WD
+from ..errors import UsageError
+from ..namespaces import BASE, WD, curie, expand
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
 from ..sparql.results import Row
@@ -96,6 +98,30 @@ class Service:
         wanted = [PERSON, BASE + "ontology#PoliticalParty", BASE + "ontology#PartyBody"]
         wanted += [BASE + "ontology#Place", BASE + "ontology#State", BASE + "ontology#Event"]
         return [t for t in wanted if t in counts or t in self.index.class_names]
+
+    def known_type(self, text: str) -> str:
+        """The class ``text`` names (its IRI, a prefixed name such as ``foaf:Person``, or
+        its English name), if some entity of the graph is of it; else UsageError naming the
+        nearest.
+
+        >>> import turkestan_kg
+        >>> service = turkestan_kg.open().reconciler
+        >>> service.known_type("foaf:Person") == service.known_type("Person")
+        True
+        """
+        classes = {t for types in self.index.types.values() for t in types}
+        iri = expand(text.strip())
+        if iri in classes:
+            return iri
+        names = {self.index.class_name(c).casefold(): c for c in classes}
+        if text.strip().casefold() in names:
+            return names[text.strip().casefold()]
+        spelled = [curie(c) for c in classes] + [self.index.class_name(c) for c in classes]
+        nearest = difflib.get_close_matches(text, spelled, n=1, cutoff=0.3)
+        raise UsageError(
+            f"no entity of the graph is of the type {text!r}",
+            hint=f"did you mean {nearest[0]}?" if nearest else "give a class's IRI or name",
+        )
 
     def _type(self, iri: str) -> Named:
         return {"id": iri, "name": self.index.class_name(iri)}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..errors import QueryError
+from ..errors import QueryError, QueryUsageError
 from ..paths import display_path, project_root, read_text
 
 if TYPE_CHECKING:
@@ -94,13 +94,17 @@ class Param:
     type: str
     default: str | None
     description: str
+    example: str | None = None
+    """A value to show and test with, for a parameter that has no default (it is required)."""
 
     def to_term(self, value: object) -> Identifier:
         """The RDF term for ``value``, or QueryError saying what was expected."""
         try:
             return PARAM_TYPES[self.type](str(value))
         except ValueError as err:
-            raise QueryError(f"bad value {value!r} for parameter {self.name!r}: {err}") from None
+            raise QueryUsageError(
+                f"bad value {value!r} for parameter {self.name!r}: {err}"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,14 @@ class StoredQuery:
         text = paged(self.text, number, size, keep_order=self.page_size is None)
         return dataclasses.replace(self, text=text)
 
+    def examples(self) -> dict[str, str]:
+        """A value for every parameter: its default, or its example if it has none.
+
+        >>> get_query("describe-entity").examples()
+        {'entity': 'tenure:abdullo-rakhimbayev-1922'}
+        """
+        return {p.name: value for p in self.params if (value := p.default or p.example)}
+
     def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
         """Typed RDF terms for every parameter, from ``values`` or the defaults.
 
@@ -176,7 +188,7 @@ class StoredQuery:
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             known = ", ".join(p.name for p in self.params) or "none"
-            raise QueryError(
+            raise QueryUsageError(
                 f"query {self.name!r} has no parameter {sorted(unknown)[0]!r}",
                 hint=f"its parameters: {known}",
             )
@@ -184,7 +196,10 @@ class StoredQuery:
         for param in self.params:
             value = values.get(param.name, param.default)
             if value is None:
-                raise QueryError(f"query {self.name!r} needs a value for {param.name!r}")
+                raise QueryUsageError(
+                    f"query {self.name!r} needs a value for {param.name!r}",
+                    hint=f"e.g. {param.name}={param.example}" if param.example else None,
+                )
             bound[param.name] = param.to_term(value)
         return bound
 
@@ -233,9 +248,13 @@ def _param(path: Path, name: str, spec: Mapping[str, object]) -> Param:
             file=display_path(path),
             hint=f"use one of {', '.join(PARAM_TYPES)}",
         )
-    default = spec.get("default")
+    default, example = spec.get("default"), spec.get("example")
     return Param(
-        name, kind, None if default is None else str(default), str(spec.get("description", ""))
+        name,
+        kind,
+        None if default is None else str(default),
+        str(spec.get("description", "")),
+        None if example is None else str(example),
     )
 
 
@@ -266,11 +285,13 @@ def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     '1921'
     >>> get_query("tenure")
     Traceback (most recent call last):
-    turkestan_kg.errors.QueryError: no stored query named 'tenure' (did you mean tenures?; `tkg queries` lists them)
+    turkestan_kg.errors.QueryUsageError: no stored query named 'tenure' (did you mean tenures?; `tkg queries` lists them)
     """
     catalogue = query_files(folder)
     if name in catalogue:
         return StoredQuery.from_file(catalogue[name])
     close = difflib.get_close_matches(name, list(catalogue), n=1)
     hint = f"did you mean {close[0]}?" if close else f"stored queries: {', '.join(catalogue)}"
-    raise QueryError(f"no stored query named {name!r}", hint=f"{hint}; `tkg queries` lists them")
+    raise QueryUsageError(
+        f"no stored query named {name!r}", hint=f"{hint}; `tkg queries` lists them"
+    )

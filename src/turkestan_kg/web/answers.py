@@ -86,7 +86,6 @@ class AnswerCache:
             del self.pending[key]
             waiting.set_result(answer)
 
-
     def _admitted(self, key: Key, answer: Answer) -> bool:
         """Whether to keep ``answer``: it fits, and its key was asked for before."""
         if self.answers.getsizeof(answer) > self.answers.maxsize:

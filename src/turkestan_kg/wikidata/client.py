@@ -28,7 +28,7 @@ import httpx
 from rdflib.term import Identifier
 
 from ..about import version
-from ..errors import RemoteError
+from ..errors import RemoteError, UsageError
 from ..remote.http import Client, Policy
 from ..remote.sparql import FORM, RESULTS_JSON, select_results
 from ..remote.urls import http_url
@@ -69,7 +69,7 @@ class WikidataClient:
     ) -> None:
         contact = contact or os.environ.get("TKG_CONTACT")
         if not contact and endpoint == WDQS:
-            raise WikidataError(
+            raise UsageError(
                 "Wikimedia asks every client for a contact in its User-Agent",
                 hint="pass --contact you@example.org (or set TKG_CONTACT)",
             )
