@@ -165,7 +165,7 @@ def test_query_formats(tmp_path: Path) -> None:
         "query",
         "describe-entity",
         "--param",
-        "entity=person:turar-risqulov",
+        "entity=tenure:abdullo-rakhimbayev-1922",
         "--format",
         "ntriples",
     ).output
