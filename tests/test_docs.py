@@ -6,6 +6,7 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import click
@@ -110,3 +111,12 @@ def public_callables() -> list[tuple[str, object]]:
 def test_every_public_name_has_an_example_the_tests_run(name: str, obj: object) -> None:
     """Each docstring's examples run in test_docstring_examples_run; here: there is one."""
     assert ">>>" in (inspect.getdoc(obj) or ""), f"{name} has no example in its docstring"
+
+
+def test_the_readme_counts_the_stored_queries_there_are() -> None:
+    """Every "N stored queries" the README states is the catalogue's count."""
+    from turkestan_kg import stored_queries
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = [int(n) for n in re.findall(r"(\d+) stored queries", readme)]
+    assert stated and set(stated) == {len(stored_queries())}

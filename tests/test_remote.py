@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -192,3 +193,27 @@ def test_blank_nodes_as_virtuoso_labels_them_are_read() -> None:
     rows = select_results(answer_of({"a": node}, {"a": other}, {"a": node})).rows
     assert all(isinstance(row["a"], BNode) for row in rows)
     assert rows[0]["a"] == rows[2]["a"] != rows[1]["a"]
+
+
+def test_an_endpoint_with_only_named_graphs_is_named_as_such(kg: KnowledgeGraph) -> None:
+    """A plain N-Quads upload puts every triple in a named graph and none in the default
+    graph, which the stored queries and the shapes read: an empty answer says so."""
+    with oxigraph_server() as base:
+        quads = kg.serialize(format="nquads", encoding="utf-8")
+        put = urllib.request.Request(
+            base + "/store",
+            data=quads,
+            method="PUT",
+            headers={"Content-Type": "application/n-quads"},
+        )
+        urllib.request.urlopen(put, timeout=30).close()
+        endpoint = base + "/query"
+        for command in (
+            ["query", "leaders-in-year", "--endpoint", endpoint],
+            ["validate", "--endpoint", endpoint],
+            ["export", "--endpoint", endpoint],
+        ):
+            result = CliRunner().invoke(main, command)
+            assert result.exit_code == 1, result.output
+            assert "default graph" in result.output and "only in named graphs" in result.output
+            assert "tkg load --graph-store" in result.output

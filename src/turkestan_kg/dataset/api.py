@@ -219,11 +219,14 @@ class Dataset:
             if param.type == "iri":
                 self._held(bindings[param.name], param.name)
         try:
-            return self.engine.run(stored.text, bindings)
+            result = self.engine.run(stored.text, bindings)
         except QueryError as err:
             if err.file is None:
                 err.file = display_path(stored.path)
             raise
+        if isinstance(self.source, Endpoint) and result.empty:
+            self.source.check_default_graph()  # empty, or is the store's default graph?
+        return result
 
     def _held(self, iri: Identifier, name: str) -> None:
         """QueryUsageError naming the nearest entity if the graph does not mention ``iri``

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..errors import BuildError, TkgError, UsageError
+from ..errors import BuildError, SourceNotFound, TkgError, UsageError
 from ..formats import RdfFormat
 from ..paths import SHAPES_FILE, display_path, project_root, write_atomic
 from ..sparql import DEFAULT_ENGINE
@@ -257,10 +257,26 @@ class Endpoint(_Unloaded):
     def accept(self, visitor: Visitor[T]) -> T:
         return visitor.endpoint(self.url, self.engine())
 
+    def check_default_graph(self) -> None:
+        """SourceNotFound if the endpoint's default graph holds nothing (its data only in
+        named graphs, as after a plain N-Quads upload): the stored queries and the shapes
+        read the default graph."""
+        engine = self.engine()
+        if engine.run("ASK { ?s ?p ?o }", {}).boolean:
+            return
+        named = engine.run("ASK { GRAPH ?g { ?s ?p ?o } }", {}).boolean
+        raise SourceNotFound(
+            f"the default graph of {self} is empty: "
+            + ("its data is only in named graphs" if named else "it holds no data"),
+            hint="load it with `tkg load --graph-store URL`, which also writes every graph's "
+            "merge as the default graph",
+        )
+
     def validate(self, shapes: Path, *, engine: str, progress: Progress | None) -> ValidationReport:
         from ..validation.remote import validate_engine
 
         _fast_only(self, engine)
+        self.check_default_graph()
         return validate_engine(self.engine(), shapes, name=str(self), progress=progress)
 
     def export(self, fmt: RdfFormat, out: Path | None, *, progress: Ticks) -> bytes | None:
@@ -271,5 +287,7 @@ class Endpoint(_Unloaded):
             )
         answer = self.engine().run("CONSTRUCT WHERE { ?s ?p ?o }", {})
         assert answer.graph is not None
+        if not answer.graph:
+            self.check_default_graph()
         data = answer.graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
         return _deliver(data, out, progress)
