@@ -87,6 +87,12 @@ def _catalogue_json(catalogue: dict[str, StoredQuery]) -> str:
     help="A parameter of the stored query; repeatable.",
 )
 @click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a SERVICE pattern fetch from the server it names (the local engines refuse "
+    "one otherwise; an --endpoint decides for itself).",
+)
+@click.option(
     "--format",
     "fmt",
     type=RegistryChoice(RESULTS_FORMATS, FORMATS),
@@ -117,6 +123,7 @@ def query(
     query_file: Path | None,
     expression: str | None,
     params: tuple[str, ...],
+    allow_service: bool,
     fmt: str | None,
     engine: str,
     page: int | None,
@@ -133,6 +140,7 @@ def query(
     """
     from ..sparql.text import query_form
 
+    dataset.allow_service = allow_service
     target = _query_target(name, query_file, expression)
     if page is not None or page_size is not None:
         if isinstance(target, str):

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from rdflib import Graph
-from rdflib.term import Identifier
 
 from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
 from ..sparql import DEFAULT_ENGINE, ENGINES
+from .checks import empty, held, refuse_service
 from .load import LoadResult
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
@@ -110,8 +110,12 @@ class Dataset:
     True
     """
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, *, allow_service: bool = False) -> None:
+        """The graph ``source`` holds. The library's own engines run a query with a SERVICE
+        pattern (which fetches from the URL it names) only with ``allow_service``; an
+        endpoint decides that for itself."""
         self.source = source
+        self.allow_service = allow_service
 
     @classmethod
     def of(cls, kg: KnowledgeGraph, *, engine: str = DEFAULT_ENGINE) -> Dataset:
@@ -213,38 +217,26 @@ class Dataset:
                     "SPARQL text takes no parameters", hint="store the query with a #+ header"
                 )
             assert isinstance(query, str)
+            self._check_service(query)
             return self.engine.run(query, {})
+        self._check_service(stored.text)
         bindings = stored.bindings(params)
         for param in stored.params:
             if param.type == "iri":
-                self._held(bindings[param.name], param.name)
+                held(self.engine, bindings[param.name], param.name, lambda: self.reconciler)
         try:
             result = self.engine.run(stored.text, bindings)
         except QueryError as err:
             if err.file is None:
                 err.file = display_path(stored.path)
             raise
-        if isinstance(self.source, Endpoint) and result.empty:
+        if isinstance(self.source, Endpoint) and empty(result):
             self.source.check_default_graph()  # empty, or is the store's default graph?
         return result
 
-    def _held(self, iri: Identifier, name: str) -> None:
-        """QueryUsageError naming the nearest entity if the graph does not mention ``iri``
-        (so an answer is never empty for a misspelled entity)."""
-        import difflib
-
-        from ..errors import QueryUsageError
-        from ..namespaces import curie
-
-        mentioned = "ASK { { $x ?p ?o } UNION { ?s ?p $x } UNION { ?s $x ?o } }"
-        if self.engine.run(mentioned, {"x": iri}).boolean:
-            return
-        known = [curie(entity) for entity in self.reconciler.index.label]
-        nearest = difflib.get_close_matches(curie(iri), known, n=1, cutoff=0.5)
-        raise QueryUsageError(
-            f"{name}: {curie(iri)} is not in the graph",
-            hint=f"did you mean {nearest[0]}?" if nearest else "`tkg reconcile` finds by name",
-        )
+    def _check_service(self, text: str) -> None:
+        if not (self.allow_service or isinstance(self.source, Endpoint)):
+            refuse_service(text)
 
     # ------------------------------------------------------------------ the other verbs
 

@@ -49,11 +49,10 @@ class RdflibEngine:
         self.kg = kg
 
     def run(self, text: str, bindings: Bindings) -> QueryResult:
-        try:
-            result = self.kg.query(text, initNs=PREFIXES, initBindings=bindings)
-        except Exception as err:  # pyparsing and evaluation errors
+        try:  # rdflib evaluates as the answer is read (a SERVICE call too)
+            return from_rdflib(self.kg.query(text, initNs=PREFIXES, initBindings=bindings))
+        except Exception as err:  # pyparsing, evaluation and SERVICE errors
             raise QueryError(f"rdflib could not run the query: {err}") from None
-        return from_rdflib(result)
 
 
 def from_rdflib(result: Result) -> QueryResult:
@@ -97,11 +96,11 @@ class OxigraphEngine:
 
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         # pyoxigraph's substitutions only reach projected variables, so bind with VALUES.
-        try:
+        try:  # the answer is computed as it is read, so errors may come while converting it
             answer = self.store.query(with_values(text, bindings), prefixes=PREFIXES)
-        except (SyntaxError, OSError, ValueError) as err:
+            return from_oxigraph(answer)
+        except (SyntaxError, OSError, ValueError, RuntimeError) as err:  # RuntimeError: SERVICE
             raise QueryError(f"Oxigraph could not run the query: {err}") from None
-        return from_oxigraph(answer)
 
 
 def from_oxigraph(answer: object) -> QueryResult:

@@ -62,17 +62,6 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = field(default=None, compare=False)
 
-    @property
-    def empty(self) -> bool:
-        """No rows, no triples, or false.
-
-        >>> QueryResult("ask", boolean=False).empty
-        True
-        """
-        if self.kind == "graph":
-            return not self.graph
-        return not self.rows if self.kind == "select" else not self.boolean
-
     @classmethod
     def select(cls, variables: Iterable[str], rows: Iterable[Row]) -> QueryResult:
         """A SELECT answer: its variables, and rows binding some of them to RDF terms.

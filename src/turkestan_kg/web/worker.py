@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
 from ..namespaces import PREFIXES
+from ..sparql.policy import might_name_service
 from ..values import JsonObject
 
 if TYPE_CHECKING:
@@ -174,12 +175,6 @@ def not_acceptable(form: Literal["results", "graph"]) -> Reply:
     return Reply.error(406, f"graph results are available as {offers}")
 
 
-def might_name_service(text: str) -> bool:
-    """Whether ``text`` could hold the SERVICE keyword once SPARQL's codepoint escapes are
-    expanded: it has ``service`` in some case, or an escape that could spell it."""
-    return "service" in text.lower() or "\\u" in text.lower()
-
-
 def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, setup: Setup) -> None:
     """A worker's life (the target of its process): answer jobs until the pipe closes, up to
     ``setup.slots`` at once. ``source`` is N-Quads to load into memory, or an on-disk
@@ -279,7 +274,7 @@ def refusal(text: str, *, parse: bool = False) -> str | None:
     one and cannot be parsed to check), or None. With ``parse``, every text is parsed (for
     a store elsewhere, which this worker does not run the query on: an update or a text
     that does not parse is refused here too)."""
-    from .policy import Unchecked, federated
+    from ..sparql.policy import Unchecked, federated
 
     if not parse and not might_name_service(text):
         return None

@@ -1,4 +1,6 @@
-"""What the public /sparql endpoint runs, decided on the parsed query, not on its text.
+"""Whether a query reaches out to other servers (SERVICE), decided on the parsed query, not
+on its text: the public /sparql endpoint never runs one, and the library's own engines
+only when the caller allows it.
 
 A query is parsed by rdflib's SPARQL 1.1 parser and refused if any ``SERVICE`` pattern
 appears anywhere in its parse tree (subqueries, nested groups, ``SERVICE SILENT``, a
@@ -18,7 +20,23 @@ from __future__ import annotations
 import functools
 import threading
 
-from ..sparql.tree import walk
+from .tree import walk
+
+
+def might_name_service(text: str) -> bool:
+    """Whether ``text`` could hold the SERVICE keyword once SPARQL's codepoint escapes are
+    expanded: it has ``service`` in some case, or an escape that could spell it (a cheap
+    test; only such texts need parsing).
+
+    >>> might_name_service("SELECT * { ?s ?p ?o }")
+    False
+    """
+    return "service" in text.lower() or "\\u" in text.lower()
+
+
+def calls_service(text: str) -> bool:
+    """Whether the query has a SERVICE pattern (Unchecked if it could and does not parse)."""
+    return might_name_service(text) and federated(text)
 
 
 class Unchecked(ValueError):

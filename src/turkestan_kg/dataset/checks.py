@@ -1,0 +1,62 @@
+"""Checks a query passes before it runs, or its answer after: no SERVICE unless allowed, an
+entity parameter the graph mentions, and whether an answer is empty.
+
+>>> refuse_service("SELECT * WHERE { ?s ?p ?o }")  # no SERVICE: nothing to refuse
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rdflib.term import Identifier
+
+from ..errors import QueryUsageError, UsageError
+from ..namespaces import curie
+from ..sparql.engines import Engine
+from ..sparql.results import QueryResult
+
+if TYPE_CHECKING:
+    from ..reconcile.service import Service
+
+
+def refuse_service(text: str) -> None:
+    """UsageError if the query has a SERVICE pattern (which would fetch from the server it
+    names); a text that does not parse is left to the engine to say what is wrong."""
+    from ..sparql.policy import Unchecked, calls_service
+
+    try:
+        if not calls_service(text):
+            return
+    except Unchecked:
+        return
+    raise UsageError(
+        "the query has a SERVICE pattern, which would fetch from another server",
+        hint="give --allow-service if you mean it to (in Python: allow_service=True)",
+    )
+
+
+def held(engine: Engine, iri: Identifier, name: str, names: Callable[[], Service]) -> None:
+    """QueryUsageError naming the nearest entity (from ``names``' index) if the graph does
+    not mention ``iri``, so an answer is never empty for a misspelled entity."""
+    mentioned = "ASK { { $x ?p ?o } UNION { ?s ?p $x } UNION { ?s $x ?o } }"
+    if engine.run(mentioned, {"x": iri}).boolean:
+        return
+    known = [curie(entity) for entity in names().index.label]
+    nearest = difflib.get_close_matches(curie(iri), known, n=1, cutoff=0.5)
+    raise QueryUsageError(
+        f"{name}: {curie(iri)} is not in the graph",
+        hint=f"did you mean {nearest[0]}?" if nearest else "`tkg reconcile` finds by name",
+    )
+
+
+def empty(result: QueryResult) -> bool:
+    """No rows, no triples, or false.
+
+    >>> empty(QueryResult.ask(False)), empty(QueryResult.ask(True))
+    (True, False)
+    """
+    if result.kind == "graph":
+        return not result.graph
+    return not result.rows if result.kind == "select" else not result.boolean
