@@ -91,6 +91,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` to write to (directly or by a tool given its name);
     it is moved into place if the block succeeds and removed if it fails, so ``path`` is
     never half-written. A failed write becomes a BuildError naming ``path``."""
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise BuildError(
+            f"cannot write {display_path(path)}: {display_path(blocking)} is a file, not a folder",
+            hint="give a path in a folder you can write to",
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
