@@ -5,7 +5,6 @@ exit code and one line, never a traceback."""
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
