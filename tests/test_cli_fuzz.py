@@ -54,7 +54,7 @@ PATHS = st.sampled_from(
     ["plain", "below-a-file", "locked", "latin1", "binary", "empty", "missing", "folder"]
 )
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=30,
 )
 
