@@ -446,3 +446,20 @@ def test_a_cheap_query_is_answered_while_fifty_long_ones_run() -> None:
             assert {future.result()[0] for future in long_ones} == {503}
     finally:
         served.close()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "application/sparql-query"]
+)
+def test_a_query_in_the_url_and_the_body_is_one_too_many(base: str, content_type: str) -> None:
+    """Neither wins silently: the client is told it sent two."""
+    body = "ASK {}" if content_type == "application/sparql-query" else "query=ASK%20%7B%7D"
+    request = urllib.request.Request(
+        base + "/sparql?query=" + urllib.parse.quote("SELECT * {}"),
+        data=body.encode(),
+        headers={"Content-Type": content_type, "Accept": JSON},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 400
+    assert b"more than one query" in refused.value.read()

@@ -90,7 +90,7 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
     if kind == "application/sparql-update":
         raise HttpError(403, READ_ONLY)
     if kind == "application/sparql-query":
-        return _request([body], params)
+        return _request([body, *params.get("query", [])], params)
     if kind != "application/x-www-form-urlencoded":
         raise HttpError(
             415, "send application/x-www-form-urlencoded (query=...) or application/sparql-query"
@@ -98,7 +98,8 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
     form = _lists(urllib.parse.parse_qsl(body, keep_blank_values=True))
     if "update" in form:
         raise HttpError(403, READ_ONLY)
-    return _request(form.get("query"), {**params, **form})
+    both = {key: params.get(key, []) + form.get(key, []) for key in params.keys() | form.keys()}
+    return _request(both.get("query"), both)  # a query in the URL as well is one too many
 
 
 def _lists(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
