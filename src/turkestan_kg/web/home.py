@@ -12,7 +12,7 @@ from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import QueryError
+from ..errors import QueryError, SourceNotFound
 from ..formats import RESULTS_FORMATS, RdfFormat, ResultsFormat, graph_formats, w3c_results_formats
 from ..namespaces import BASE, DCTERMS, FOAF, QB, RDF, RDFS, TKG, bind_prefixes
 from ..sparql.catalogue import PAGE_SIZE, StoredQuery, get_query, stored_queries
@@ -51,6 +51,9 @@ def draw_charts(site: Site) -> dict[str, str]:
 def _chart(site: Site, name: str, draw: Callable[[Site], str], query: str) -> str:
     try:
         return draw(site)
+    except SourceNotFound as err:  # an endpoint whose default graph is empty
+        LOG.warning("the served data gives no %s chart: %s", name, err)
+        return NO_DATA
     except (KeyError, ValueError) as err:  # no rows, or rows without a variable
         LOG.warning(
             "the served data gives no %s chart: the stored query %s answers %s",
