@@ -72,8 +72,8 @@ def test_on_an_on_disk_store(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "args", "code", "says"),
     [
-        (b"name\nx\n", ["--column", "nom"], 1, "no column 'nom' in the table (it has: name)"),
-        (b"", ["--column", "name"], 1, "no column 'name' in the table (it has: no header)"),
+        (b"name\nx\n", ["--column", "nom"], 2, "no column 'nom' in the table (it has: name)"),
+        (b"", ["--column", "name"], 2, "no column 'name' in the table (it has: no header)"),
         (b"name\n\xff\xfe\x00x\n", ["--column", "name"], 1, "is not UTF-8 text"),
         (b"name\nx\n", ["--column", "name", "--min-score", "101"], 2, "101"),
     ],
@@ -91,3 +91,21 @@ def test_mistakes_are_one_line(
 def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = tkg("reconcile", str(tmp_path / "nothing.csv"), "--column", "name")
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"name\nA,B\n", "line 2 of the table has more cells than its header"),
+        (b"name,name\nA,B\n", "the table's header names name more than once"),
+        (b'name\n"Ryskulov,1\n', "the table is not well-formed"),
+    ],
+)
+def test_a_table_that_would_lose_cells_is_refused(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    sheet = tmp_path / "names.csv"
+    sheet.write_bytes(content)
+    result = tkg("reconcile", str(sheet), "--column", "name")
+    assert result.exit_code == 1 and says in result.output, result.output
+    assert result.output.count("\n") == 1

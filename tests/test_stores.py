@@ -86,12 +86,12 @@ def virtuoso(virtuoso_store: Store) -> Dataset:
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_oxigraph_server_gives_the_golden_results(oxigraph: Dataset, query: StoredQuery) -> None:
-    assert_same(oxigraph.query(query, expect="result"), golden(query.name))
+    assert_same(oxigraph.query(query, expect="result", **query.examples()), golden(query.name))
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_virtuoso_gives_the_golden_results(virtuoso: Dataset, query: StoredQuery) -> None:
-    assert_same(virtuoso.query(query, expect="result"), golden(query.name))
+    assert_same(virtuoso.query(query, expect="result", **query.examples()), golden(query.name))
 
 
 def test_the_virtuoso_fixture_is_a_fresh_database(tmp_path: Path) -> None:

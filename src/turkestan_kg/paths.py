@@ -110,11 +110,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a pipe: not ours
+            _copy_into(tmp, path)
+        else:
+            os.replace(tmp, path)
     except OSError as err:
         raise BuildError(f"cannot write {path}: {err.strerror}", file=str(path)) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _copy_into(tmp: Path, target: Path) -> None:
+    """Write ``tmp``'s bytes into ``target``, which is not a regular file (a device, a pipe):
+    it is written to, never replaced."""
+    if target.is_dir():
+        raise IsADirectoryError(21, "it is a folder")
+    with tmp.open("rb") as source, target.open("wb") as sink:
+        shutil.copyfileobj(source, sink)
 
 
 def _umask() -> int:

@@ -194,10 +194,9 @@ def count(n: int, noun: str) -> str:
 
 def wrote(out: Path, what: str = "") -> None:
     """One line on stderr: the file written, its size, and ``what`` it holds."""
-    size = out.stat().st_size
-    click.echo(
-        f"wrote {display_path(out)} ({count(size, 'byte')}{', ' + what if what else ''})", err=True
-    )
+    facts = [count(out.stat().st_size, "byte")] if out.is_file() else []  # not /dev/stdout
+    facts += [what] if what else []
+    click.echo(f"wrote {display_path(out)}" + (f" ({', '.join(facts)})" if facts else ""), err=True)
 
 
 class HttpUrl(click.ParamType[str]):

@@ -36,9 +36,16 @@ def list_queries(fmt: str) -> None:
 
     Example: tkg queries
     """
-    from ..sparql.catalogue import stored_queries
+    from ..errors import SourceNotFound
+    from ..paths import display_path
+    from ..sparql.catalogue import queries_dir, stored_queries
 
     catalogue = stored_queries()
+    if not catalogue:
+        raise SourceNotFound(
+            f"no stored queries in {display_path(queries_dir())}",
+            hint="put .rq files there, or unset TKG_HOME to use the project's own",
+        )
     if fmt == "json":
         click.echo(_catalogue_json(catalogue))
         return

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..errors import BuildError, SourceNotFound, TkgError, UsageError
+from ..errors import SourceNotFound, TkgError, UsageError
 from ..formats import RdfFormat
 from ..paths import SHAPES_FILE, display_path, project_root, write_atomic
 from ..sparql import DEFAULT_ENGINE
@@ -210,7 +210,7 @@ class Store(_Unloaded):
         from ..graph.store import dump_store
 
         if fmt.name not in ("ntriples", "nquads"):
-            raise BuildError(
+            raise UsageError(
                 f"a store exports as ntriples or nquads, not {fmt.name}",
                 hint="use --format ntriples",
             )
@@ -281,7 +281,7 @@ class Endpoint(_Unloaded):
 
     def export(self, fmt: RdfFormat, out: Path | None, *, progress: Ticks) -> bytes | None:
         if fmt.keeps_graphs:
-            raise BuildError(
+            raise UsageError(
                 f"{self} exports its default graph, in one-graph formats only",
                 hint="use --format ntriples or turtle",
             )

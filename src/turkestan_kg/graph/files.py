@@ -30,7 +30,14 @@ def rdf_files(folder: Path) -> list[Path]:
     """The data files of a folder (Turtle and SSSOM/TSV), sorted by name; an error if none."""
     if not folder.is_dir():
         raise SourceNotFound(f"folder not found: {display_path(folder)}", hint="check the path")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and is_data_file(p))
+    named = sorted(p for p in folder.iterdir() if is_data_file(p))
+    if unreadable := [p for p in named if not p.is_file()]:
+        raise SourceNotFound(
+            f"{display_path(unreadable[0])} is named as data but is not a file (a folder, or a "
+            "link to nothing)",
+            hint="remove it from the data folder or make it the file it names",
+        )
+    files = named
     if not files:
         raise SourceNotFound(
             f"no .ttl files in {display_path(folder)}", hint="add data files or fix the path"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import BuildError, ParseError, SourceNotFound
+from ..errors import ParseError, SourceNotFound, UsageError
 from ..formats import RdfFormat
 from ..paths import (
     MARKER,
@@ -193,7 +193,7 @@ def dump_store(
     graph in memory. ``progress`` is told of the bytes written, twice a second."""
     store = open_store(directory)
     if fmt.name not in ("ntriples", "nquads"):
-        raise BuildError(
+        raise UsageError(
             f"a store exports as ntriples or nquads, not {fmt.name}", hint="use --format ntriples"
         )
     with atomic_path(out) as tmp:

@@ -21,8 +21,14 @@ import csv
 import io
 from collections.abc import Sequence
 
+from ..errors import UsageError
 from .query import Candidate, ReconcileError
 from .service import Service
+
+
+class ReconcileUsageError(UsageError, ReconcileError):
+    """A column asked for that the table does not have (exit code 2, a usage mistake)."""
+
 
 ADDED = ("tkg_id", "tkg_name", "tkg_score", "tkg_match")
 BATCH = 100
@@ -40,9 +46,16 @@ def reconcile_text(
 ) -> str:
     """The table ``text`` (CSV, or TSV with ``dialect="excel-tab"``) with the four columns
     added, matched on ``column``; a best candidate under ``min_score`` is left out."""
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = _header(reader.fieldnames, column)
-    rows = list(reader)
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect, strict=True)
+    try:
+        header = _header(reader.fieldnames, column)
+        rows = list(reader)
+    except csv.Error as err:
+        raise ReconcileError(
+            f"the table is not well-formed: line {reader.line_num}: {err}"
+        ) from None
+    if ragged := next((n for n, row in enumerate(rows, 2) if None in row), None):
+        raise ReconcileError(f"line {ragged} of the table has more cells than its header")
     best = _best(sorted({row[column] or "" for row in rows} - {""}), service, type_iri)
     out = io.StringIO()
     writer = csv.DictWriter(out, [*header, *ADDED], dialect=dialect, lineterminator="\n")
@@ -57,7 +70,10 @@ def _header(fieldnames: Sequence[str] | None, column: str) -> Sequence[str]:
     """The table's columns, which must include ``column``."""
     if fieldnames is None or column not in fieldnames:
         columns = ", ".join(fieldnames or []) or "no header"
-        raise ReconcileError(f"no column {column!r} in the table (it has: {columns})")
+        raise ReconcileUsageError(f"no column {column!r} in the table (it has: {columns})")
+    if len(set(fieldnames)) < len(fieldnames):
+        twice = sorted({name for name in fieldnames if fieldnames.count(name) > 1})
+        raise ReconcileError(f"the table's header names {', '.join(twice)} more than once")
     return fieldnames
 
 

@@ -25,10 +25,9 @@ from rdflib.term import Node
 
 from ..errors import UsageError
 from ..graph.dataset import KnowledgeGraph
-from ..graph.files import parse_file
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import SH, SKOS
-from ..paths import SHAPES_FILE, existing, project_root
+from ..paths import SHAPES_FILE, project_root
 from ..registry import entry, resolve
 from ..sparql.engines import OxigraphEngine
 from . import ENGINES
@@ -36,6 +35,7 @@ from .compile import compile_shapes
 from .execute import run_checks, run_on_store
 from .remote import subclasses
 from .report import ValidationReport, label, located_problem, owner, problem
+from .shapes_file import read_shapes
 from .support import UnsupportedShape
 
 Progress = Callable[[int], Callable[[int], None]]
@@ -95,7 +95,7 @@ def validate(
     implementation; ``engine="auto"`` is the fast engine, else pySHACL. All give the same report.
     """
     check = validator(engine)
-    shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
+    shapes_graph = read_shapes(shapes)
     conforms, report = check(kg.merged(), shapes_graph)
     problems = tuple(
         sorted(
@@ -121,7 +121,7 @@ def validate_store(
     entity is the nearest IRI above a blank node (as for files), and literals appear in
     Oxigraph's canonical form.
     """
-    shapes_graph = parse_file(existing(Path(shapes) if shapes else default_shapes()))
+    shapes_graph = read_shapes(shapes)
     checks = compile_shapes(shapes_graph, subclasses=subclasses(OxigraphEngine(store=store)))
     tick = progress(len(checks)) if progress else (lambda n: None)
     workers = workers or os.cpu_count() or 1

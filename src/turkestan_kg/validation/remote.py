@@ -16,14 +16,13 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..graph.files import parse_file
 from ..graph.hierarchy import transitive
 from ..namespaces import RDF, SH, SKOS
-from ..paths import existing
 from ..sparql.engines import Engine
 from .compile import Check, compile_shapes
 from .execute import add_result
 from .report import ValidationReport, label, problem
+from .shapes_file import read_shapes
 
 RDFS_SUBCLASS_IRI = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
@@ -43,7 +42,7 @@ def validate_engine(
     progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> ValidationReport:
     """Validate what ``engine`` answers for (its default graph holds data and ontology)."""
-    shapes_graph = parse_file(existing(shapes))
+    shapes_graph = read_shapes(shapes)
     checks = compile_shapes(shapes_graph, subclasses=subclasses(engine))
     tick = progress(len(checks)) if progress else (lambda n: None)
     report, root = Graph(), BNode()

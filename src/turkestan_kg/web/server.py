@@ -20,7 +20,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..dataset.api import Dataset
-from ..errors import TkgError
+from ..errors import TkgError, UsageError
 from ..graph.dataset import KnowledgeGraph
 from .app import DEFAULT_LIMITS, LinkedDataApp
 from .files import register_media_types
@@ -229,9 +229,15 @@ class TimedProtocol(HttpToolsProtocol):
 def listen(host: str, port: int) -> socket.socket:
     """A socket bound to ``host:port`` and listening, or one line saying why it cannot be."""
     try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         return socket.create_server((host, port), backlog=BACKLOG, reuse_port=False)
     except OverflowError:
         raise TkgError(f"port {port} is not a port", hint="give --port 0 to 65535") from None
+    except socket.gaierror as err:  # not an address: a usage mistake
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {err.strerror or err}",
+            hint="give --host an address of this machine, such as 127.0.0.1",
+        ) from None
     except OSError as err:
         raise TkgError(
             f"cannot listen on {host}:{port}: {err.strerror or err}",

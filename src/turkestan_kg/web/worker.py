@@ -179,13 +179,14 @@ def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, se
     """A worker's life (the target of its process): answer jobs until the pipe closes, up to
     ``setup.slots`` at once. ``source`` is N-Quads to load into memory, or an on-disk
     store's folder to open read-only; the worker holds at most ``setup.memory`` bytes of
-    data, its threads' stacks included. Ctrl-C is left to the server, which stops its
+    data, its threads' stacks included. Ctrl-C and SIGTERM are left to the server, which stops its
     workers."""
     import pyoxigraph as ox
 
     from .confine import isolate, limit_memory
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     limit_memory(setup.memory)
     isolated = isolate()  # before any query: no network from here on
     if isinstance(source, Path):
