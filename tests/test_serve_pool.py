@@ -463,3 +463,26 @@ def test_a_query_in_the_url_and_the_body_is_one_too_many(base: str, content_type
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 400
     assert b"more than one query" in refused.value.read()
+
+
+def test_one_address_holds_at_most_its_share_of_connections(base: str) -> None:
+    """A client that keeps connections open gets 503 past its share; closing some lets it
+    in again (the rest of the server's connections stay for others)."""
+    from turkestan_kg.web.server import MAX_PER_CLIENT
+
+    netloc = urllib.parse.urlsplit(base)
+    assert netloc.hostname and netloc.port
+    address = (netloc.hostname, netloc.port)
+    held = [socket.create_connection(address) for _ in range(MAX_PER_CLIENT)]
+    try:
+        with socket.create_connection(address) as extra:
+            extra.settimeout(5)
+            answer = extra.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 503") and b"connections from one address" in answer
+        for sock in held[:10]:
+            sock.close()
+        time.sleep(0.2)
+        assert ask_works(base)
+    finally:
+        for sock in held:
+            sock.close()

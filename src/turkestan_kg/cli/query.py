@@ -158,6 +158,8 @@ def query(
     emit(_render(result, fmt), out, _size(result))
     if result.kind == "graph" and not result.graph:
         click.echo("the query's graph is empty: nothing in the data matches it", err=True)
+    elif page is not None and page > 1 and result.kind == "select" and not result.rows:
+        click.echo(f"page {page} is empty: the answer ends on an earlier page", err=True)
 
 
 def _size(result: QueryResult) -> str:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..paths import display_path
+
 if TYPE_CHECKING:
     from ..dataset.api import Dataset
 
@@ -78,3 +80,5 @@ def reconcile(
     rows = list(csv.DictReader(io.StringIO(matched), dialect=dialect))
     sure = sum(row.get("tkg_match") == "true" for row in rows)
     emit(matched, out, f"{count(len(rows), 'row')}, {sure:,} matched")
+    if not rows:
+        click.echo(f"{display_path(table)} has a header and no rows: nothing to match", err=True)

@@ -269,7 +269,7 @@ class Client:
     def _too_large(self, url: str) -> RemoteError:
         return self.error(
             f"{self._name(url)} sent an answer over {self.policy.max_bytes:,} bytes",
-            hint="ask for less (LIMIT), or raise the size limit",
+            hint="ask for less: add a LIMIT, or page a stored query with --page",
         )
 
     def _name(self, url: str) -> str:

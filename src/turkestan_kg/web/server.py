@@ -12,9 +12,10 @@ import asyncio
 import contextlib
 import socket
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import ClassVar, NoReturn
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -34,6 +35,9 @@ HEADER_SECONDS = 10
 """A request's line and headers must all arrive within this time of its first byte."""
 MAX_CONNECTIONS = 1000
 """Connections (and requests under way) past this number are answered 503 at once."""
+MAX_PER_CLIENT = 256
+"""Connections one address may hold at once: a quarter of all, so that one client keeping
+connections open cannot lock the others out."""
 MAX_HEADER_BYTES = 16 * 1024
 """A request's header fields together (names and values); past it, 431 and the connection
 is closed, before anything parses them."""
@@ -168,12 +172,41 @@ class TimedProtocol(HttpToolsProtocol):
     _header_bytes = 0
     _target_bytes = 0
     _refused = False
+    _peer: str | None = None
+    open_per_client: ClassVar[Counter[str]] = Counter()
+    """Connections open now, by the client's address (all servers of this process)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        peer = transport.get_extra_info("peername")
+        self._peer = str(peer[0]) if isinstance(peer, tuple) else None
+        if self._peer is not None:
+            self.open_per_client[self._peer] += 1
+            if self.open_per_client[self._peer] > MAX_PER_CLIENT:
+                self._turn_away()
+                return
         self.timeout_keep_alive_task = self.loop.call_later(
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_headers_due()
+        if self._peer is not None:
+            self.open_per_client[self._peer] -= 1
+            if not self.open_per_client[self._peer]:
+                del self.open_per_client[self._peer]
+            self._peer = None
+        super().connection_lost(exc)
+
+    def _turn_away(self) -> None:
+        """503 to a client past its share of connections, and close."""
+        body = f"over {MAX_PER_CLIENT} connections from one address; close some\n".encode()
+        self.transport.write(
+            b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"retry-after: 5\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
+            % (len(body), body)
+        )
+        self.transport.close()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -216,9 +249,6 @@ class TimedProtocol(HttpToolsProtocol):
         self._cancel_headers_due()
         super().on_headers_complete()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_headers_due()
-        super().connection_lost(exc)
 
     def _cancel_headers_due(self) -> None:
         if self._headers_due is not None:
