@@ -55,3 +55,20 @@ def test_a_data_entry_that_is_not_a_file_is_refused(tmp_path: Path) -> None:
 def test_an_address_that_is_not_one_is_a_usage_mistake() -> None:
     code, output = tkg("serve", "--host", "nonexistent.invalid", "--port", "0")
     assert code == 2 and "give --host an address" in output, output
+
+
+def test_relative_iris_resolve_against_each_files_own_iri(tmp_path: Path) -> None:
+    """Valid Turtle with relative IRIs (as the W3C SHACL test files have) loads: each
+    resolves against its file's IRI, as RDF 1.1 Turtle defines the base."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "<#PersonShape> a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+        "  sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n"
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "people.ttl").write_text("<alice> a <http://example.org/Person> .\n")
+    code, output = tkg("validate", "--data", str(data), "--shapes", str(shapes))
+    assert code == 1, output
+    assert (data / "alice").as_uri() in output and shapes.as_uri() + "#PersonShape" in output

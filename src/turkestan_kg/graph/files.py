@@ -70,11 +70,14 @@ def graph_name(path: Path) -> URIRef:
 
 def parse_file(path: Path) -> Graph:
     """Parse one Turtle (or N-Triples) file, strictly: Oxigraph's parser reads it once, a
-    syntax error names the file, line and column, and the file's prefixes are bound."""
+    syntax error names the file, line and column, and the file's prefixes are bound.
+    Relative IRIs resolve against the file's own IRI, its base as RDF 1.1 Turtle defines it
+    (an ``@base`` in the file comes first)."""
     graph = Graph()
     add = graph.add
     fmt = data_format(path) or FORMATS["turtle"]
-    parser = pyoxigraph.parse(path=str(path), format=fmt.oxigraph())
+    base = path.resolve().as_uri()
+    parser = pyoxigraph.parse(path=str(path), format=fmt.oxigraph(), base_iri=base)
     for quad in _checked(parser, path, fmt):
         add((term(quad.subject), term(quad.predicate), term(quad.object)))
     for prefix, namespace in parser.prefixes.items():
