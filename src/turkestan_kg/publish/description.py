@@ -5,6 +5,13 @@ knows: triple and entity counts, class and property partitions, the vocabularies
 example resources, the Wikidata linkset, every distribution with its size and SHA-256, the
 validation outcome, and the SPARQL endpoint when one is given.
 
+It conforms to the DCAT-AP 3.0.0 shapes, which data portals check when they harvest: the
+values those shapes check by class carry their class here (the publisher, the standard
+the data conforms to, the licence, each checksum and its algorithm, media type and URL), every distribution has an access
+URL (its download URL, as DCAT says for a file) and the dataset's licence, and the source
+article is given as what the dataset was derived from (``prov:wasDerivedFrom``), not as
+``dct:source``, which DCAT-AP keeps for a source *dataset*.
+
 >>> from turkestan_kg.graph.dataset import load
 >>> from rdflib import Graph
 >>> g = describe(load(), files={}, conforms=True)
@@ -28,6 +35,7 @@ from ..namespaces import (
     BASE,
     DCAT,
     DCTERMS,
+    FOAF,
     PREFIXES,
     RDF,
     RDFS,
@@ -75,6 +83,7 @@ def describe(
     data = kg.data_graph() if data is None else data
     out = bind_prefixes(Graph(), {"spdx": str(SPDX), "media": str(MEDIA)})
     _copy_with_blank_nodes(data, DATASET, out)
+    _harvestable(out, data)
     _statistics(out, data)
     _partitions(out, data)
     _linkset(out, data)
@@ -84,6 +93,21 @@ def describe(
     if sparql_endpoint:
         out.add((DATASET, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
     return out
+
+
+def _harvestable(out: Graph, data: Graph) -> None:
+    """What the DCAT-AP shapes check by class, typed; the article out of ``dct:source``."""
+    out.remove((DATASET, DCTERMS.source, None))
+    for publisher in data.objects(DATASET, DCTERMS.publisher):
+        _copy_with_blank_nodes(data, publisher, out)
+        out.add((publisher, RDF.type, FOAF.Agent))  # a foaf:Organization is one
+        for name in data.objects(publisher, SKOS.prefLabel):
+            out.add((publisher, FOAF.name, name))
+    for standard in data.objects(DATASET, DCTERMS.conformsTo):
+        out.add((standard, RDF.type, DCTERMS.Standard))
+    for licence in data.objects(DATASET, DCTERMS.license):
+        out.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    out.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
 
 
 def _copy_with_blank_nodes(data: Graph, node: Node, out: Graph) -> None:
@@ -154,9 +178,15 @@ def _distribution(out: Graph, dist: Distribution) -> None:
     out.add((node, RDF.type, DCAT.Distribution))
     out.add((node, DCTERMS.title, Literal(dist.name)))
     out.add((node, DCAT.downloadURL, url))
+    out.add((node, DCAT.accessURL, url))
+    out.add((url, RDF.type, RDFS.Resource))
     out.add((node, DCAT.mediaType, MEDIA[dist.media_type]))
+    out.add((MEDIA[dist.media_type], RDF.type, DCTERMS.MediaType))
+    for licence in out.objects(DATASET, DCTERMS.license):
+        out.add((node, DCTERMS.license, licence))
     out.add((node, DCAT.byteSize, Literal(len(dist.data), datatype=XSD.nonNegativeInteger)))
     out.add((node, SPDX.checksum, checksum))
+    out.add((checksum, RDF.type, SPDX.Checksum))
     out.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     out.add(
         (

@@ -249,7 +249,6 @@ class TimedProtocol(HttpToolsProtocol):
         self._cancel_headers_due()
         super().on_headers_complete()
 
-
     def _cancel_headers_due(self) -> None:
         if self._headers_due is not None:
             self._headers_due.cancel()
