@@ -14,7 +14,7 @@ from rdflib import Graph
 
 import turkestan_kg
 from turkestan_kg.cli import main
-from turkestan_kg.namespaces import DCAT, RDF
+from turkestan_kg.namespaces import DCAT, DCTERMS, RDF
 
 SHAPES = (
     Path(__file__).resolve().parents[1].parent
@@ -28,7 +28,7 @@ SHAPES = (
 @pytest.fixture(scope="module")
 def void(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build") / "dist"
-    turkestan_kg.build(out)
+    turkestan_kg.build(out, sparql_endpoint="https://kg.example.org/sparql")
     return out / "void.ttl"
 
 
@@ -45,6 +45,14 @@ def test_every_distribution_can_be_reached_and_checked(void: Path) -> None:
     assert len(distributions) >= 6
     for node in distributions:
         assert graph.value(node, DCAT.accessURL) == graph.value(node, DCAT.downloadURL)
+    listed = {str(graph.value(node, DCTERMS.title)) for node in distributions}
+    assert {"ontology.ttl", "shapes.ttl", "context.jsonld", "validation-report.ttl"} <= listed
+
+
+def test_the_sparql_endpoint_is_a_data_service(void: Path) -> None:
+    graph = Graph().parse(void)
+    (service,) = graph.subjects(RDF.type, DCAT.DataService)
+    assert str(graph.value(service, DCAT.endpointURL)) == "https://kg.example.org/sparql"
 
 
 def test_tkg_validate_agrees(void: Path) -> None:

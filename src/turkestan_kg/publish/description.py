@@ -57,6 +57,7 @@ VALIDATE_HOWTO = (
     "pyshacl -s shapes.ttl -e ontology.ttl turkestan-kg.ttl: the shapes' class checks follow "
     "the ontology's subclass axioms."
 )
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 DUMP_MEDIA_TYPES = {FORMATS[name].media_type for name in ("ntriples", "nquads", "turtle")}
 
 
@@ -67,6 +68,13 @@ class Distribution:
     name: str
     media_type: str
     data: bytes
+    about: str = ""
+    """What the file is, when it is not the data itself (the ontology, the shapes...)."""
+
+    @property
+    def dump(self) -> bool:
+        """Whether the file is the data, in a format VoID names as a dump."""
+        return not self.about and self.media_type in DUMP_MEDIA_TYPES
 
 
 def describe(
@@ -91,8 +99,21 @@ def describe(
         _distribution(out, dist)
     _validation(out, conforms, problems)
     if sparql_endpoint:
-        out.add((DATASET, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+        _service(out, URIRef(sparql_endpoint))
     return out
+
+
+def _service(out: Graph, endpoint: URIRef) -> None:
+    """The SPARQL endpoint: VoID's link, and a DCAT data service serving the dataset."""
+    service = PART["sparql-endpoint"]
+    out.add((DATASET, VOID.sparqlEndpoint, endpoint))
+    out.add((service, RDF.type, DCAT.DataService))
+    out.add((service, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
+    out.add((service, DCAT.endpointURL, endpoint))
+    out.add((endpoint, RDF.type, RDFS.Resource))
+    out.add((service, DCAT.servesDataset, DATASET))
+    out.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    out.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
 
 
 def _harvestable(out: Graph, data: Graph) -> None:
@@ -195,7 +216,9 @@ def _distribution(out: Graph, dist: Distribution) -> None:
             Literal(hashlib.sha256(dist.data).hexdigest(), datatype=XSD.hexBinary),
         )
     )
-    if dist.media_type in DUMP_MEDIA_TYPES:
+    if dist.about:
+        out.add((node, DCTERMS.description, Literal(dist.about, lang="en")))
+    if dist.dump:
         out.add((DATASET, VOID.dataDump, url))
 
 

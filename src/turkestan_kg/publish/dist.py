@@ -124,7 +124,7 @@ def publication(
     files["validation-report.ttl"] = canonical_turtle(report.graph)
     description = describe(
         kg,
-        files=dists,
+        files=dists | _supporting(files),
         conforms=report.conforms,
         problems=len(report.problems),
         sparql_endpoint=sparql_endpoint,
@@ -137,6 +137,22 @@ def publication(
         files[CITATION_FILE] = citation.read_bytes()
     files["SHA256SUMS"] = checksums(files)
     return files
+
+
+SUPPORTING = {
+    "ontology.ttl": ("text/turtle", "The ontology (OWL) the data uses; validate a dump with it."),
+    "shapes.ttl": ("text/turtle", "The SHACL shapes the data conforms to."),
+    "context.jsonld": ("application/ld+json", "The JSON-LD context of the JSON-LD dump."),
+    "validation-report.ttl": ("text/turtle", "The SHACL validation report of this build."),
+}
+"""The files of dist/ besides the dumps that the description lists as distributions."""
+
+
+def _supporting(files: dict[str, bytes]) -> dict[str, Distribution]:
+    return {
+        name: Distribution(name, media, files[name], about)
+        for name, (media, about) in SUPPORTING.items()
+    }
 
 
 def _jsonld_extras(canonical: Canonical) -> dict[str, bytes]:
