@@ -156,6 +156,11 @@ def query(
     fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
     result = dataset.query(target, expect="result", **_parse_params(params))
     emit(_render(result, fmt), out, _size(result))
+    _say_why_empty(result, page)
+
+
+def _say_why_empty(result: QueryResult, page: int | None) -> None:
+    """A line on stderr for an empty answer whose reason is known."""
     if result.kind == "graph" and not result.graph:
         click.echo("the query's graph is empty: nothing in the data matches it", err=True)
     elif page is not None and page > 1 and result.kind == "select" and not result.rows:
