@@ -22,7 +22,7 @@ from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
 from ..sparql import DEFAULT_ENGINE, ENGINES
-from .checks import empty, held, refuse_service
+from .checks import empty, from_service, held, refuse_service
 from .load import LoadResult
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
@@ -196,7 +196,12 @@ class Dataset:
         """
         if expect not in (None, "result", *EXPECTED):
             raise UsageError(f"expect={expect!r}", hint="expect rows, boolean, graph or result")
-        result = self._run(query, params)
+        try:
+            result = self._run(query, params)
+        except QueryError as err:
+            if self.allow_service and not isinstance(self.source, Endpoint):
+                raise from_service(err, query if isinstance(query, str) else query.text) from None
+            raise
         if expect is None or expect == "result":
             return result if expect else _python(result)
         if result.kind != EXPECTED[expect]:

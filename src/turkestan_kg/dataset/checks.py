@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rdflib.term import Identifier
 
-from ..errors import QueryUsageError, UsageError
+from ..errors import EndpointError, QueryError, QueryUsageError, UsageError
 from ..namespaces import curie
 from ..sparql.engines import Engine
 from ..sparql.results import QueryResult
@@ -34,6 +34,22 @@ def refuse_service(text: str) -> None:
     raise UsageError(
         "the query has a SERVICE pattern, which would fetch from another server",
         hint="give --allow-service if you mean it to (in Python: allow_service=True)",
+    )
+
+
+def from_service(err: QueryError, text: str) -> QueryError:
+    """``err`` as an EndpointError (exit code 3) when the query calls SERVICE, whose server
+    is the likelier cause; else ``err`` itself."""
+    from ..sparql.policy import Unchecked, calls_service
+
+    try:
+        if not calls_service(text):
+            return err
+    except Unchecked:
+        return err
+    return EndpointError(
+        f"a query that calls SERVICE failed: {err.message}",
+        hint="check the server the SERVICE pattern names",
     )
 
 
