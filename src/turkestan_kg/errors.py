@@ -74,6 +74,10 @@ class QueryError(TkgError):
     """A stored query is missing, malformed, or was given bad parameters."""
 
 
+class QuerySyntaxError(QueryError):
+    """A query text that is not SPARQL: where its parse stopped, and what was expected."""
+
+
 class RemoteError(TkgError):
     """An endpoint or store over HTTP could not be reached, refused the request, or answered
     something that cannot be trusted (exit code 3)."""

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import QuerySyntaxError, UsageError
 from ..formats import FORMATS, RESULTS_FORMATS
+from ..paths import display_path
 from ..sparql import ENGINES
 from .main import (
     RegistryChoice,
@@ -37,7 +39,6 @@ def list_queries(fmt: str) -> None:
     Example: tkg queries
     """
     from ..errors import SourceNotFound
-    from ..paths import display_path
     from ..sparql.catalogue import queries_dir, stored_queries
 
     catalogue = stored_queries()
@@ -145,18 +146,32 @@ def query(
 
     Example: tkg query unlinked-entities --store roll-store --page 2
     """
-    from ..sparql.text import query_form
-
     dataset.allow_service = allow_service
     target = _query_target(name, query_file, expression)
     if page is not None or page_size is not None:
         if isinstance(target, str):
             raise click.UsageError("--page goes with a stored query's NAME")
         target = target.page(page or 1, page_size)
-    fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
-    result = dataset.query(target, expect="result", **_parse_params(params))
+    try:
+        fmt, result = _answer(dataset, target, fmt, _parse_params(params))
+    except QuerySyntaxError as err:
+        if expression is None:  # a file that is not SPARQL: a bad file (1), named
+            if query_file is not None and err.file is None:
+                err.file = display_path(query_file)
+            raise
+        raise UsageError(f"-e is not SPARQL: {err}") from None  # a malformed argument (2)
     emit(_render(result, fmt), out, _size(result))
     _say_why_empty(result, page)
+
+
+def _answer(
+    dataset: Dataset, target: StoredQuery | str, fmt: str | None, params: dict[str, str]
+) -> tuple[str, QueryResult]:
+    """The format to write the answer in (checked against the query's form), and the answer."""
+    from ..sparql.text import query_form
+
+    fmt = _check_format(fmt, query_form(target if isinstance(target, str) else target.text))
+    return fmt, dataset.query(target, expect="result", **params)
 
 
 def _say_why_empty(result: QueryResult, page: int | None) -> None:

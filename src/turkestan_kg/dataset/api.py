@@ -196,12 +196,7 @@ class Dataset:
         """
         if expect not in (None, "result", *EXPECTED):
             raise UsageError(f"expect={expect!r}", hint="expect rows, boolean, graph or result")
-        try:
-            result = self._run(query, params)
-        except QueryError as err:
-            if self.allow_service and not isinstance(self.source, Endpoint):
-                raise from_service(err, query if isinstance(query, str) else query.text) from None
-            raise
+        result = self._answered(query, params)
         if expect is None or expect == "result":
             return result if expect else _python(result)
         if result.kind != EXPECTED[expect]:
@@ -211,6 +206,15 @@ class Dataset:
             wanted = FORM_NAMES[EXPECTED[expect]]
             raise QueryError(f"{name} is {FORM_NAMES[result.kind]} query, not {wanted} query")
         return _python(result)
+
+    def _answered(self, query: str | StoredQuery, params: Mapping[str, object]) -> QueryResult:
+        """The answer; a failed query that calls an allowed SERVICE is an endpoint error."""
+        try:
+            return self._run(query, params)
+        except QueryError as err:
+            if self.allow_service and not isinstance(self.source, Endpoint):
+                raise from_service(err, query if isinstance(query, str) else query.text) from None
+            raise
 
     def _run(self, query: str | StoredQuery, params: Mapping[str, object]) -> QueryResult:
         from ..paths import display_path

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..errors import QueryError
+from ..errors import QueryError, QuerySyntaxError
 
 if TYPE_CHECKING:
     from pyparsing import ParseBaseException, ParserElement, ParseResults
@@ -175,10 +175,10 @@ def _parse(text: str) -> ParseResults:
     except ParseBaseException as err:
         raise _syntax_error(text, err) from None
     except ValueError as err:  # a \u escape that names no code point
-        raise QueryError(f"SPARQL syntax error: {err}") from None
+        raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
 
 
-def _syntax_error(text: str, err: ParseBaseException) -> QueryError:
+def _syntax_error(text: str, err: ParseBaseException) -> QuerySyntaxError:
     """A one-line QueryError at the line and column of ``text`` where the parse stopped."""
     at = _offsets(text)(err.loc)
     line = text.count("\n", 0, at) + 1
@@ -186,7 +186,7 @@ def _syntax_error(text: str, err: ParseBaseException) -> QueryError:
     expected = " ".join(err.msg.split())  # one line, and not the whole grammar
     expected = expected if len(expected) <= 80 else expected[:79] + "…"
     found = f", found {err.found}" if err.found else ""
-    return QueryError(f"SPARQL syntax error: {expected}{found}", line=line, column=column)
+    return QuerySyntaxError(f"SPARQL syntax error: {expected}{found}", line=line, column=column)
 
 
 def _offsets(text: str) -> Callable[[int], int]:
