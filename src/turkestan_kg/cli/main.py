@@ -93,8 +93,14 @@ def url_option(*names: str, help_text: str) -> Callable[[F], F]:
 def out_option(
     help_text: str = "Write to this file (atomically) instead of standard output.",
 ) -> Callable[[F], F]:
-    """--out FILE, for commands whose output goes to standard output by default."""
-    return click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+    """--out FILE, for commands whose output goes to standard output by default (``-``, as
+    for most tools, means standard output too)."""
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+        callback=lambda _ctx, _param, value: None if value == Path("-") else value,
+        help=help_text,
+    )
 
 
 Command = Callable[..., None]
