@@ -106,3 +106,17 @@ def test_the_cache_spares_the_service(tmp_path: Path) -> None:
         second = WikidataClient(url, contact="x@example.org", cache_dir=tmp_path).select(QUERY)
     assert first == second and len(seen) == 1
     assert (tmp_path / ".turkestan-kg").read_text().startswith("cache\n")
+
+
+def test_an_answer_whose_head_lacks_the_variables_asked_for_is_not_believed() -> None:
+    """An empty answer to some other query (its head names none of the variables) is not
+    taken for "Wikidata has nothing": diff and QuickStatements would then propose nothing,
+    or everything."""
+    empty = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+    with (
+        scripted_endpoint(
+            [(200, {"Content-Type": "application/sparql-results+json"}, empty, 0)]
+        ) as (url, _),
+        pytest.raises(WikidataError, match=r"its head names no \?item"),
+    ):
+        client(url, [], retries=0).select(QUERY, required=("item",))

@@ -136,6 +136,8 @@ def select_results(body: bytes, required: Collection[str] = ()) -> QueryResult:
         read = _read(json.dumps(_as_pyoxigraph_reads(_json_object(body))).encode("utf-8"))
         if isinstance(read, str):
             raise Untrusted(f"{NOT_JSON}: {read}")
+    if missing := [v for v in required if v not in read.variables]:  # an answer to another query
+        raise Untrusted(f"{NOT_JSON}: its head names no {', '.join('?' + v for v in missing)}")
     for row in read.rows:
         if missing := [v for v in required if v not in row]:
             raise Untrusted(f"{NOT_JSON}: a row lacks {', '.join('?' + v for v in missing)}")
