@@ -1,13 +1,13 @@
 """Set up and run turkestan-kg with nothing but Python 3.11+.
 
     python3 tasks.py build   # create .venv, install pinned deps, run `tkg build`
-    python3 tasks.py test    # same set-up (plus Chromium and Virtuoso for their tests), then ruff, mypy, pytest
+    python3 tasks.py test    # same set-up (plus Chromium, Virtuoso and raptor for their tests), then ruff, mypy, pytest
     python3 tasks.py lock    # refresh requirements.lock from the current .venv
 
 Set-up also installs the SPARQL editor's browser assets with npm when npm is there (the
 server falls back to a plain form without them). The test command installs Debian's
-chromium, chromium-driver and virtuoso-opensource-7-bin when they are missing and it runs as
-root with apt-get.
+chromium, chromium-driver, virtuoso-opensource-7-bin and raptor2-utils when they are
+missing and it runs as root with apt-get.
 
 Each step prints what it runs and stops at the first failure with its exit code.
 """
@@ -76,12 +76,14 @@ SYSTEM_PACKAGES = {  # Debian package: a file it installs, for the tests that ne
     "chromium": Path("/usr/bin/chromium"),
     "chromium-driver": Path("/usr/bin/chromedriver"),
     "virtuoso-opensource-7-bin": Path("/usr/bin/virtuoso-t"),
+    "raptor2-utils": Path("/usr/bin/rapper"),  # an independent parser of every dump
 }
 
 
 def system_packages() -> None:
-    """Debian's chromium and chromium-driver (browser tests) and Virtuoso open source 7 (the
-    SPARQL store tests), when missing and this runs as root with apt-get."""
+    """Debian's chromium and chromium-driver (browser tests), Virtuoso open source 7 (the
+    SPARQL store tests) and raptor (an independent parser of the dumps), when missing and
+    this runs as root with apt-get."""
     missing = [name for name, path in SYSTEM_PACKAGES.items() if not path.exists()]
     if not missing:
         return
