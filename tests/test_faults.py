@@ -197,8 +197,14 @@ def test_a_wrong_shape_is_one_error_and_never_cached(body: bytes, tmp_path: Path
 
 
 def test_rows_that_lack_what_the_caller_needs_are_refused() -> None:
+    head_names_it = json.dumps(
+        {
+            "head": {"vars": ["n", "item"]},
+            "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]},
+        }
+    ).encode()
     with (
-        scripted_endpoint([(200, {}, GOOD, 0)]) as (url, _),
+        scripted_endpoint([(200, {}, head_names_it, 0)]) as (url, _),
         pytest.raises(WikidataError, match=r"a row lacks \?item"),
     ):
         client(url, retries=0).select(QUERY, required=("item",))

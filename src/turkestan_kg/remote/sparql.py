@@ -136,12 +136,18 @@ def select_results(body: bytes, required: Collection[str] = ()) -> QueryResult:
         read = _read(json.dumps(_as_pyoxigraph_reads(_json_object(body))).encode("utf-8"))
         if isinstance(read, str):
             raise Untrusted(f"{NOT_JSON}: {read}")
-    if missing := [v for v in required if v not in read.variables]:  # an answer to another query
+    _check_required(read, required)
+    return read
+
+
+def _check_required(read: QueryResult, required: Collection[str]) -> None:
+    """Untrusted unless the head names every ``required`` variable (else it answers another
+    query, even with no rows) and every row binds them."""
+    if missing := [v for v in required if v not in read.variables]:
         raise Untrusted(f"{NOT_JSON}: its head names no {', '.join('?' + v for v in missing)}")
     for row in read.rows:
         if missing := [v for v in required if v not in row]:
             raise Untrusted(f"{NOT_JSON}: a row lacks {', '.join('?' + v for v in missing)}")
-    return read
 
 
 def _read(body: bytes) -> QueryResult | str:
