@@ -192,7 +192,7 @@ def test_an_idle_worker_killed_is_replaced_at_once(base: str, app: LinkedDataApp
 
 
 def test_a_query_whose_worker_is_killed_runs_again_and_a_second_death_is_a_503(
-    base: str, app: LinkedDataApp
+    base: str, app: LinkedDataApp, caplog: pytest.LogCaptureFixture
 ) -> None:
     size = _pool(app).size
     assert _wait_for(lambda: len(_worker_pids(app)) == size)
@@ -210,6 +210,8 @@ def test_a_query_whose_worker_is_killed_runs_again_and_a_second_death_is_a_503(
     assert status == 503 and b"replaced" in body, body
     assert _wait_for(lambda: len(_worker_pids(app)) == size)
     assert ask_works(base)
+    said = [r.getMessage() for r in caplog.records]
+    assert any("ended under 1 query (killed by signal 9)" in line for line in said), said
 
 
 def test_a_full_queue_is_503_with_retry_after_at_once() -> None:

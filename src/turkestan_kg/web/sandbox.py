@@ -263,8 +263,8 @@ class QueryPool:
             self._everyone.discard(worker)
             if worker in self._workers:
                 self._workers.remove(worker)
-                if not (orphans or self._closed or self._stopping):
-                    LOG.warning("a SPARQL worker ended while idle; it is being replaced")
+                if not (self._closed or self._stopping):
+                    LOG.warning(_ended(worker, len(orphans)))
                 self._replace_later()
             self._lock.notify_all()
         worker.conn.close()
@@ -366,3 +366,15 @@ class QueryPool:
         for worker in late:  # started while closing
             worker.process.kill()
             worker.process.join(timeout=5)
+
+
+def _ended(worker: Worker, queries: int) -> str:
+    """The log line for a worker that ended on its own (killed, or past its memory)."""
+    code = worker.process.exitcode
+    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    if not queries:
+        return f"a SPARQL worker ended while idle ({how}); it is being replaced"
+    return (
+        f"a SPARQL worker ended under {queries} {'query' if queries == 1 else 'queries'} "
+        f"({how}); it is being replaced, and what it ran runs once more on another"
+    )
