@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
+import turkestan_kg
 from browser import Browser, available
 from servers import oxigraph_server, project_site
 from turkestan_kg.graph.dataset import load, store_payload
@@ -469,3 +470,42 @@ def test_a_page_in_a_real_browser_reconciles_a_small_table(base: str, tmp_path: 
         "Musbiuro",
         BASE + "organization/musbiuro",
     ]
+
+
+@pytest.fixture(scope="module")
+def service() -> Service:
+    return turkestan_kg.open().reconciler
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("T. Ryskulov", "person/turar-risqulov"),
+        ("P. Kobozev", "person/pyotr-kobozev"),
+        ("Рыскулов", "person/turar-risqulov"),
+        ("Rakhimbayev", "person/abdullo-rakhimbayev"),
+        ("Turkestan ASSR", "place/turkestan-assr"),
+    ],
+)
+def test_without_a_type_the_entity_beats_the_records_about_it(
+    service: Service, name: str, entity: str
+) -> None:
+    result = service.reconcile({"q": {"query": name}})["q"]["result"]
+    assert result[0]["id"] == BASE + entity and result[0]["match"] is True, result[:2]
+    assert all(r["score"] < result[0]["score"] - 10 for r in result[1:])
+
+
+@pytest.mark.parametrize("nonsense", ["xqzvw blorp", "qqq", "zzzz yyy", "Stalin", "Tashkent"])
+def test_a_name_the_graph_does_not_hold_gets_no_candidate(service: Service, nonsense: str) -> None:
+    assert service.reconcile({"q": {"query": nonsense}})["q"]["result"] == []
+
+
+def test_a_word_inside_another_word_is_not_that_word(service: Service) -> None:
+    result = service.reconcile({"q": {"query": "Lenin"}})["q"]["result"]
+    assert all(r["score"] < 80 and not r["match"] for r in result), result
+
+
+def test_a_record_is_first_when_its_type_is_asked_for(service: Service) -> None:
+    tenure = ONTOLOGY + "Tenure"
+    result = service.reconcile({"q": {"query": "P. Kobozev", "type": tenure}})["q"]["result"]
+    assert result[0]["id"] == BASE + "tenure/pyotr-kobozev-1919", result[:2]

@@ -24,7 +24,7 @@ from ..graph.hierarchy import transitive
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
 from ..sparql.results import Row
-from .names import closeness, fold, similarity, skeleton
+from .names import begins, closeness, fold, similarity, skeleton
 
 SHORTLIST = 40  # names RapidFuzz hands on for scoring, per form of the query
 
@@ -77,19 +77,18 @@ class Index:
         """A class's English name, else the last part of its IRI."""
         return self.class_names.get(iri) or iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
-    def search(self, text: str, *, types: Iterable[str] = (), limit: int = 5) -> list[Match]:
-        """The entities ``text`` most likely names, best first (of ``types``, if given)."""
-        from rapidfuzz import fuzz, process
-
+    def search(
+        self, text: str, *, types: Iterable[str] = (), limit: int = 5, prefix: bool = False
+    ) -> list[Match]:
+        """The entities ``text`` most likely names, best first (of ``types``, if given);
+        with ``prefix``, as the start of a name or of one of its words (autocomplete)."""
         wanted = set(types)
-        shortlist: set[int] = set()
-        for query, choices in ((fold(text), self.folded), (skeleton(text), self.skeletons)):
-            picked = process.extract(query, choices, scorer=fuzz.WRatio, limit=SHORTLIST)
-            shortlist.update(i for _, _, i in picked)
         best: dict[str, tuple[float, float, str, str]] = {}
-        for i in shortlist:  # each distinct name is scored once, then given to its holders
+        for i in self._shortlist(
+            text
+        ):  # each distinct name is scored once, then given to its holders
             name = self.texts[i]
-            score, how = similarity(text, name)
+            score, how = begins(text, name) if prefix else similarity(text, name)
             found = (score, closeness(text, name), how, name)
             for entity in self.holders[name]:
                 if wanted and not wanted & self.types.get(entity, set()):
@@ -98,6 +97,16 @@ class Index:
                     best[entity] = found
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
         return [self._match(e, score, how, name) for e, (score, _, how, name) in ranked[:limit]]
+
+    def _shortlist(self, text: str) -> set[int]:
+        """The names RapidFuzz finds closest to ``text``, folded and as a skeleton."""
+        from rapidfuzz import fuzz, process
+
+        shortlist: set[int] = set()
+        for query, choices in ((fold(text), self.folded), (skeleton(text), self.skeletons)):
+            picked = process.extract(query, choices, scorer=fuzz.WRatio, limit=SHORTLIST)
+            shortlist.update(i for _, _, i in picked)
+        return shortlist
 
     def _match(self, entity: str, score: float, how: str, name: str) -> Match:
         reasons = [f"{how} match of the name {name!r} ({score:g})"]

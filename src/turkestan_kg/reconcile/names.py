@@ -5,15 +5,17 @@ and romanized in several ways (Rïsqulov, Risqulov, Ryskulov, Рыскулов).
 (compatibility-decomposed, diacritics dropped, any script transliterated to ASCII with
 anyascii, lower case, punctuation to spaces) and then reduced to a *skeleton* that merges
 the usual romanization variants of Russian and Turkic names (y and ï as i, q as k, kh and x
-as h, dzh and j as j, doubled letters single). Scores are 0-100 from RapidFuzz's weighted
-ratio on both forms; a name that equals the query's skeleton scores 100.
+as h, dzh and j as j, doubled letters single). Scores are 0-100: 100 for the same folded
+name, 98 for the same skeleton, else the better of RapidFuzz's ratio on the whole
+skeletons and a word-by-word score (:func:`by_words`), in which a word inside another word
+does not count as that word and an initial counts for the word it begins.
 
 >>> fold("Turar Rïsqulov"), fold("Рыскулов")
 ('turar risqulov', 'ryskulov')
 >>> skeleton("Rïsqulov") == skeleton("Рыскулов") == skeleton("Ryskulov")
 True
 >>> similarity("Ryskulov", "Turar Rïsqulov")
-(90.0, 'skeleton')
+(88.5, 'words')
 >>> similarity("Risqulov", "Turar Rïsqulov")[0] > similarity("Kobozev", "Turar Rïsqulov")[0]
 True
 """
@@ -74,6 +76,18 @@ def acronyms(query: str, name: str) -> list[str]:
     return found
 
 
+def _closest(word: str, name: list[str], forms: list[str]) -> tuple[int, float]:
+    """The name word ``word`` is closest to (its index) and how close (0-100)."""
+    from rapidfuzz import fuzz
+
+    if len(word) == 1:  # an initial
+        hits = [i for i, w in enumerate(name) if w.startswith(word)]
+        return (hits[0], INITIAL) if hits else (0, 0.0)
+    scores = [fuzz.ratio(skeleton(word), form) for form in forms]
+    best = max(range(len(forms)), key=scores.__getitem__)
+    return best, scores[best]
+
+
 def fold_words(text: str, *, keep_case: bool = False) -> list[str]:
     """The words of ``text`` in ASCII (case kept if asked)."""
     from anyascii import anyascii
@@ -110,8 +124,55 @@ def _similarity(query: str, name: str) -> tuple[float, str]:
     skeleton_query, skeleton_name = skeleton(query), skeleton(name)
     if skeleton_query and skeleton_query == skeleton_name:
         return 98.0, "skeleton"
-    plain = fuzz.WRatio(folded_query, folded_name)
-    merged = fuzz.WRatio(skeleton_query, skeleton_name)
-    if merged > plain:
-        return round(float(merged), 1), "skeleton"
-    return round(float(plain), 1), "fuzzy"
+    whole = float(fuzz.ratio(skeleton_query, skeleton_name))
+    words = by_words(fold_words(query), fold_words(name))
+    if whole >= words:
+        return round(whole, 1), "fuzzy"
+    return round(words, 1), "words"
+
+
+def begins(prefix: str, name: str) -> tuple[float, str]:
+    """How well ``prefix`` starts ``name`` or one of its words, for autocomplete: 100 when it
+    does (folded or as a skeleton), else the name's :func:`similarity`.
+
+    >>> begins("Kobo", "Pyotr Kobozev")
+    (100.0, 'prefix')
+    """
+    for form in (fold, skeleton):
+        start, whole = form(prefix), form(name)
+        if start and (whole.startswith(start) or f" {start}" in f" {whole}"):
+            return 100.0, "prefix"
+    return similarity(prefix, name)
+
+
+WORD_MATCH = 80.0
+"""A query word this close to a name word counts that name word as named."""
+INITIAL = 90.0
+"""What one letter scores against a word it begins (T. for Turar)."""
+
+
+def by_words(query: list[str], name: list[str]) -> float:
+    """Word by word: each query word against the name word it is closest to (a one-letter
+    word is an initial), the mean weighted by the words' lengths, times how much of the name
+    the query names (0.7 to 1). A word inside another (Lenin in Leninism) is not the word,
+    and a word that names one of several is not the whole name.
+
+    >>> by_words(["t", "ryskulov"], ["turar", "risqulov"]) > 95
+    True
+    >>> by_words(["lenin"], ["leninism"]) < 80
+    True
+    >>> by_words(["turkestan"], ["communist", "party", "of", "turkestan"]) < 85
+    True
+    """
+    forms = [skeleton(w) for w in name]
+    if not query or not forms:
+        return 0.0
+    total, named = 0.0, set()
+    for word in query:
+        best, score = _closest(word, name, forms)
+        if score >= WORD_MATCH:
+            named.add(best)
+        total += len(word) * score
+    mean = total / sum(len(word) for word in query)
+    coverage = sum(len(forms[i]) for i in named) / sum(len(form) for form in forms)
+    return mean * (0.7 + 0.3 * coverage)

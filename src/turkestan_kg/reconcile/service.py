@@ -5,7 +5,10 @@ Identifiers are the entities' IRIs. A query's ``type`` narrows the candidates to
 and its subclasses; its ``properties`` are checked against the entity's statements (an IRI
 by equality, a name by the same matcher as names, a year against dates and tenure years),
 and move the score: 70 % the name, 30 % the properties. A candidate is a ``match`` when it
-scores 95 or more and no other candidate scores as much. Data extension offers every
+is the only top one and scores 95 or more, or 85 or more with the next candidate 15 below
+(a surname only one person has). Nothing under 60 is returned. Asked without a type,
+records about the history (memberships, tenures, observations, notes) rank after the
+people and bodies they are about (their score times 0.9). Data extension offers every
 property of the entities of a type, plus the years of their leadership tenures and their
 Wikidata item.
 
@@ -15,7 +18,7 @@ Wikidata item.
 >>> found = service.reconcile({"q0": {"query": "Рыскулов", "type": "http://xmlns.com/foaf/0.1/Person"}})
 >>> top = found["q0"]["result"][0]
 >>> top["id"].rsplit("/", 1)[-1], top["name"], top["match"]
-('turar-risqulov', 'Turar Rïsqulov', False)
+('turar-risqulov', 'Turar Rïsqulov', True)
 """
 
 from __future__ import annotations
@@ -51,6 +54,28 @@ SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PERSON = "http://xmlns.com/foaf/0.1/Person"
 MATCH_SCORE = 95.0
+SURE_SCORE = 85.0
+SURE_MARGIN = 15.0
+"""A top candidate is a match at MATCH_SCORE, or at SURE_SCORE when the next one is at least
+SURE_MARGIN below it (a surname only one entity has)."""
+FLOOR = 60.0
+"""Candidates under this score are not returned: a name that close to none is unknown."""
+RECORDS = frozenset(
+    {
+        "http://www.w3.org/ns/org#Membership",
+        "http://purl.org/linked-data/cube#Observation",
+        "http://purl.org/linked-data/cube#DataSet",
+        "http://www.w3.org/2004/02/skos/core#ConceptScheme",
+        "http://www.w3.org/ns/prov#Agent",
+        BASE + "ontology#Tenure",
+        BASE + "ontology#CuratorialNote",
+        BASE + "ontology#CountryStatement",
+    }
+)
+"""Records about the history (a membership, a tenure, an observation, a note) and the
+project's own agents and schemes: without a type, they rank after the people, bodies,
+places and events they are about."""
+RECORD_WEIGHT = 0.9
 SUGGEST_SCORE = 70.0
 MAX_QUERIES = 1000
 
@@ -140,15 +165,14 @@ class Service:
     def results(self, query: Query) -> list[Candidate]:
         """The candidates of one query, best first, in the API's shape."""
         matches = self.candidates(query)
-        top = matches[0].score if matches else 0.0
-        unique = sum(1 for m in matches if m.score >= top) == 1
+        sure = _sure(matches)
         return [
             {
                 "id": m.entity,
                 "name": m.name,
                 "type": [self._type(t) for t in m.types],
                 "score": m.score,
-                "match": i == 0 and unique and m.score >= MATCH_SCORE,
+                "match": i == 0 and sure,
                 "description": "; ".join(m.reasons),
             }
             for i, m in enumerate(matches)
@@ -166,8 +190,7 @@ class Service:
             ]
         if query.properties:
             found = [self._constrained(m, query) for m in found]
-        found.sort(key=lambda m: -m.score)
-        return found[: query.limit]
+        return _ranked(found, query)[: query.limit]
 
     def _constrained(self, match: Match, query: Query) -> Match:
         facts = self.facts(match.entity)
@@ -220,7 +243,9 @@ class Service:
 
     def suggest_entities(self, prefix: str, types: tuple[str, ...] = ()) -> dict[str, list[Named]]:
         """Entities whose names start like ``prefix`` (or resemble it), for autocomplete."""
-        found = self.index.search(prefix, types=types, limit=10) if prefix.strip() else []
+        found = (
+            self.index.search(prefix, types=types, limit=10, prefix=True) if prefix.strip() else []
+        )
         return {
             "result": [
                 {"id": m.entity, "name": m.name, "description": self._kinds(m.types)}
@@ -317,3 +342,32 @@ def _extension_request(request: object) -> tuple[list[str], list[str]]:
         raise ReconcileError("extend's 'properties' is a list of objects with an 'id'")
     pids: list[str] = [p["id"] for p in asked]
     return [str(i) for i in request["ids"]], pids
+
+
+def _sure(matches: list[Match]) -> bool:
+    """Whether the top candidate is safe to take: unique, and close enough, or far enough
+    ahead of the next."""
+    if not matches:
+        return False
+    top = matches[0].score
+    second = matches[1].score if len(matches) > 1 else 0.0
+    if second >= top:
+        return False
+    return top >= MATCH_SCORE or (top >= SURE_SCORE and top - second >= SURE_MARGIN)
+
+
+def _as_record(match: Match) -> Match:
+    """A record's match, ranked after the entities (asked without a type)."""
+    why = "a record about the history: ranked after entities (ask for its type to rank it first)"
+    score = round(match.score * RECORD_WEIGHT, 1)
+    return Match(match.entity, match.name, match.types, score, (*match.reasons, why))
+
+
+def _ranked(found: list[Match], query: Query) -> list[Match]:
+    """Best first; for a name, without those under the floor, and (with no type asked) the
+    records after the entities they are about."""
+    if query.text and not query.types:
+        found = [_as_record(m) if RECORDS & set(m.types) else m for m in found]
+    if query.text:
+        found = [m for m in found if m.score >= FLOOR]
+    return sorted(found, key=lambda m: -m.score)

@@ -11,7 +11,7 @@ name is then most likely not in the graph).
 >>> text = "name,note\\nРыскулов,sheet 1\\nTurar Rïsqulov,sheet 2\\n"
 >>> print(reconcile_text(text, "name", service, type_iri="http://xmlns.com/foaf/0.1/Person"), end="")
 name,note,tkg_id,tkg_name,tkg_score,tkg_match
-Рыскулов,sheet 1,https://w3id.org/turkestan-kg/person/turar-risqulov,Turar Rïsqulov,90.0,false
+Рыскулов,sheet 1,https://w3id.org/turkestan-kg/person/turar-risqulov,Turar Rïsqulov,88.5,true
 Turar Rïsqulov,sheet 2,https://w3id.org/turkestan-kg/person/turar-risqulov,Turar Rïsqulov,100.0,true
 """
 
