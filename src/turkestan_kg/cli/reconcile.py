@@ -82,3 +82,30 @@ def reconcile(
     emit(matched, out, f"{count(len(rows), 'row')}, {sure:,} matched")
     if not rows:
         click.echo(f"{display_path(table)} has a header and no rows: nothing to match", err=True)
+
+
+@main.command()
+@click.argument("text")
+@setting("--limit", type=click.IntRange(1, 100), default=10, help="Entities to list at most.")
+@pass_dataset(
+    "Search an on-disk Oxigraph store made by `tkg load --store`.",
+    endpoint_options("Search this SPARQL 1.1 endpoint (its query URL) instead."),
+)
+def search(dataset: Dataset, text: str, limit: int) -> None:
+    """Find entities by name, in any script or romanization (Ryskulov, Рыскулов, T. Ryskulov).
+
+    The matcher reconciliation uses: people and bodies before the records about them,
+    nothing that scores under 60.
+
+    Example: tkg search "T. Ryskulov"
+    """
+    from ..namespaces import curie
+
+    found = dataset.search(text, limit=limit)
+    if not found:
+        click.echo(f"nothing in the graph is named like {text!r}", err=True)
+        return
+    width = max(len(curie(m.entity)) for m in found)
+    for m in found:
+        kinds = ", ".join(dataset.reconciler.index.class_name(t) for t in m.types)
+        click.echo(f"{m.score:5.1f}  {curie(m.entity).ljust(width)}  {m.name}  ({kinds})")

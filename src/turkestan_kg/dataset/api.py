@@ -323,6 +323,15 @@ class Dataset:
         where = target(into)
         return load_into(lambda: self.graph, where, given, graph, update, timeout, progress)
 
+    def search(self, text: str, *, limit: int = 10) -> list[Match]:
+        """The entities ``text`` names, in any script or romanization, best first: the
+        matcher behind reconciliation, `tkg search` and the server's search box.
+
+        >>> open().search("T. Ryskulov")[0].name
+        'Turar Rïsqulov'
+        """
+        return self.reconciler.search(text, limit=limit)
+
     @cached_property
     def reconciler(self) -> Service:
         """The Reconciliation Service API over this dataset (its name index read once): the

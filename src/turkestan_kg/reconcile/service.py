@@ -178,6 +178,18 @@ class Service:
             for i, m in enumerate(matches)
         ]
 
+    def search(self, text: str, *, limit: int = 10, types: tuple[str, ...] = ()) -> list[Match]:
+        """The entities ``text`` names, best first, by the matcher reconciliation uses
+        (records after the entities they are about, nothing under the floor).
+
+        >>> import turkestan_kg
+        >>> [m.entity.rsplit("/", 1)[-1] for m in turkestan_kg.open().reconciler.search("Рыскулов")][:1]
+        ['turar-risqulov']
+        """
+        if not text.strip():
+            return []
+        return self.candidates(Query(text.strip(), types, limit, ()))
+
     def candidates(self, query: Query) -> list[Match]:
         """Name matches, then property constraints, as scored :class:`Match` es."""
         if query.text:

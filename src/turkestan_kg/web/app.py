@@ -26,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 from ..dataset.api import Dataset
 from ..errors import RemoteError
 from ..graph.dataset import KnowledgeGraph
-from . import endpoint, entities, files, home, reconcile
+from . import endpoint, entities, files, home, reconcile, search
 from .answers import AnswerCache
 from .conneg import choose
 from .headers import SecurityHeaders
@@ -52,6 +52,7 @@ def routes(site: Site, max_query_bytes: int) -> list[BaseRoute]:
             methods=["GET", "HEAD", "POST"],
         ),
         Route("/queries/{name:path}", home.stored_query(site)),
+        Route("/search", search.search_page(site)),
         *reconcile.routes(site),
         *files.vocabularies(site),
         Route("/.well-known/genid/{rest:path}", entities.reifier(site)),

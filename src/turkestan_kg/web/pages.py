@@ -206,9 +206,21 @@ def trusted(markup: str) -> Markup:
     return Markup(markup)
 
 
-def message_page(title: str, message: str, suggestions: list[Value] | None = None) -> str:
-    """A page saying one thing (an error), with links to what the reader may have meant."""
-    return render("message.html", title=title, message=message, suggestions=suggestions or [])
+def message_page(
+    title: str,
+    message: str,
+    suggestions: list[Value] | None = None,
+    heading: str = "Perhaps one of these:",
+) -> str:
+    """A page saying one thing (an error, a search's outcome), with links to what the
+    reader may have meant under ``heading``."""
+    return render(
+        "message.html",
+        title=title,
+        message=message,
+        suggestions=suggestions or [],
+        heading=heading,
+    )
 
 
 class LinkRow(TypedDict):

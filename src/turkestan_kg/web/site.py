@@ -145,8 +145,14 @@ class Site:
         return sorted("/" + i[len(BASE) :] for i in iris if i.startswith(BASE) and "#" not in i)
 
     def closest(self, path: str, n: int = 5) -> list[Value]:
-        """Links to the entities whose paths look most like a missing ``path``: those of
-        the same kind (``/person/...``) by their last part first, else any by the whole."""
+        """Links to the entities a missing ``path`` may have meant: those its last part
+        names (the search's matcher: /person/ryskulov finds Turar Rïsqulov), else those
+        whose paths look most like it, of the same kind (``/person/...``) first."""
+        words = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+        found = [m.entity for m in self.dataset.search(words, limit=n)] if words else []
+        labeller = self.labeller(["en"])
+        if found:
+            return [link(URIRef(iri), labeller) for iri in found]
         kind, _, name = path.strip("/").partition("/")
         same_kind = {
             p.rsplit("/", 1)[-1]: p for p in self.entity_paths if p.startswith(f"/{kind}/")
@@ -154,7 +160,6 @@ class Site:
         near = [same_kind[m] for m in difflib.get_close_matches(name, same_kind, n, 0.6)]
         if not near:
             near = difflib.get_close_matches(path, self.entity_paths, n, 0.6)
-        labeller = self.labeller(["en"])
         return [link(URIRef(BASE + p.lstrip("/")), labeller) for p in near]
 
     def sources_of(self, node: URIRef) -> dict[tuple[Node, Node, Node], list[Node]]:
