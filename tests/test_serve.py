@@ -489,6 +489,14 @@ def test_in_a_real_browser(base: str) -> None:
             Path(__file__).parents[1] / "node_modules/@zazuko/yasgui/build/yasgui.min.js"
         ):
             browser.wait_for("return !!(window.yasgui && window.yasgui.getTab())")
+            first = str(browser.script("return window.yasgui.getTab().getQuery()"))
+            assert "PREFIX tkg: <https://w3id.org/turkestan-kg/ontology#>" in first, first
+            browser.script(
+                "const s = document.getElementById('examples'); s.value = 'leaders-in-year';"
+                "s.dispatchEvent(new Event('change'));"
+            )
+            chosen = str(browser.script("return window.yasgui.getTab().getQuery()"))
+            assert "#+ summary:" in chosen and "leader" in chosen, chosen
             browser.script(
                 "window.yasgui.getTab().setQuery('SELECT ?name WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }'); window.yasgui.getTab().query();"
             )
@@ -622,3 +630,13 @@ def test_relative_iris_resolve_against_the_endpoint(base: str) -> None:
     url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
     status, _, body = fetch(url, accept="application/n-triples")
     assert status == 200 and f"<{base}/thing>".encode() in body
+
+
+def test_the_editor_opens_with_the_prefixes_and_every_stored_query(base: str) -> None:
+    from turkestan_kg import stored_queries
+
+    with urllib.request.urlopen(base + "/editor", timeout=30) as answer:
+        html = answer.read().decode()
+    assert "PREFIX foaf: &lt;http://xmlns.com/foaf/0.1/&gt;" in html or "PREFIX foaf:" in html
+    for name in stored_queries():
+        assert f'value="{name}"' in html or f'"name": "{name}"' in html, name

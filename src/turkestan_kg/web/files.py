@@ -123,15 +123,39 @@ def _vocabulary_type(path: str, accept: str | None) -> str:
     return wants
 
 
+START = "SELECT ?person ?name WHERE {\n  ?person a foaf:Person ;\n    skos:prefLabel ?name .\n}\nLIMIT 10"
+"""The query the editor opens with, after the project's prefixes."""
+
+
 def editor(site: Site) -> Endpoint:
-    """YASGUI when its assets are installed, else a plain form."""
+    """YASGUI when its assets are installed, else a plain form; either opens with the
+    project's prefixes, and YASGUI offers every stored query as an example."""
 
     async def answer(request: Request) -> Response:
         yasgui = (site.static / "yasgui.min.js").is_file()
-        page = render("editor.html", title="SPARQL editor", yasgui=yasgui)
+        page = render("editor.html", title="SPARQL editor", yasgui=yasgui, **editor_data())
         return Rendered(page.encode()).response()
 
     return answer
+
+
+def editor_data() -> dict[str, object]:
+    """The editor's first query (the project's prefixes, then :data:`START`) and its
+    examples, every stored query by name.
+
+    >>> data = editor_data()
+    >>> data["start"].splitlines()[0].startswith("PREFIX ")
+    True
+    """
+    from ..namespaces import PREFIXES
+    from ..sparql.catalogue import stored_queries
+
+    prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
+    examples = [
+        {"name": name, "summary": q.summary, "text": q.text}
+        for name, q in sorted(stored_queries().items())
+    ]
+    return {"start": prefixes + "\n" + START, "examples": examples}
 
 
 def static_file(site: Site) -> Endpoint:
