@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -19,14 +19,13 @@ from starlette.responses import RedirectResponse, Response
 from ..formats import FORMATS, graph_formats, w3c_results_formats
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
 from .conneg import choose
-from .http import HttpError, Rendered, computed
+from .http import Endpoint, HttpError, Rendered, computed
 from .sandbox import SandboxError
 from .site import Site
 from .views import HTML, serialize_graph, view_types
 from .worker import Job, result_types
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-Endpoint = Callable[[HttpRequest], Awaitable[Response]]
 READ_ONLY = "this endpoint is read-only: updates are refused"
 BODY_SECONDS = 10
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from rdflib import Graph, URIRef
 from starlette.requests import Request
@@ -15,16 +15,13 @@ from starlette.responses import Response
 from ..namespaces import BASE, bind_prefixes
 from . import charts, neighbourhood
 from .conneg import choose
-from .http import HttpError, Rendered, computed, not_acceptable
+from .http import Endpoint, HttpError, Rendered, computed, not_acceptable
 from .pages import Cut, entity_page
 from .site import Site
 from .views import SUFFIXES, VIEW_TYPES, serialize_graph, split_suffix, suffix_for
 
 ENTITY_PATH = re.compile(r"^/[a-z]+(/[A-Za-z0-9._~-]+)+$")
 ORGANIZATION = URIRef("http://www.w3.org/ns/org#organization")
-
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 Render = Callable[[Site, str, str, list[str]], Rendered]

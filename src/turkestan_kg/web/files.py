@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import mimetypes
 import re
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Callable, Collection
 from importlib.resources import files as package_files
 from pathlib import Path, PurePosixPath
 
@@ -25,12 +25,11 @@ from ..graph.files import parse_file
 from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root
 from ..publish.htmldoc import ontology_page, shapes_page
 from .conneg import choose
-from .http import HttpError, Rendered, computed, not_acceptable
+from .http import Endpoint, HttpError, Rendered, computed, not_acceptable
 from .pages import render
 from .site import Site
 from .views import HTML, HTML_SUFFIX
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 STATIC_SUFFIXES = (".js", ".css", ".map")
 DIST_SUFFIXES = {f.file_extension for f in FORMATS.values()} | {".html", ".cff", ".svg", ""}
 TURTLE = FORMATS["turtle"]

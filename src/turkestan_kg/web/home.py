@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rdflib import URIRef
 from starlette.requests import Request
@@ -20,7 +20,7 @@ from ..sparql.results import QueryResult
 from ..sparql.results import render as render_result
 from ..values import Json, JsonObject
 from . import charts
-from .http import HttpError, Rendered, computed
+from .http import Endpoint, HttpError, Rendered, computed
 from .pages import Labeller, Value, heading, link, render, result_rows, trusted
 from .site import Site
 from .views import serialize_graph
@@ -28,7 +28,6 @@ from .views import serialize_graph
 LOG = logging.getLogger("turkestan_kg")
 
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
-Endpoint = Callable[[Request], Awaitable[Response]]
 ENTITY_GROUPS = {  # heading: class, in the order the home page lists them
     "Parties": TKG.PoliticalParty,
     "Party bodies": TKG.PartyBody,

@@ -10,13 +10,17 @@ and what they return: a finished answer, computed off the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import anyio.to_thread
 from anyio import CapacityLimiter
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import Response
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+"""A route's handler: a request in, its response out."""
 
 
 class HttpError(HTTPException):

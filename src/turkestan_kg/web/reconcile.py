@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TypeVar
 
 from starlette.requests import Request
@@ -25,12 +25,11 @@ from ..reconcile.draft import DraftService
 from ..reconcile.query import MAX_JSON_CHARS, MAX_TEXT, ReconcileError, read_json
 from ..reconcile.service import Service
 from .endpoint import content_type, read_body
-from .http import HttpError, Rendered, computed
+from .http import Endpoint, HttpError, Rendered, computed
 from .links import local_path
 from .pages import render
 from .site import Site
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 Document = TypeVar("Document")
 Given = TypeVar("Given")
 JSON = "application/json"

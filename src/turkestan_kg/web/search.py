@@ -1,24 +1,18 @@
 """The search box on every page, and the page it opens: entities found by name with the
 matcher reconciliation uses (any script, the usual romanizations, initials), people and
-bodies before the records about them. The 404 page suggests from the same matcher.
-
->>> words_of("/person/turar-rysqulov")
-'turar rysqulov'
+bodies before the records about them. The 404 page suggests from the same matcher
+(:meth:`.site.Site.found`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .http import Rendered, computed
-from .pages import Value, language_preference, link, message_page
+from .http import Endpoint, Rendered, computed
+from .pages import language_preference, message_page
 from .site import Site
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 MAX_TEXT = 200
 """Characters of a search that are read (a name is shorter)."""
 
@@ -39,22 +33,10 @@ def search_page(site: Site) -> Endpoint:
 def _results(site: Site, text: str, languages: list[str]) -> Rendered:
     if not text:
         return Rendered(message_page("Search", "Type a name in the search box.").encode())
-    found = found_links(site, text, languages)
+    found = site.found(text, languages)
     said = (
         f"{len(found)} found for “{text}”, best first:"
         if found
         else f"Nothing in the graph is named like “{text}”."
     )
     return Rendered(message_page("Search", said, found, heading="").encode())
-
-
-def found_links(site: Site, text: str, languages: list[str], limit: int = 10) -> list[Value]:
-    """Links to the entities ``text`` names, best first."""
-    labeller = site.labeller(languages)
-    return [link(URIRef(m.entity), labeller) for m in site.dataset.search(text, limit=limit)]
-
-
-def words_of(path: str) -> str:
-    """The words of a page's path, as a name to search for (its last part, dashes as
-    spaces)."""
-    return path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")

@@ -149,10 +149,9 @@ class Site:
         names (the search's matcher: /person/ryskulov finds Turar Rïsqulov), else those
         whose paths look most like it, of the same kind (``/person/...``) first."""
         words = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
-        found = [m.entity for m in self.dataset.search(words, limit=n)] if words else []
+        if found := self.found(words, ["en"], n):
+            return found
         labeller = self.labeller(["en"])
-        if found:
-            return [link(URIRef(iri), labeller) for iri in found]
         kind, _, name = path.strip("/").partition("/")
         same_kind = {
             p.rsplit("/", 1)[-1]: p for p in self.entity_paths if p.startswith(f"/{kind}/")
@@ -161,6 +160,12 @@ class Site:
         if not near:
             near = difflib.get_close_matches(path, self.entity_paths, n, 0.6)
         return [link(URIRef(BASE + p.lstrip("/")), labeller) for p in near]
+
+    def found(self, text: str, languages: list[str], limit: int = 10) -> list[Value]:
+        """Links to the entities ``text`` names (the search's matcher), best first,
+        labelled in ``languages``."""
+        labeller = self.labeller(languages)
+        return [link(URIRef(m.entity), labeller) for m in self.dataset.search(text, limit=limit)]
 
     def sources_of(self, node: URIRef) -> dict[tuple[Node, Node, Node], list[Node]]:
         """For each statement about ``node``, the source sections (or curators) stating it."""
