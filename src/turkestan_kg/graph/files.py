@@ -68,18 +68,20 @@ def graph_name(path: Path) -> URIRef:
     return GRAPH[path.name.removesuffix(SSSOM_SUFFIX).removesuffix(path.suffix)]
 
 
-def parse_file(path: Path) -> Graph:
+def parse_file(path: Path, *, verbatim: bool = False) -> Graph:
     """Parse one Turtle (or N-Triples) file, strictly: Oxigraph's parser reads it once, a
     syntax error names the file, line and column, and the file's prefixes are bound.
     Relative IRIs resolve against the file's own IRI, its base as RDF 1.1 Turtle defines it
-    (an ``@base`` in the file comes first)."""
+    (an ``@base`` in the file comes first). ``verbatim`` keeps literals as written (for
+    shapes: only the literal true switches a boolean parameter on, not "1")."""
     graph = Graph()
     add = graph.add
     fmt = data_format(path) or FORMATS["turtle"]
     base = path.resolve().as_uri()
     parser = pyoxigraph.parse(path=str(path), format=fmt.oxigraph(), base_iri=base)
     for quad in _checked(parser, path, fmt):
-        add((term(quad.subject), term(quad.predicate), term(quad.object)))
+        obj = term(quad.object, verbatim=verbatim)
+        add((term(quad.subject), term(quad.predicate), obj))
     for prefix, namespace in parser.prefixes.items():
         graph.bind(prefix, namespace)
     return graph

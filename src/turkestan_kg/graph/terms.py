@@ -50,8 +50,10 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def from_oxigraph_term(term: object) -> Identifier:
-    """The rdflib term for a pyoxigraph term (xsd:string literals become plain literals)."""
+def from_oxigraph_term(term: object, *, verbatim: bool = False) -> Identifier:
+    """The rdflib term for a pyoxigraph term (xsd:string literals become plain literals);
+    ``verbatim`` keeps a literal's lexical form as written (rdflib would read
+    ``"1"^^xsd:boolean`` as ``"true"``, and an ill-typed ``"none"`` as ``"false"``)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -61,6 +63,8 @@ def from_oxigraph_term(term: object) -> Identifier:
             return Literal(term.value, lang=canonical_language(term.language))
         datatype = term.datatype.value
         return Literal(
-            term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype)
+            term.value,
+            datatype=None if datatype == str(XSD.string) else URIRef(datatype),
+            normalize=False if verbatim else None,
         )
     raise QueryError(f"unsupported RDF term in a result: {term!r}")

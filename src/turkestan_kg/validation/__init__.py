@@ -2,7 +2,10 @@
 by the shapes compiled to SPARQL and run on the engines of step 2, each problem located at
 its entity and file.
 
-Modules: :mod:`.compile` turns shapes into SPARQL, :mod:`.execute` runs them on Oxigraph,
+Modules: :mod:`.compile` turns shapes into SPARQL (targets, :mod:`.paths`, the core
+components in :mod:`.components`, :mod:`.value_components` and :mod:`.shape_components`
+over :mod:`.context` and :mod:`.terms`; SPARQL-based constraints in :mod:`.sparql`,
+:mod:`.custom` and :mod:`.prebind`), :mod:`.execute` runs them on Oxigraph,
 :mod:`.remote` on any engine, :mod:`.support` refuses what they cannot compile,
 :mod:`.engines` chooses that or pySHACL for a graph or a
 store, and :mod:`.report` locates each problem. This package imports nothing until asked.

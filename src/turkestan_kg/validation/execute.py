@@ -10,13 +10,16 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH
 from ..sparql.engines import from_oxigraph
+from ..sparql.results import QueryResult
 from .compile import Check, compile_shapes
+from .prebind import prebind
+from .support import refusal
 
 
 def run_checks(data: Graph, checks: list[Check]) -> tuple[bool, Graph]:
@@ -24,7 +27,28 @@ def run_checks(data: Graph, checks: list[Check]) -> tuple[bool, Graph]:
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
-    return run_on_store(store, checks, lambda: original_literals(data))
+    stand_ins = keep_ill_typed(data, store)
+    return run_on_store(store, checks, lambda: {**original_literals(data), **stand_ins})
+
+
+ILL_TYPED = "ill-typed in the data: "
+
+
+def keep_ill_typed(data: Graph, store: ox.Store) -> dict[Node, Literal]:
+    """rdflib reads some ill-typed literals into a well-formed lexical form ("none" as an
+    xsd:boolean becomes "false") and only marks them ill-typed; put an ill-formed stand-in
+    for each in the store, so that sh:datatype still finds them. The stand-ins, mapped to
+    the data's literals, for the report."""
+    found: dict[Node, Literal] = {}
+    for lit in {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}:
+        stand_in = ox.Literal(ILL_TYPED + str(lit), datatype=ox.NamedNode(str(lit.datatype)))
+        for s, p, _ in data.triples((None, None, lit)):
+            assert isinstance(s, URIRef | BNode)
+            subject, predicate = to_oxigraph(s), ox.NamedNode(str(p))
+            store.remove(ox.Quad(subject, predicate, to_oxigraph(lit)))  # type: ignore[arg-type]
+            store.add(ox.Quad(subject, predicate, stand_in))  # type: ignore[arg-type]
+        found[from_oxigraph_term(stand_in)] = lit
+    return found
 
 
 def run_on_store(
@@ -109,7 +133,51 @@ def _cheap(check: Check) -> bool:
 
 
 def _rows(store: ox.Store, check: Check) -> Rows:
-    return from_oxigraph(store.query(check.text)).rows
+    """The check's rows on the store; a query Oxigraph cannot run is named with its shape."""
+    try:
+        return check_rows(lambda text: from_oxigraph(store.query(text)), check)
+    except (SyntaxError, RuntimeError, OSError, ValueError) as err:
+        raise refusal(Graph(), check.source_shape, f"a query Oxigraph cannot run ({err})") from None
+
+
+Runner = Callable[[str], QueryResult]
+"""Runs one query's whole text (on Oxigraph, or any engine) and gives its answer."""
+
+
+def check_rows(run: Runner, check: Check) -> Rows:
+    """A check's rows, one per result; for a SPARQL-based constraint, of its focus nodes
+    only, ``$this`` pre-bound as :mod:`.sparql` decided."""
+    if check.mode == "join":
+        return run(check.text).rows
+    if check.mode == "ask":
+        return tuple(row for row in run(check.focus).rows if not _asked(run, check, row))
+    focus = [row["this"] for row in run(check.focus).rows]
+    if check.mode == "free":
+        wanted = set(focus)
+        return tuple(r for r in run(check.text).rows if r.get("this") in wanted)
+    rows: list[Mapping[str, Node]] = []
+    for node in focus:
+        _named(check, node)
+        values = {"this": node, "currentShape": check.source_shape}
+        text = prebind(check.query, {v: values[v] for v in check.prebound})
+        rows += [{**r, "this": node} for r in run(check.prologue + text).rows]
+    return tuple(rows)
+
+
+def _asked(run: Runner, check: Check, row: Mapping[str, Node]) -> bool:
+    """An ASK validator's answer for one focus node and value node, both pre-bound."""
+    for node in row.values():
+        _named(check, node)
+    return bool(run(check.prologue + prebind(check.query, row)).boolean)
+
+
+def _named(check: Check, node: Node) -> None:
+    """Only an IRI or a literal can be written into a query's text."""
+    if isinstance(node, BNode):
+        raise refusal(Graph(), check.source_shape, BLANK_FOCUS)
+
+
+BLANK_FOCUS = "a SPARQL constraint that pre-binds $this in nested groups, on a blank focus node"
 
 
 def original_literals(data: Graph) -> dict[Node, Literal]:
@@ -144,7 +212,7 @@ def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) ->
     report.add((result, RDF.type, SH.ValidationResult))
     focus = row["this"]
     report.add((result, SH.focusNode, focus))
-    path = row.get("path", check.path) if check.template else check.path
+    path = row.get("path", check.path)
     if path is not None:
         report.add((result, SH.resultPath, path))
     value = row.get("value", focus if check.template else None)
@@ -152,7 +220,7 @@ def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) ->
         report.add((result, SH.value, value))
     report.add((result, SH.sourceShape, check.source_shape))
     report.add((result, SH.sourceConstraintComponent, check.component))
-    report.add((result, SH.resultSeverity, SH.Violation))
+    report.add((result, SH.resultSeverity, check.severity))
     if check.message is not None:
         if check.template:  # like pySHACL: substituted messages lose their language tag
             text = re.sub(

@@ -20,7 +20,7 @@ from ..graph.hierarchy import transitive
 from ..namespaces import RDF, SH, SKOS
 from ..sparql.engines import Engine
 from .compile import Check, compile_shapes
-from .execute import add_result
+from .execute import add_result, check_rows
 from .report import ValidationReport, label, problem
 from .shapes_file import read_shapes
 
@@ -64,6 +64,9 @@ def validate_engine(
 
 def _results(engine: Engine, check: Check) -> list[tuple[dict[str, Node], Node]]:
     """The check's rows (each once) and the entity each is about."""
+    if check.mode != "join":  # SPARQL-based: pre-bound in the text, about the focus node
+        rows = check_rows(lambda text: engine.run(text, {}), check)
+        return [(dict(row), row["this"]) for row in rows]
     answer = engine.run(check.prologue + OWNED.format(check=check.query), {})
     seen: set[tuple[tuple[str, Node], ...]] = set()
     found: list[tuple[dict[str, Node], Node]] = []

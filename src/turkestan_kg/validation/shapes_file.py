@@ -25,7 +25,7 @@ def read_shapes(path: Path | str | None) -> Graph:
     """The shapes file ``path`` (the project's by default), parsed; a ParseError if it holds
     no shape at all, which would check nothing and say "conforms"."""
     file = existing(Path(path) if path else _default_shapes())
-    graph = parse_file(file)
+    graph = parse_file(file, verbatim=True)
     typed = any((None, RDF.type, mark) in graph for mark in SHAPE_MARKS)
     if not typed and not any((None, target, None) in graph for target in TARGETS):
         raise ParseError(

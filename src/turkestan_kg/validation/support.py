@@ -7,23 +7,20 @@ cannot honour is refused as :class:`UnsupportedShape`, naming the shape and the 
 
 >>> from rdflib import Graph
 >>> shapes = Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> .
-... <urn:S> a sh:PropertyShape ; sh:targetClass <urn:C> ; sh:path <urn:p> ; sh:minCount 1 .''')
->>> check_targets(shapes)
+... <urn:S> a sh:NodeShape ; sh:target [ a <urn:SPARQLTarget> ] .''')
+>>> check_shapes(shapes)
 Traceback (most recent call last):
 ...
-turkestan_kg.validation.support.UnsupportedShape: shape <urn:S> uses targets outside a sh:NodeShape, which the fast engine does not compile (use --engine auto or --engine pyshacl)
+turkestan_kg.validation.support.UnsupportedShape: shape <urn:S> uses <http://www.w3.org/ns/shacl#target>, which the fast engine does not compile (use --engine auto or --engine pyshacl)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from rdflib import BNode, Graph, Variable
+from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from ..errors import UsageError
-from ..namespaces import OWL, RDF, RDFS, SH, XSD
-from ..sparql.tree import children, get, walk
+from ..namespaces import RDF, SH, XSD
 
 
 class UnsupportedShape(UsageError):
@@ -48,28 +45,53 @@ def name(shapes: Graph, shape: Node) -> str:
     return "[] (a blank node)"
 
 
-# ---------------------------------------------------------------------- targets
+# ---------------------------------------------------------------------- the shapes graph
 
 
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+SHAPE_LINKS = (SH.property, SH.node, SH["not"], SH.qualifiedValueShape)
+SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+KNOWN = {
+    *SHAPE_LINKS,
+    *SHAPE_LISTS,
+    *TARGETS,
+    *(SH[k] for k in ("class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive")),
+    *(SH[k] for k in ("minInclusive", "maxExclusive", "maxInclusive", "minLength", "maxLength")),
+    *(SH[k] for k in ("pattern", "flags", "languageIn", "uniqueLang", "equals", "disjoint")),
+    *(SH[k] for k in ("lessThan", "lessThanOrEquals", "qualifiedMinCount", "qualifiedMaxCount")),
+    *(SH[k] for k in ("qualifiedValueShapesDisjoint", "closed", "ignoredProperties", "hasValue")),
+    *(SH[k] for k in ("in", "path", "severity", "message", "deactivated", "sparql", "name")),
+    *(SH[k] for k in ("description", "order", "group", "defaultValue", "declare", "prefixes")),
+}
+"""What a shape may say that the engine knows (SHACL Core and sh:sparql, with the
+non-validating properties); any other term of the SHACL namespace is refused."""
 
 
-def check_targets(shapes: Graph) -> None:
-    """Every shape with targets must be a sh:NodeShape with explicit targets: a property
-    shape on its own, an untyped shape or an implicit class target is refused."""
-    targeted = {s for t in TARGETS for s in shapes.subjects(t, None)}
-    for shape in sorted(targeted, key=str):
-        if (shape, RDF.type, SH.NodeShape) not in shapes:
-            raise refusal(shapes, shape, "targets outside a sh:NodeShape")
-    classes = {c for k in (RDFS.Class, OWL.Class) for c in shapes.subjects(RDF.type, k)}
-    kinds = {s for k in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, k)}
-    both = sorted(classes & kinds, key=str)
-    if both:
-        raise refusal(shapes, both[0], "an implicit class target (a shape that is a class)")
+def shapes_in(shapes: Graph) -> set[Node]:
+    """Every shape of the shapes graph: typed, targeted or reached from one (SHACL 2.1)."""
+    kinds = (SH.NodeShape, SH.PropertyShape)
+    todo = [s for k in kinds for s in shapes.subjects(RDF.type, k)]
+    todo += [s for t in (*TARGETS, SH.target) for s in shapes.subjects(t, None)]
+    found: set[Node] = set()
+    while todo:
+        shape = todo.pop()
+        if shape in found:
+            continue
+        found.add(shape)
+        todo += [o for link in SHAPE_LINKS for o in shapes.objects(shape, link)]
+        for link in SHAPE_LISTS:
+            for lst in shapes.objects(shape, link):
+                todo += list(shapes.items(lst))
+    return found
 
 
-def has_targets(shapes: Graph, shape: Node) -> bool:
-    return any(shapes.value(shape, t) is not None for t in TARGETS)
+def check_shapes(shapes: Graph) -> None:
+    """Refuse what the engine does not compile: SHACL-AF targets and any other SHACL term it
+    does not know."""
+    for shape in sorted(shapes_in(shapes), key=str):
+        for used in sorted(set(shapes.predicates(shape)), key=str):
+            if str(used).startswith(str(SH)) and used not in KNOWN:
+                raise refusal(shapes, shape, used.n3())
 
 
 # ---------------------------------------------------------------------- datatypes
@@ -78,123 +100,49 @@ def has_targets(shapes: Graph, shape: Node) -> bool:
 CASTABLE = {
     XSD[t]
     for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "boolean",
-        "date",
-        "dateTime",
-        "time",
-        "gYear",
-        "gYearMonth",
+        "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time",
+        "gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay", "duration",
+        "dayTimeDuration", "yearMonthDuration",
     )
-}
+}  # fmt: skip
 """Datatypes whose well-formed literals the engine tells by a cast (an ill-formed one fails)."""
+INTEGERS = {
+    "nonNegativeInteger": (0, None), "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1), "int": (-(2**31), 2**31 - 1),
+    "short": (-32768, 32767), "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 65535), "unsignedByte": (0, 255),
+}  # fmt: skip
+"""XSD's integer types with their bounds: a cast to xsd:integer, then the range."""
+PATTERNS: dict[Node, str] = {
+    XSD.language: "^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$",
+    XSD.normalizedString: "^[^\\r\\n\\t]*$",
+    XSD.token: "^([^\\s]+( [^\\s]+)*)?$",
+}
+"""String types whose lexical space is a pattern."""
+ANY_STRING = {XSD.string, RDF.langString, XSD.anyURI, RDF.HTML}
+"""Datatypes whose every lexical form is well-formed (HTML parsing never fails)."""
 
 
 def well_formed(shapes: Graph, shape: Node, v: str, datatype: Node) -> str:
-    """A SPARQL test that ``v`` (of ``datatype``) is well-formed; refused where none is known."""
-    if datatype in (XSD.string, RDF.langString):
+    """A SPARQL test that ``v`` (of ``datatype``) is well-formed: a cast, a range or a pattern
+    for XSD's types; always for a datatype no standard defines (RDF 1.1 3.3: such literals
+    are never ill-typed); refused where a standard type's lexical space is beyond SPARQL."""
+    name = str(datatype).removeprefix(str(XSD))
+    if datatype in ANY_STRING or not (str(datatype).startswith((str(XSD), str(RDF)))):
         return "true"
     if datatype in CASTABLE:
         return f"COALESCE(isLiteral({datatype.n3()}(STR({v}))), false)"
+    if name in INTEGERS:
+        low, high = INTEGERS[name]
+        cast = f"{XSD.integer.n3()}(STR({v}))"
+        bounds = [f"{cast} >= {low}"] * (low is not None) + [f"{cast} <= {high}"] * (
+            high is not None
+        )
+        return f"COALESCE({' && '.join(bounds)}, false)"
+    if datatype in PATTERNS:
+        return f"REGEX(STR({v}), {Literal(PATTERNS[datatype]).n3()})"
     raise refusal(
         shapes, shape, f"sh:datatype {datatype.n3()} (whose ill-formed literals it cannot tell)"
     )
-
-
-# ---------------------------------------------------------------------- SPARQL constraints
-
-
-SPARQL_KEYS = {RDF.type, SH.select, SH.message, SH.prefixes, RDFS.label, RDFS.comment}
-FORBIDDEN = {
-    "MinusGraphPattern": "MINUS",
-    "InlineData": "VALUES",
-    "ServiceGraphPattern": "SERVICE",
-    "SubSelect": "a subquery",
-}
-"""Where pre-binding ``$this`` is not defined (SHACL 5.2.1) or not done by this engine."""
-PREBOUND = {Variable("currentShape"), Variable("shapesGraph"), Variable("PATH")}
-
-
-def sparql_parts(shapes: Graph, shape: Node, constraint: Node) -> tuple[str, str]:
-    """(the PREFIX prologue, the SELECT) of a SPARQL-based constraint the engine can run."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    unknown = set(shapes.predicates(constraint)) - SPARQL_KEYS
-    select = shapes.value(constraint, SH.select)
-    if unknown or select is None:
-        keys = sorted(k.n3() for k in unknown) or ["no sh:select"]
-        raise refusal(shapes, shape, f"a SPARQL constraint with {', '.join(keys)}")
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declarations(shapes, constraint))
-    try:
-        tree = parseQuery(prologue + str(select))
-    except ParseException as err:
-        raise refusal(shapes, shape, f"a SPARQL query that does not parse ({err.msg})") from err
-    problem = undeclared(tree) or prebinding_problem(tree[1])
-    if problem:
-        raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
-    return prologue, str(select)
-
-
-def declarations(shapes: Graph, constraint: Node) -> Iterator[tuple[str, str]]:
-    """The (prefix, namespace) pairs sh:prefixes declares, following owl:imports."""
-    todo, seen = list(shapes.objects(constraint, SH.prefixes)), set()
-    while todo:
-        owner = todo.pop()
-        if owner in seen:
-            continue
-        seen.add(owner)
-        todo += shapes.objects(owner, OWL.imports)
-        for decl in shapes.objects(owner, SH.declare):
-            yield str(shapes.value(decl, SH.prefix)), str(shapes.value(decl, SH.namespace))
-
-
-def undeclared(tree: object) -> str:
-    """The prefixes a parsed query uses but neither it nor sh:prefixes declares ("" if none)."""
-    used: set[str] = set()
-    declared: set[str] = set()
-    for node in walk(tree):
-        label = getattr(node, "name", None)
-        if label in ("pname", "PrefixDecl"):
-            (used if label == "pname" else declared).add(str(get(node, "prefix") or ""))
-    missing = sorted(used - declared)
-    return f"the undeclared prefixes {', '.join(p + ':' for p in missing)}" if missing else ""
-
-
-def prebinding_problem(query: object) -> str:
-    """What keeps the engine from pre-binding ``$this`` by joining the targets into the
-    query's top group ("" if nothing): a forbidden form, a pre-bound variable it does not
-    bind, or ``$this`` in an expression of a nested group (where it would be unbound)."""
-    for node in walk(query):
-        label = getattr(node, "name", None)
-        if isinstance(label, str) and label in FORBIDDEN:
-            return FORBIDDEN[label]
-        if isinstance(node, Variable) and node in PREBOUND:
-            return f"the pre-bound variable ${node}"
-    if get(query, "valuesClause") is not None:
-        return "VALUES"
-    parts = children(get(query, "where"))
-    if _assigns_this(query) or any(_nested_this(p, nested=False) for p in parts):
-        return "$this bound by the query or tested in a nested group"
-    return ""
-
-
-def _assigns_this(query: object) -> bool:
-    """``BIND (... AS $this)`` or ``(... AS $this)`` anywhere (a plain ``SELECT $this`` is
-    a projection item without an expression: ``var``, not ``evar``, and no ``expr``)."""
-    this = Variable("this")
-    return any(
-        get(n, "evar") == this or (getattr(n, "name", None) == "Bind" and get(n, "var") == this)
-        for n in walk(query)
-    )
-
-
-def _nested_this(node: object, *, nested: bool) -> bool:
-    label = getattr(node, "name", None)
-    if label in ("Filter", "Bind"):
-        return nested and any(n == Variable("this") for n in walk(node))
-    inner = nested or label == "GroupGraphPatternSub"
-    return any(_nested_this(child, nested=inner) for child in children(node))

@@ -1,0 +1,107 @@
+"""The pieces every compiled constraint is made of (see :mod:`.components`): fresh variable
+names, the two kinds of violation and the shape being compiled.
+
+>>> names = Names()
+>>> names(), names("o")
+('?v1', '?o2')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from .support import refusal
+
+Out = dict[str, str]
+"""The variables a :class:`PerFocus` pattern binds, by role: "value", "path" or "key"."""
+
+
+class Names:
+    """Fresh variable names for one compilation (nested tests must not share a variable)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, stem: str = "v") -> str:
+        self.count += 1
+        return f"?{stem}{self.count}"
+
+
+@dataclass(frozen=True)
+class PerValue:
+    """A value node fails when ``bad(this, value)`` is true."""
+
+    component: URIRef
+    bad: Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class PerFocus:
+    """The focus node fails when ``pattern(this, out)`` has a solution; it binds ``binds``."""
+
+    component: URIRef
+    pattern: Callable[[str, Out], str]
+    binds: tuple[str, ...] = ()
+    count: tuple[str, int] | None = None  # ("min" | "max", n) of the values meeting ``ok``
+    ok: str = ""  # for ``count``: a test on ?v (empty: every value)
+
+
+Violation = PerValue | PerFocus
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The shape whose constraints are being compiled."""
+
+    shapes: Graph
+    shape: Node
+    names: Names
+    stack: tuple[Node, ...] = ()
+    path: str | None = field(default=None)  # SPARQL path of a property shape
+
+    def values(self, this: str, v: str) -> str:
+        """A pattern binding ``v`` to each value node of ``this``."""
+        return f"{this} {self.path} {v} ." if self.path else f"BIND ({this} AS {v})"
+
+    def conforms(self, shape: Node, v: str) -> str:
+        """An expression true when ``v`` conforms to ``shape`` (:func:`.components.conforms`)."""
+        from .components import conforms  # the components are built from this context
+
+        return conforms(self.shapes, shape, v, self.names, self.stack)
+
+    def distinct(self, this: str, n: int, ok: Callable[[str], str] | None = None) -> str:
+        """A pattern with a solution when ``this`` has ``n`` distinct value nodes (meeting
+        ``ok``); written with n variables, so only for small n."""
+        if n > MAX_SPELLED:
+            raise refusal(self.shapes, self.shape, f"a count above {MAX_SPELLED} in a nested shape")
+        vs = [self.names() for _ in range(n)]
+        steps = " ".join(self.values(this, v) for v in vs)
+        tests = [f"!sameTerm({a}, {b})" for i, a in enumerate(vs) for b in vs[i + 1 :]]
+        tests += [ok(v) for v in vs] if ok else []
+        return steps + (f" FILTER ({' && '.join(tests)})" if tests else "")
+
+
+MAX_SPELLED = 6
+
+
+def count(ctx: Ctx, value: Node | None) -> int:
+    """A count parameter's value: a non-negative integer, else the shape is refused."""
+    if isinstance(value, Literal) and isinstance(value.toPython(), int) and value.toPython() >= 0:
+        return int(value.toPython())
+    raise refusal(ctx.shapes, ctx.shape, f"a count that is not a non-negative integer ({value})")
+
+
+def members(ctx: Ctx, node: Node) -> list[Node]:
+    try:
+        return list(Collection(ctx.shapes, node))
+    except Exception as err:  # rdflib on a malformed list
+        raise refusal(ctx.shapes, ctx.shape, "an ill-formed RDF list") from err
+
+
+Builder = Callable[[Ctx, Node], Iterator[Violation]]
+"""A constraint component: given the shape and one value of its parameter, its violations."""

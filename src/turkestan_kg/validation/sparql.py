@@ -1,0 +1,220 @@
+"""SPARQL-based constraints (SHACL 5): their queries checked, and how ``$this`` is pre-bound.
+
+SHACL pre-binds ``$this`` to each focus node (5.2.1), and forbids the forms where pre-binding
+is not defined: MINUS, SERVICE, VALUES, ``AS $this`` and subqueries that do not return
+``$this``. Those are refused. The rest run one of two ways, :
+
+- ``free``: when ``$this`` is bound by a triple pattern of the query's top group and used
+  nowhere a join would differ from pre-binding, the query runs once with ``$this`` free and
+  only the rows of focus nodes are kept (the same rows, one query for all focus nodes);
+- ``each``: otherwise once per focus node, ``$this`` (and ``$currentShape``) replaced in the
+  query by the term, as SHACL defines pre-binding (:mod:`.prebind`).
+
+>>> from rdflib import Graph, URIRef
+>>> shapes = Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> .
+... <urn:S> sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> 1 }" ] .''')
+>>> constraint = shapes.value(URIRef("urn:S"), SH.sparql)
+>>> sparql_constraint(shapes, URIRef("urn:S"), constraint, "{ ?this ?p ?o }", None).mode
+'free'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Variable
+from rdflib.term import Node
+
+from ..namespaces import OWL, SH
+from ..sparql.tree import children, get, walk
+from .prebind import prebind
+from .support import KNOWN as SHAPE_KEYS
+from .support import refusal
+
+KNOWN = SHAPE_KEYS | {SH.select}
+"""What a SPARQL constraint may say (it may be a shape too: SHACL's own tests have one that is)."""
+FORBIDDEN = {
+    "MinusGraphPattern": "MINUS",
+    "InlineData": "VALUES",
+    "ServiceGraphPattern": "SERVICE",
+}
+"""Where SHACL leaves pre-binding undefined (5.2.1): refused."""
+THIS = Variable("this")
+SHAPE = Variable("currentShape")
+PREBOUND = {THIS, SHAPE, Variable("shapesGraph")}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A SPARQL-based constraint ready to run."""
+
+    query: str  # the SELECT, as the shape wrote it ($PATH replaced)
+    prologue: str  # PREFIX lines from sh:prefixes
+    focus: str  # a query for the focus nodes, ?this (with "ask", and their values, ?value)
+    mode: str  # "free", "each" or "ask"
+    prebound: tuple[str, ...]  # the variables to pre-bind in "each": this (, currentShape)
+
+
+def sparql_constraint(
+    shapes: Graph, shape: Node, constraint: Node, focus: str, path: str | None
+) -> Compiled:
+    """The check of one SPARQL-based constraint on ``shape``'s focus nodes (``focus``, a
+    group pattern on ?this); ``path``: a property shape's path, for ``$PATH``."""
+    unknown = {
+        k for k in shapes.predicates(constraint) if str(k).startswith(str(SH)) and k not in KNOWN
+    }
+    select = shapes.value(constraint, SH.select)
+    if unknown or select is None:
+        keys = sorted(k.n3() for k in unknown) or ["no sh:select"]
+        raise refusal(shapes, shape, f"a SPARQL constraint with {', '.join(keys)}")
+    return compile_select(shapes, shape, str(select), prologue_of(shapes, constraint), focus, path)
+
+
+def prologue_of(shapes: Graph, owner: Node) -> str:
+    """The PREFIX lines ``owner``'s sh:prefixes declare."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declarations(shapes, owner))
+
+
+def compile_select(
+    shapes: Graph, shape: Node, select: str, prologue: str, focus: str, path: str | None
+) -> Compiled:
+    """A SELECT whose rows are results, checked and set to pre-bind ``$this``."""
+    select = _with_path(shapes, shape, select, path)
+    tree = _checked(shapes, shape, prologue + select, "SelectQuery")
+    joinable = not _nested_problem(tree[1]) and _bound_at_top(tree[1])
+    focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
+    uses_shape = SHAPE in walk(tree)
+    if uses_shape and isinstance(shape, BNode):
+        raise refusal(shapes, shape, "$currentShape in a shape that is a blank node")
+    prebound = ("this", "currentShape") if uses_shape else ("this",)
+    return Compiled(select, prologue, focus_query, "free" if joinable else "each", prebound)
+
+
+def compile_ask(shapes: Graph, shape: Node, ask: str, prologue: str, values: str) -> Compiled:
+    """An ASK validator (SHACL 6.3): run for each (``$this``, ``$value``) row of ``values``,
+    a result where it answers false."""
+    _checked(shapes, shape, prologue + ask, "AskQuery")
+    return Compiled(ask, prologue, values, "ask", ("this", "value"))
+
+
+def _with_path(shapes: Graph, shape: Node, text: str, path: str | None) -> str:
+    """The query with ``$PATH`` replaced by the property shape's path (SHACL 6.3), token by
+    token (:mod:`.prebind`)."""
+    if path is not None:
+        return prebind(text, {"PATH": path})
+    if prebind(text, {"PATH": "<urn:x>"}) != text:
+        raise refusal(shapes, shape, "$PATH in a SPARQL query of a node shape")
+    return text
+
+
+def _checked(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
+    """(the prologue, the query) of a parsed query, refused if SHACL forbids its form."""
+    prologue, query = _parse(shapes, shape, text, kind)
+    problem = undeclared((prologue, query)) or forbidden(query)
+    if problem:
+        raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
+    return prologue, query
+
+
+def _parse(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+    except ParseException as err:
+        raise refusal(shapes, shape, f"a SPARQL query that does not parse ({err.msg})") from err
+    if getattr(tree[1], "name", None) != kind:
+        raise refusal(shapes, shape, f"a SPARQL query that is not {kind.removesuffix('Query')}")
+    if kind == "SelectQuery" and not _projects_this(tree[1]):
+        raise refusal(shapes, shape, "a SPARQL constraint whose SELECT does not return $this")
+    return tree[0], tree[1]
+
+
+def declarations(shapes: Graph, constraint: Node) -> Iterator[tuple[str, str]]:
+    """The (prefix, namespace) pairs sh:prefixes declares, following owl:imports."""
+    todo, seen = list(shapes.objects(constraint, SH.prefixes)), set()
+    while todo:
+        owner = todo.pop()
+        if owner in seen:
+            continue
+        seen.add(owner)
+        todo += shapes.objects(owner, OWL.imports)
+        for decl in shapes.objects(owner, SH.declare):
+            yield str(shapes.value(decl, SH.prefix)), str(shapes.value(decl, SH.namespace))
+
+
+def undeclared(tree: object) -> str:
+    """The prefixes a parsed query uses but neither it nor sh:prefixes declares ("" if none)."""
+    used: set[str] = set()
+    declared: set[str] = set()
+    for node in walk(tree):
+        label = getattr(node, "name", None)
+        if label in ("pname", "PrefixDecl"):
+            (used if label == "pname" else declared).add(str(get(node, "prefix") or ""))
+    missing = sorted(used - declared)
+    return f"the undeclared prefixes {', '.join(p + ':' for p in missing)}" if missing else ""
+
+
+def forbidden(query: object) -> str:
+    """A form SHACL forbids in a query with pre-bound variables ("" if none), and
+    ``$shapesGraph``, which this engine does not pre-bind."""
+    for node in walk(query):
+        label = getattr(node, "name", None)
+        if isinstance(label, str) and label in FORBIDDEN:
+            return FORBIDDEN[label]
+        if label == "SubSelect" and not _projects_this(node):
+            return "a subquery that does not return $this"
+        if node == Variable("shapesGraph"):
+            return "the pre-bound variable $shapesGraph"
+    if get(query, "valuesClause") is not None:
+        return "VALUES"
+    if any(get(n, "evar") in PREBOUND for n in walk(query)) or any(
+        getattr(n, "name", None) == "Bind" and get(n, "var") in PREBOUND for n in walk(query)
+    ):
+        return "a pre-bound variable assigned with AS"
+    return ""
+
+
+def _projects_this(select: object) -> bool:
+    return _projects(select, THIS)
+
+
+def _projects(select: object, var: Variable) -> bool:
+    projection = get(select, "projection")
+    if projection is None:  # SELECT *: the variables in scope, bound by a triple pattern
+        blocks = (
+            n for n in walk(get(select, "where")) if getattr(n, "name", None) == "TriplesBlock"
+        )
+        return any(n == var for block in blocks for n in walk(block))
+    return any(get(item, "var") == var or get(item, "evar") == var for item in children(projection))
+
+
+def _nested_problem(query: object) -> bool:
+    """Where a join with the focus nodes could differ from pre-binding: a subquery,
+    ``$currentShape``, ``BIND (... AS $this)``, or ``$this`` tested in a nested group (where
+    it would be unbound)."""
+    if any(getattr(n, "name", None) == "SubSelect" or n == SHAPE for n in walk(query)):
+        return True
+    if any(getattr(n, "name", None) == "Bind" and get(n, "var") == THIS for n in walk(query)):
+        return True
+    return any(_nested_this(p, nested=False) for p in children(get(query, "where")))
+
+
+def _nested_this(node: object, *, nested: bool) -> bool:
+    label = getattr(node, "name", None)
+    if label in ("Filter", "Bind"):
+        return nested and any(n == THIS for n in walk(node))
+    inner = nested or label == "GroupGraphPatternSub"
+    return any(_nested_this(child, nested=inner) for child in children(node))
+
+
+def _bound_at_top(query: object) -> bool:
+    """Whether a triple pattern of the query's top group binds ``$this`` (so the query with
+    ``$this`` free gives every focus node's rows)."""
+    where = get(query, "where")
+    for part in children(get(where, "part")) or children(where):
+        if getattr(part, "name", None) == "TriplesBlock" and any(n == THIS for n in walk(part)):
+            return True
+    return False
