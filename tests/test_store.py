@@ -213,12 +213,12 @@ def test_checks_run_at_once_give_the_same_report(tmp_path: Path, root: Path) -> 
 
 
 def test_a_failing_check_stops_the_others_with_its_error(tmp_path: Path, root: Path) -> None:
-    from turkestan_kg.validation.execute import run_on_store
+    from turkestan_kg.validation.execute import CheckFailed, run_on_store
 
     store = load_store(tmp_path / "store", load(root / "data", root / "ontology"))
     good = compile_checks()[0]
     bad = Check("SELECT ?this WHERE { ?this ", good.source_shape, good.component, None, None)
-    with pytest.raises(SyntaxError):
+    with pytest.raises(CheckFailed, match=r"the check of shape .* could not run on Oxigraph"):
         run_on_store(store, [good, bad, good], workers=2)
 
 

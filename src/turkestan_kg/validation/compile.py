@@ -63,7 +63,7 @@ class Check:
     prologue: str = ""  # PREFIX declarations of a SPARQL-based constraint
     severity: Node = SH.Violation
     focus: str = ""  # for a SPARQL-based constraint: its focus nodes' query (on ?this)
-    mode: str = "join"  # "join": the query has the focus nodes in; "free", "each": see .sparql
+    mode: str = "join"  # "join": the query has the focus nodes in; "each", "ask": see .sparql
     prebound: tuple[str, ...] = ()  # in "each": the variables pre-bound (this, currentShape)
 
     @property
@@ -195,7 +195,7 @@ def _value_nodes(ctx: Ctx, focus: Focus) -> Focus:
     outer = f"?outer{len(focus.outers)}"
 
     def inner(var: str) -> str:
-        return f"{{ {focus.pattern(outer)} {outer} {ctx.path} {var} }}"
+        return f"{{ {focus.pattern(outer)} {ctx.values(outer, var)} }}"
 
     return Focus(inner, (*focus.outers, outer))
 
@@ -208,9 +208,9 @@ def _query(ctx: Ctx, found: Violation, at: Focus) -> str:
             bad = found.bad("?this", "?this")
             return f"SELECT DISTINCT {keys} (?this AS ?value) WHERE {{ {focus} FILTER ({bad}) }}"
         bad = found.bad("?this", "?value")
-        where = f"{{ {focus} ?this {ctx.path} ?value . FILTER ({bad}) }}"
+        where = f"{{ {focus} {ctx.values('?this', '?value')} FILTER ({bad}) }}"
         return f"SELECT DISTINCT {keys} ?value WHERE {where}"
-    if found.count is not None and ctx.path is not None:
+    if found.count is not None and ctx.path is not None and not ctx.nullable:
         return _counted(ctx, found, focus, keys)
     out = {role: f"?{role}" for role in found.binds}
     where = f"{{ {focus} {found.pattern('?this', out)} }}"
@@ -223,7 +223,7 @@ def _counted(ctx: Ctx, found: PerFocus, focus: str, keys: str) -> str:
     assert found.count is not None
     kind, n = found.count
     ok = f" FILTER ({found.ok})" if found.ok else ""
-    values = f"?this {ctx.path} ?v .{ok}"
+    values = f"{ctx.values('?this', '?v')}{ok}"
     if kind == "min" and n == 1:
         return f"SELECT {keys} WHERE {{ {focus} MINUS {{ {values} }} }}"
     if kind == "min":

@@ -12,7 +12,7 @@ sh:qualifiedValueShape):
 Value nodes are the focus node itself for a node shape, the nodes its path reaches for a
 property shape (SHACL 2.3.2).
 
->>> from rdflib import Graph
+>>> from rdflib import Graph, URIRef
 >>> shapes = Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> .
 ... <urn:S> sh:path <urn:p> ; sh:in ( 1 2 ) .''')
 >>> print(conforms(shapes, URIRef("urn:S"), "?x", Names()))
@@ -29,7 +29,7 @@ from rdflib.term import Node
 from ..namespaces import SH
 from .context import Builder, Ctx, Names, PerValue, Violation
 from .custom import used
-from .paths import sparql_path
+from .paths import nullable, sparql_path
 from .shape_components import (
     all_of,
     any_of,
@@ -69,7 +69,12 @@ def for_shape(shapes: Graph, shape: Node, names: Names, stack: tuple[Node, ...] 
         raise refusal(shapes, shape, "a shape that refers to itself (recursion)")
     path = shapes.value(shape, SH.path)
     spelled = None if path is None else sparql_path(shapes, path, shape)
-    return Ctx(shapes, shape, names, (*stack, shape), spelled)
+    inside = (*stack, shape)
+
+    def judge(nested: Node, v: str) -> str:
+        return conforms(shapes, nested, v, names, inside)
+
+    return Ctx(shapes, shape, names, inside, spelled, nullable(shapes, path), judge)
 
 
 def conforms(shapes: Graph, shape: Node, v: str, names: Names, stack: tuple[Node, ...] = ()) -> str:
@@ -85,10 +90,12 @@ def conforms(shapes: Graph, shape: Node, v: str, names: Names, stack: tuple[Node
 
 def _holds(ctx: Ctx, this: str, found: Violation) -> str:
     if isinstance(found, PerValue):
-        if ctx.path is None:
-            return f"NOT EXISTS {{ FILTER ({found.bad(this, this)}) }}"
+        if ctx.path is None:  # the test itself: it never errs (see PerValue)
+            return f"!({found.bad(this, this)})"
         v = ctx.names()
         return f"NOT EXISTS {{ {ctx.values(this, v)} FILTER ({found.bad(this, v)}) }}"
+    if found.holds is not None:
+        return found.holds(this)
     out = {role: ctx.names(role) for role in found.binds}
     return f"NOT EXISTS {{ {found.pattern(this, out)} }}"
 

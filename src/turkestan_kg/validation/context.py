@@ -34,7 +34,9 @@ class Names:
 
 @dataclass(frozen=True)
 class PerValue:
-    """A value node fails when ``bad(this, value)`` is true."""
+    """A value node fails when ``bad(this, value)`` is true. The expression never errs
+    (comparisons are guarded by COALESCE, type tests come first), so its negation is the
+    value's conformance, with no EXISTS around it."""
 
     component: URIRef
     bad: Callable[[str, str], str]
@@ -49,6 +51,44 @@ class PerFocus:
     binds: tuple[str, ...] = ()
     count: tuple[str, int] | None = None  # ("min" | "max", n) of the values meeting ``ok``
     ok: str = ""  # for ``count``: a test on ?v (empty: every value)
+    holds: Callable[[str], str] | None = None  # the focus node's conformance, as one test
+
+
+Counted = tuple[str, int] | None
+
+
+def fails_unless(
+    component: URIRef, found: Callable[[str], str], count: Counted = None, ok: str = ""
+) -> PerFocus:
+    """The focus node fails unless the pattern ``found(this)`` has a solution. Its
+    conformance is ``EXISTS``, not a double negation (which Virtuoso 7 gets wrong)."""
+    return PerFocus(
+        component,
+        lambda this, out: f"FILTER NOT EXISTS {{ {found(this)} }}",
+        count=count,
+        ok=ok,
+        holds=lambda this: f"EXISTS {{ {found(this)} }}",
+    )
+
+
+def fails_if(
+    component: URIRef, found: Callable[[str], str], count: Counted = None, ok: str = ""
+) -> PerFocus:
+    """The focus node fails if the pattern ``found(this)`` has a solution."""
+    return PerFocus(
+        component,
+        lambda this, out: f"FILTER EXISTS {{ {found(this)} }}",
+        count=count,
+        ok=ok,
+        holds=lambda this: f"NOT EXISTS {{ {found(this)} }}",
+    )
+
+
+def fails_when(component: URIRef, test: Callable[[str], str]) -> PerFocus:
+    """The focus node fails when the expression ``test(this)`` (which never errs) holds."""
+    return PerFocus(
+        component, lambda this, out: f"FILTER ({test(this)})", holds=lambda this: f"!({test(this)})"
+    )
 
 
 Violation = PerValue | PerFocus
@@ -63,16 +103,28 @@ class Ctx:
     names: Names
     stack: tuple[Node, ...] = ()
     path: str | None = field(default=None)  # SPARQL path of a property shape
+    nullable: bool = False  # whether the path matches each node itself (paths.nullable)
+    judge: Callable[[Node, str], str] | None = None  # components.conforms, for nested shapes
 
     def values(self, this: str, v: str) -> str:
-        """A pattern binding ``v`` to each value node of ``this``."""
-        return f"{this} {self.path} {v} ." if self.path else f"BIND ({this} AS {v})"
+        """A pattern binding ``v`` to each value node of ``this``: for a path that may be of
+        length zero, ``this`` itself too, whether the graph mentions it or not (one group,
+        no UNION, so that ``this`` is bound where it is joined)."""
+        if not self.path:
+            return f"BIND ({this} AS {v})"
+        if not self.nullable:
+            return f"{this} {self.path} {v} ."
+        zero, found = self.names("zero"), self.names("p")
+        return (
+            f"VALUES {zero} {{ true false }} OPTIONAL {{ {this} {self.path} {found} FILTER (!{zero}) }} "
+            f"BIND (IF({zero}, {this}, {found}) AS {v}) FILTER (BOUND({v}))"
+        )
 
     def conforms(self, shape: Node, v: str) -> str:
-        """An expression true when ``v`` conforms to ``shape`` (:func:`.components.conforms`)."""
-        from .components import conforms  # the components are built from this context
-
-        return conforms(self.shapes, shape, v, self.names, self.stack)
+        """An expression true when ``v`` conforms to ``shape`` (:func:`.components.conforms`,
+        handed in by whoever made this context)."""
+        assert self.judge is not None, "a context for nested shapes is made by for_shape"
+        return self.judge(shape, v)
 
     def distinct(self, this: str, n: int, ok: Callable[[str], str] | None = None) -> str:
         """A pattern with a solution when ``this`` has ``n`` distinct value nodes (meeting

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..errors import QueryError
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH
 from ..sparql.engines import from_oxigraph
@@ -137,7 +138,14 @@ def _rows(store: ox.Store, check: Check) -> Rows:
     try:
         return check_rows(lambda text: from_oxigraph(store.query(text)), check)
     except (SyntaxError, RuntimeError, OSError, ValueError) as err:
-        raise refusal(Graph(), check.source_shape, f"a query Oxigraph cannot run ({err})") from None
+        raise CheckFailed(
+            f"the check of shape {check.source_shape.n3()} could not run on Oxigraph: {err}",
+            hint="validate with --engine pyshacl, or report the shape and this message",
+        ) from None
+
+
+class CheckFailed(QueryError):
+    """A compiled check that the store could not run (exit code 1), named by its shape."""
 
 
 Runner = Callable[[str], QueryResult]
@@ -152,9 +160,6 @@ def check_rows(run: Runner, check: Check) -> Rows:
     if check.mode == "ask":
         return tuple(row for row in run(check.focus).rows if not _asked(run, check, row))
     focus = [row["this"] for row in run(check.focus).rows]
-    if check.mode == "free":
-        wanted = set(focus)
-        return tuple(r for r in run(check.text).rows if r.get("this") in wanted)
     rows: list[Mapping[str, Node]] = []
     for node in focus:
         _named(check, node)

@@ -21,7 +21,13 @@ from rdflib.term import Node
 from ..namespaces import RDF, SH
 from .support import refusal
 
-REPEATS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+WRAPS = {
+    SH.inversePath: ("^", ""),
+    SH.zeroOrMorePath: ("", "*"),
+    SH.oneOrMorePath: ("", "+"),
+    SH.zeroOrOnePath: ("", "?"),
+}
+"""The one-path kinds: what goes before and after the path they hold."""
 
 
 def sparql_path(shapes: Graph, path: Node | None, owner: Node) -> str:
@@ -35,20 +41,17 @@ def _path(shapes: Graph, path: Node | None, owner: Node, seen: frozenset[Node]) 
     if not isinstance(path, BNode) or path in seen:
         raise refusal(shapes, owner, "an ill-formed sh:path")
     seen = seen | {path}
+
+    def inner(node: Node | None) -> str:
+        return _path(shapes, node, owner, seen)
+
     if (path, RDF.first, None) in shapes:
-        steps = _members(shapes, path, owner)
-        return "(" + "/".join(_path(shapes, s, owner, seen) for s in steps) + ")"
-    inverse = shapes.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"(^{_path(shapes, inverse, owner, seen)})"
-    alternatives = shapes.value(path, SH.alternativePath)
-    if alternatives is not None:
-        options = _members(shapes, alternatives, owner)
-        return "(" + "|".join(_path(shapes, o, owner, seen) for o in options) + ")"
-    for kind, mark in REPEATS.items():
-        inner = shapes.value(path, kind)
-        if inner is not None:
-            return f"({_path(shapes, inner, owner, seen)}){mark}"
+        return "(" + "/".join(inner(s) for s in _members(shapes, path, owner)) + ")"
+    if (options := shapes.value(path, SH.alternativePath)) is not None:
+        return "(" + "|".join(inner(o) for o in _members(shapes, options, owner)) + ")"
+    for kind, (before, after) in WRAPS.items():
+        if (wrapped := shapes.value(path, kind)) is not None:
+            return f"({before}{inner(wrapped)}){after}"
     raise refusal(shapes, owner, "an ill-formed sh:path")
 
 
@@ -61,6 +64,26 @@ def _members(shapes: Graph, lst: Node, owner: Node) -> list[Node]:
     if len(members) < 2:
         raise refusal(shapes, owner, "a sh:path list of fewer than two members")
     return members
+
+
+def nullable(shapes: Graph, path: Node | None) -> bool:
+    """Whether ``path`` relates every node to itself (a zero-length match is possible).
+
+    Oxigraph matches a zero-length path only between nodes of the graph, so a focus node the
+    data never mentions (an sh:targetNode) would have no value nodes; the compiled checks
+    add each node itself for such paths (:meth:`.context.Ctx.values`).
+    """
+    if isinstance(path, URIRef) or path is None:
+        return False
+    if (path, RDF.first, None) in shapes:
+        return all(nullable(shapes, step) for step in shapes.items(path))
+    if (inner := shapes.value(path, SH.inversePath)) is not None:
+        return nullable(shapes, inner)
+    if (options := shapes.value(path, SH.alternativePath)) is not None:
+        return any(nullable(shapes, option) for option in shapes.items(options))
+    if (inner := shapes.value(path, SH.oneOrMorePath)) is not None:
+        return nullable(shapes, inner)
+    return True  # zero or more, zero or one
 
 
 def predicate_of(shapes: Graph, shape: Node) -> URIRef | None:

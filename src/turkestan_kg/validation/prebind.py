@@ -47,27 +47,47 @@ def prebind(query: str, values: Mapping[str, Node | str]) -> str:
     for node in values.values():
         if not isinstance(node, URIRef | Literal | str):
             raise ValueError(f"only an IRI or a literal can be pre-bound in text, not {node!r}")
-    out, last, clause, depth = [], 0, "", 0
-    recent: list[tuple[object, int]] = []  # the last two tokens, with where they start
+    rewriter = _Rewriter(query, values)
     for found, start, end in _tokens().scan_string(query):  # type: ignore[attr-defined]
-        token = found[0]
-        if isinstance(token, Variable) and str(token) in values:
-            if [t for t, _ in recent] == ["BOUND", "("]:  # a pre-bound variable is bound
-                out += [query[last : recent[0][1]], "COALESCE(true"]
-            else:
-                spelled = _spelled(values[str(token)], len(out), clause, depth)
-                out += [query[last:start], spelled]
-            last = end
-        elif token in CLAUSES:
-            clause, depth = CLAUSES[token], 0
+        rewriter.feed(found[0], start, end)
+    return rewriter.text()
+
+
+class _Rewriter:
+    """The query read token by token: where each token is (a clause, a bracket depth) and
+    the text so far with the pre-bound variables replaced."""
+
+    def __init__(self, query: str, values: Mapping[str, Node | str]) -> None:
+        self.query, self.values = query, values
+        self.out: list[str] = []
+        self.last, self.clause, self.depth = 0, "", 0
+        self.recent: list[tuple[object, int]] = []  # the last two tokens, where they start
+
+    def feed(self, token: object, start: int, end: int) -> None:
+        if isinstance(token, Variable) and str(token) in self.values:
+            self._replace(str(token), start, end)
+        elif isinstance(token, str):
+            self._follow(token)
+        self.recent = [*self.recent[-1:], (token, start)]
+
+    def _replace(self, name: str, start: int, end: int) -> None:
+        if [t for t, _ in self.recent] == ["BOUND", "("]:  # a pre-bound variable is bound
+            self.out += [self.query[self.last : self.recent[0][1]], "COALESCE(true"]
+        else:
+            spelled = _spelled(self.values[name], len(self.out), self.clause, self.depth)
+            self.out += [self.query[self.last : start], spelled]
+        self.last = end
+
+    def _follow(self, token: str) -> None:
+        if token in CLAUSES:
+            self.clause, self.depth = CLAUSES[token], 0
         elif token in ENDS:
-            clause = ""
-        elif token == "(":
-            depth += 1
-        elif token == ")":
-            depth -= 1
-        recent = [*recent[-1:], (token, start)]
-    return "".join([*out, query[last:]])
+            self.clause = ""
+        elif token in "()":
+            self.depth += 1 if token == "(" else -1
+
+    def text(self) -> str:
+        return "".join([*self.out, self.query[self.last :]])
 
 
 def _spelled(node: Node | str, n: int, clause: str, depth: int) -> str:

@@ -13,12 +13,25 @@ whole-graph query groups instead, :mod:`.compile`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from rdflib import URIRef
 from rdflib.term import Node
 
 from ..namespaces import SH
-from .context import Builder, Ctx, Out, PerFocus, PerValue, Violation, count, members
+from .context import (
+    Builder,
+    Ctx,
+    Out,
+    PerFocus,
+    PerValue,
+    Violation,
+    count,
+    fails_if,
+    fails_unless,
+    fails_when,
+    members,
+)  # fmt: skip
 from .paths import predicate_of
 from .terms import is_true, term
 
@@ -27,24 +40,19 @@ def min_count(ctx: Ctx, value: Node) -> Iterator[Violation]:
     n = count(ctx, value)
     if n == 0 or (ctx.path is None and n == 1):
         return
-    yield PerFocus(
-        SH.MinCountConstraintComponent,
-        lambda this, out: (
-            "" if ctx.path is None else f"FILTER NOT EXISTS {{ {ctx.distinct(this, n)} }}"
-        ),
-        count=("min", n),
-    )
+    if ctx.path is None:  # a node shape has one value node
+        yield fails_when(SH.MinCountConstraintComponent, lambda this: "true")
+        return
+    found = partial(ctx.distinct, n=n)
+    yield fails_unless(SH.MinCountConstraintComponent, found, count=("min", n))
 
 
 def max_count(ctx: Ctx, value: Node) -> Iterator[Violation]:
     n = count(ctx, value)
     if ctx.path is None and n >= 1:
         return
-    yield PerFocus(
-        SH.MaxCountConstraintComponent,
-        lambda this, out: f"FILTER EXISTS {{ {ctx.distinct(this, n + 1)} }}",
-        count=("max", n),
-    )
+    found = partial(ctx.distinct, n=n + 1)
+    yield fails_if(SH.MaxCountConstraintComponent, found, count=("max", n))
 
 
 def unique_lang(ctx: Ctx, value: Node) -> Iterator[Violation]:
@@ -64,30 +72,27 @@ def unique_lang(ctx: Ctx, value: Node) -> Iterator[Violation]:
 
 def has_value(ctx: Ctx, value: Node) -> Iterator[Violation]:
     if ctx.path is None:
-        pattern = f"FILTER (!sameTerm({{this}}, {term(value)}))"
-    else:
-        pattern = f"FILTER NOT EXISTS {{ {{this}} {ctx.path} {term(value)} }}"
-    yield PerFocus(
-        SH.HasValueConstraintComponent, lambda this, out: pattern.replace("{this}", this)
-    )
+        yield fails_when(SH.HasValueConstraintComponent, lambda t: f"!sameTerm({t}, {term(value)})")
+        return
+
+    def found(this: str) -> str:
+        v = ctx.names()
+        return f"{ctx.values(this, v)} FILTER (sameTerm({v}, {term(value)}))"
+
+    yield fails_unless(SH.HasValueConstraintComponent, found)
 
 
 def equals(ctx: Ctx, other: Node) -> Iterator[Violation]:
     p = term(other)
     yield PerValue(SH.EqualsConstraintComponent, lambda this, v: f"NOT EXISTS {{ {this} {p} {v} }}")
-    missing = (
-        "FILTER (!sameTerm({value}, {this}))"
-        if ctx.path is None
-        else f"FILTER NOT EXISTS {{ {{this}} {ctx.path} {{value}} }}"
-    )
-    yield PerFocus(
-        SH.EqualsConstraintComponent,
-        lambda this, out: (
-            f"{this} {p} {out['value']} . "
-            + missing.replace("{this}", this).replace("{value}", out["value"])
-        ),
-        binds=("value",),
-    )
+
+    def missing(this: str, out: Out) -> str:
+        """Values of the other property that are not value nodes."""
+        found, v = out["value"], ctx.names()
+        among = f"{ctx.values(this, v)} FILTER (sameTerm({v}, {found}))"
+        return f"{this} {p} {found} . FILTER NOT EXISTS {{ {among} }}"
+
+    yield PerFocus(SH.EqualsConstraintComponent, missing, binds=("value",))
 
 
 def disjoint(ctx: Ctx, other: Node) -> Iterator[Violation]:
@@ -155,19 +160,15 @@ def qualified(ctx: Ctx, shape: Node) -> Iterator[Violation]:
     most = ctx.shapes.value(ctx.shape, SH.qualifiedMaxCount)
     if least is not None and count(ctx, least) > 0:
         n = count(ctx, least)
-        yield PerFocus(
-            SH.QualifiedMinCountConstraintComponent,
-            lambda this, out: f"FILTER NOT EXISTS {{ {ctx.distinct(this, n, ok)} }}",
-            count=("min", n),
-            ok=ok("?v"),
+        found = partial(ctx.distinct, n=n, ok=ok)
+        yield fails_unless(
+            SH.QualifiedMinCountConstraintComponent, found, count=("min", n), ok=ok("?v")
         )
     if most is not None:
         m = count(ctx, most)
-        yield PerFocus(
-            SH.QualifiedMaxCountConstraintComponent,
-            lambda this, out: f"FILTER EXISTS {{ {ctx.distinct(this, m + 1, ok)} }}",
-            count=("max", m),
-            ok=ok("?v"),
+        most_found = partial(ctx.distinct, n=m + 1, ok=ok)
+        yield fails_if(
+            SH.QualifiedMaxCountConstraintComponent, most_found, count=("max", m), ok=ok("?v")
         )
 
 

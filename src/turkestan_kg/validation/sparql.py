@@ -4,9 +4,9 @@ SHACL pre-binds ``$this`` to each focus node (5.2.1), and forbids the forms wher
 is not defined: MINUS, SERVICE, VALUES, ``AS $this`` and subqueries that do not return
 ``$this``. Those are refused. The rest run one of two ways, :
 
-- ``free``: when ``$this`` is bound by a triple pattern of the query's top group and used
-  nowhere a join would differ from pre-binding, the query runs once with ``$this`` free and
-  only the rows of focus nodes are kept (the same rows, one query for all focus nodes);
+- a join: when ``$this`` is bound by a triple pattern of the query's top group and used
+  nowhere a join would differ from pre-binding, the query, whole and unchanged, is a
+  subquery joined with the focus nodes (the same rows, one query for all focus nodes);
 - ``each``: otherwise once per focus node, ``$this`` (and ``$currentShape``) replaced in the
   query by the term, as SHACL defines pre-binding (:mod:`.prebind`).
 
@@ -15,7 +15,7 @@ is not defined: MINUS, SERVICE, VALUES, ``AS $this`` and subqueries that do not 
 ... <urn:S> sh:sparql [ sh:select "SELECT $this WHERE { $this <urn:p> 1 }" ] .''')
 >>> constraint = shapes.value(URIRef("urn:S"), SH.sparql)
 >>> sparql_constraint(shapes, URIRef("urn:S"), constraint, "{ ?this ?p ?o }", None).mode
-'free'
+'join'
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Compiled:
     query: str  # the SELECT, as the shape wrote it ($PATH replaced)
     prologue: str  # PREFIX lines from sh:prefixes
     focus: str  # a query for the focus nodes, ?this (with "ask", and their values, ?value)
-    mode: str  # "free", "each" or "ask"
+    mode: str  # "join", "each" or "ask"
     prebound: tuple[str, ...]  # the variables to pre-bind in "each": this (, currentShape)
 
 
@@ -82,13 +82,29 @@ def compile_select(
     """A SELECT whose rows are results, checked and set to pre-bind ``$this``."""
     select = _with_path(shapes, shape, select, path)
     tree = _checked(shapes, shape, prologue + select, "SelectQuery")
-    joinable = not _nested_problem(tree[1]) and _bound_at_top(tree[1])
     focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
     uses_shape = SHAPE in walk(tree)
     if uses_shape and isinstance(shape, BNode):
         raise refusal(shapes, shape, "$currentShape in a shape that is a blank node")
+    if _joinable(tree[1]) and _embeddable(select):
+        joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"
+        return Compiled(joined, prologue, focus_query, "join", ())
     prebound = ("this", "currentShape") if uses_shape else ("this",)
-    return Compiled(select, prologue, focus_query, "free" if joinable else "each", prebound)
+    return Compiled(select, prologue, focus_query, "each", prebound)
+
+
+def _joinable(query: object) -> bool:
+    """Whether joining the query's rows with the focus nodes is pre-binding: ``$this`` is
+    bound by a triple pattern of the top group and used nowhere a join would differ."""
+    return not _nested_problem(query) and _bound_at_top(query)
+
+
+def _embeddable(select: str) -> bool:
+    """Whether the SELECT can stand as a subquery: no PREFIX or BASE of its own, no FROM."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    tree = parseQuery(select)
+    return not children(tree[0]) and get(tree[1], "datasetClause") is None
 
 
 def compile_ask(shapes: Graph, shape: Node, ask: str, prologue: str, values: str) -> Compiled:
@@ -161,18 +177,21 @@ def forbidden(query: object) -> str:
     """A form SHACL forbids in a query with pre-bound variables ("" if none), and
     ``$shapesGraph``, which this engine does not pre-bind."""
     for node in walk(query):
-        label = getattr(node, "name", None)
-        if isinstance(label, str) and label in FORBIDDEN:
-            return FORBIDDEN[label]
-        if label == "SubSelect" and not _projects_this(node):
-            return "a subquery that does not return $this"
-        if node == Variable("shapesGraph"):
-            return "the pre-bound variable $shapesGraph"
-    if get(query, "valuesClause") is not None:
-        return "VALUES"
-    if any(get(n, "evar") in PREBOUND for n in walk(query)) or any(
-        getattr(n, "name", None) == "Bind" and get(n, "var") in PREBOUND for n in walk(query)
-    ):
+        problem = _forbidden_node(node)
+        if problem:
+            return problem
+    return "VALUES" if get(query, "valuesClause") is not None else ""
+
+
+def _forbidden_node(node: object) -> str:
+    label = getattr(node, "name", None)
+    if isinstance(label, str) and label in FORBIDDEN:
+        return FORBIDDEN[label]
+    if label == "SubSelect" and not _projects_this(node):
+        return "a subquery that does not return $this"
+    if node == Variable("shapesGraph"):
+        return "the pre-bound variable $shapesGraph"
+    if get(node, "evar") in PREBOUND or (label == "Bind" and get(node, "var") in PREBOUND):
         return "a pre-bound variable assigned with AS"
     return ""
 

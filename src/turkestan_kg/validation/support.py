@@ -75,23 +75,68 @@ def shapes_in(shapes: Graph) -> set[Node]:
     found: set[Node] = set()
     while todo:
         shape = todo.pop()
-        if shape in found:
-            continue
-        found.add(shape)
-        todo += [o for link in SHAPE_LINKS for o in shapes.objects(shape, link)]
-        for link in SHAPE_LISTS:
-            for lst in shapes.objects(shape, link):
-                todo += list(shapes.items(lst))
+        if shape not in found:
+            found.add(shape)
+            todo += _linked(shapes, shape)
     return found
 
 
+def _linked(shapes: Graph, shape: Node) -> list[Node]:
+    """The shapes ``shape`` refers to: by sh:property, sh:node... and in sh:and/or/xone lists."""
+    linked = [o for link in SHAPE_LINKS for o in shapes.objects(shape, link)]
+    for link in SHAPE_LISTS:
+        for lst in shapes.objects(shape, link):
+            try:
+                linked += list(shapes.items(lst))
+            except ValueError as err:  # rdflib: a list that loops
+                raise ill_formed(shapes, shape, f"{link.n3()} is not a list ({err})") from None
+    return linked
+
+
+SINGLE = {
+    SH[k]
+    for k in (
+        "severity", "deactivated", "closed", "ignoredProperties", "datatype", "in", "languageIn",
+        "maxCount", "maxExclusive", "maxInclusive", "maxLength", "minCount", "minExclusive",
+        "minInclusive", "minLength", "nodeKind", "pattern", "flags", "qualifiedMaxCount",
+        "qualifiedMinCount", "qualifiedValueShape", "qualifiedValueShapesDisjoint", "uniqueLang",
+        "path",
+    )
+}  # fmt: skip
+"""Parameters a shape may have one value of (SHACL's syntax rules, as SHACL for SHACL has them)."""
+PROPERTY_ONLY = {
+    SH[k]
+    for k in (
+        "lessThan",
+        "lessThanOrEquals",
+        "maxCount",
+        "minCount",
+        "qualifiedValueShape",
+        "uniqueLang",
+    )
+}
+"""Parameters only a property shape may have."""
+
+
 def check_shapes(shapes: Graph) -> None:
-    """Refuse what the engine does not compile: SHACL-AF targets and any other SHACL term it
-    does not know."""
+    """Refuse what the engine does not compile (SHACL-AF targets and any other SHACL term it
+    does not know) and shapes SHACL's syntax rules call ill-formed."""
     for shape in sorted(shapes_in(shapes), key=str):
         for used in sorted(set(shapes.predicates(shape)), key=str):
             if str(used).startswith(str(SH)) and used not in KNOWN:
                 raise refusal(shapes, shape, used.n3())
+            if used in SINGLE and len(set(shapes.objects(shape, used))) > 1:
+                raise ill_formed(shapes, shape, f"more than one value of {used.n3()}")
+            if used in PROPERTY_ONLY and (shape, SH.path, None) not in shapes:
+                raise ill_formed(shapes, shape, f"{used.n3()} on a node shape (no sh:path)")
+
+
+def ill_formed(shapes: Graph, shape: Node, problem: str) -> UnsupportedShape:
+    """The error for a shape that breaks SHACL's syntax rules (SHACL 2.1, 4)."""
+    return UnsupportedShape(
+        f"shape {name(shapes, shape)} is ill-formed: {problem}",
+        hint="fix the shapes file (the SHACL specification's syntax rules)",
+    )
 
 
 # ---------------------------------------------------------------------- datatypes
