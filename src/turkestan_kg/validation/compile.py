@@ -224,6 +224,9 @@ def _counted(ctx: Ctx, found: PerFocus, focus: str, keys: str) -> str:
     kind, n = found.count
     ok = f" FILTER ({found.ok})" if found.ok else ""
     values = f"{ctx.values('?this', '?v')}{ok}"
+    if kind == "languages":  # sh:uniqueLang: a result per language tag used twice or more
+        where = f'{{ {focus} {values} BIND (LCASE(LANG(?v)) AS ?key) FILTER (?key != "") }}'
+        return f"SELECT {keys} ?key WHERE {where} GROUP BY {keys} ?key HAVING (COUNT(DISTINCT ?v) > {n})"
     if kind == "min" and n == 1:
         return f"SELECT {keys} WHERE {{ {focus} MINUS {{ {values} }} }}"
     if kind == "min":

@@ -49,7 +49,9 @@ class PerFocus:
     component: URIRef
     pattern: Callable[[str, Out], str]
     binds: tuple[str, ...] = ()
-    count: tuple[str, int] | None = None  # ("min" | "max", n) of the values meeting ``ok``
+    count: tuple[str, int] | None = (
+        None  # ("min" | "max" | "languages", n) of the values meeting ``ok``
+    )
     ok: str = ""  # for ``count``: a test on ?v (empty: every value)
     holds: Callable[[str], str] | None = None  # the focus node's conformance, as one test
 

@@ -67,6 +67,7 @@ def unique_lang(ctx: Ctx, value: Node) -> Iterator[Violation]:
             + (f" BIND (LCASE(LANG({a})) AS {out['key']})" if "key" in out else "")
         ),
         binds=("key",),
+        count=("languages", 1),
     )
 
 
