@@ -98,11 +98,6 @@ REFUSED = {
         'ex:T sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',
         "e/T> uses SPARQL in a shape used by another shape",
     ),
-    "$shapesGraph": (
-        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
-        '"SELECT $this WHERE { GRAPH $shapesGraph { $this ?p ?o } }" ] .',
-        "the pre-bound variable $shapesGraph",
-    ),
     "VALUES": (
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
         '"SELECT $this WHERE { $this ?p ?o VALUES ?o { 1 } }" ] .',

@@ -141,3 +141,24 @@ def test_a_store_validated_by_auto_is_validated_by_fast(tmp_path: Path) -> None:
     )
     with pytest.raises(UsageError, match="XMLLiteral"):
         turkestan_kg.open(store=store).validate(shapes=shapes, engine="auto")
+
+
+SHAPES_GRAPH = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:limit 1 ;
+    sh:sparql [ sh:select "SELECT $this WHERE { GRAPH $shapesGraph { $currentShape <http://example.org/limit> 2 } }" ] .
+"""
+"""A SPARQL constraint that reads the shapes graph: it fails for no focus node."""
+
+
+def test_shapes_graph_is_given_in_memory_and_refused_on_a_store(tmp_path: Path) -> None:
+    import turkestan_kg
+
+    data, shapes = standalone(tmp_path, SHAPES_GRAPH)
+    assert validate(load(data), shapes=shapes).conforms
+    (shapes.with_name("failing.ttl")).write_text(SHAPES_GRAPH.replace("limit> 2", "limit> 1"))
+    report = validate(load(data), shapes=shapes.with_name("failing.ttl"))
+    assert [p.entity for p in report.problems] == ["http://example.org/x"]
+    store = tmp_path / "store"
+    CliRunner().invoke(main, ["load", "--data", str(data), "--store", str(store)])
+    with pytest.raises(UsageError, match=r"\$shapesGraph, which validation on a store cannot give"):
+        turkestan_kg.open(store=store).validate(shapes=shapes)

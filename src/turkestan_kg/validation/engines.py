@@ -32,7 +32,7 @@ from ..registry import entry, resolve
 from ..sparql.engines import OxigraphEngine
 from . import ENGINES
 from .compile import compile_shapes
-from .execute import run_checks, run_on_store
+from .execute import needs_shapes_graph, refuse_shapes_graph, run_checks, run_on_store
 from .remote import subclasses
 from .report import ValidationReport, label, located_problem, owner, problem
 from .shapes_file import read_shapes
@@ -61,7 +61,7 @@ def auto_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     except UnsupportedShape as err:
         logging.getLogger("turkestan_kg").warning("validating with pySHACL: %s", err)
         return pyshacl_engine(data, shapes)
-    return run_checks(data, checks)
+    return run_checks(data, checks, shapes if needs_shapes_graph(checks) else None)
 
 
 Validator = Callable[[Graph, Graph], tuple[bool, Graph]]
@@ -123,6 +123,7 @@ def validate_store(
     """
     shapes_graph = read_shapes(shapes)
     checks = compile_shapes(shapes_graph, subclasses=subclasses(OxigraphEngine(store=store)))
+    refuse_shapes_graph(checks, "a store")
     tick = progress(len(checks)) if progress else (lambda n: None)
     workers = workers or os.cpu_count() or 1
     conforms, report = run_on_store(store, checks, progress=tick, workers=workers)

@@ -23,13 +23,22 @@ from .prebind import prebind
 from .support import refusal
 
 
-def run_checks(data: Graph, checks: list[Check]) -> tuple[bool, Graph]:
-    """Run every check on Oxigraph; (conforms, the W3C validation report graph)."""
+def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) -> tuple[bool, Graph]:
+    """Run every check on Oxigraph; (conforms, the W3C validation report graph). The
+    ``shapes`` graph, if given, is the store's named graph SHAPES_GRAPH, for ``$shapesGraph``."""
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
+    if shapes is not None:
+        named = shapes.serialize(format="nt", encoding="utf-8")
+        store.load(named, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SHAPES_GRAPH))
     stand_ins = keep_ill_typed(data, store)
     return run_on_store(store, checks, lambda: {**original_literals(data), **stand_ins})
+
+
+SHAPES_GRAPH = "urn:x-turkestan-kg:shapes-graph"
+"""The named graph that holds the shapes graph where ``$shapesGraph`` is pre-bound (only in
+a store made for the validation: never in a user's store)."""
 
 
 ILL_TYPED = "ill-typed in the data: "
@@ -163,7 +172,11 @@ def check_rows(run: Runner, check: Check) -> Rows:
     rows: list[Mapping[str, Node]] = []
     for node in focus:
         _named(check, node)
-        values = {"this": node, "currentShape": check.source_shape}
+        values = {
+            "this": node,
+            "currentShape": check.source_shape,
+            "shapesGraph": URIRef(SHAPES_GRAPH),
+        }
         text = prebind(check.query, {v: values[v] for v in check.prebound})
         rows += [{**r, "this": node} for r in run(check.prologue + text).rows]
     return tuple(rows)
@@ -207,7 +220,25 @@ def original_literals(data: Graph) -> dict[Node, Literal]:
 
 def validate_graph(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     """(conforms, report graph), like ``pyshacl.validate`` with inference off."""
-    return run_checks(data, compile_shapes(shapes))
+    checks = compile_shapes(shapes)
+    return run_checks(data, checks, shapes if needs_shapes_graph(checks) else None)
+
+
+def needs_shapes_graph(checks: list[Check]) -> bool:
+    """Whether a SPARQL constraint reads ``$shapesGraph``."""
+    return any("shapesGraph" in check.prebound for check in checks)
+
+
+def refuse_shapes_graph(checks: list[Check], where: str) -> None:
+    """``$shapesGraph`` is only given where the validation builds its own store; a store or an
+    endpoint holds the data alone."""
+    for check in checks:
+        if "shapesGraph" in check.prebound:
+            raise refusal(
+                Graph(),
+                check.source_shape,
+                f"$shapesGraph, which validation on {where} cannot give",
+            )
 
 
 def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) -> Node:

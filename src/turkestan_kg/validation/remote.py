@@ -20,7 +20,7 @@ from ..graph.hierarchy import transitive
 from ..namespaces import RDF, SH, SKOS
 from ..sparql.engines import Engine
 from .compile import Check, compile_shapes
-from .execute import add_result, check_rows
+from .execute import add_result, check_rows, refuse_shapes_graph
 from .report import ValidationReport, label, problem
 from .shapes_file import read_shapes
 
@@ -44,6 +44,7 @@ def validate_engine(
     """Validate what ``engine`` answers for (its default graph holds data and ontology)."""
     shapes_graph = read_shapes(shapes)
     checks = compile_shapes(shapes_graph, subclasses=subclasses(engine))
+    refuse_shapes_graph(checks, "an endpoint")
     tick = progress(len(checks)) if progress else (lambda n: None)
     report, root = Graph(), BNode()
     report.add((root, RDF.type, SH.ValidationReport))

@@ -42,7 +42,8 @@ FORBIDDEN = {
 """Where SHACL leaves pre-binding undefined (5.2.1): refused."""
 THIS = Variable("this")
 SHAPE = Variable("currentShape")
-PREBOUND = {THIS, SHAPE, Variable("shapesGraph")}
+GRAPH = Variable("shapesGraph")
+PREBOUND = {THIS, SHAPE, GRAPH}
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def compile_select(
     if _joinable(tree[1]) and _embeddable(select):
         joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"
         return Compiled(joined, prologue, focus_query, "join", ())
-    prebound = ("this", "currentShape") if uses_shape else ("this",)
+    prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in walk(tree)))
     return Compiled(select, prologue, focus_query, "each", prebound)
 
 
@@ -174,8 +175,7 @@ def undeclared(tree: object) -> str:
 
 
 def forbidden(query: object) -> str:
-    """A form SHACL forbids in a query with pre-bound variables ("" if none), and
-    ``$shapesGraph``, which this engine does not pre-bind."""
+    """A form SHACL forbids in a query with pre-bound variables ("" if none)."""
     for node in walk(query):
         problem = _forbidden_node(node)
         if problem:
@@ -189,8 +189,6 @@ def _forbidden_node(node: object) -> str:
         return FORBIDDEN[label]
     if label == "SubSelect" and not _projects_this(node):
         return "a subquery that does not return $this"
-    if node == Variable("shapesGraph"):
-        return "the pre-bound variable $shapesGraph"
     if get(node, "evar") in PREBOUND or (label == "Bind" and get(node, "var") in PREBOUND):
         return "a pre-bound variable assigned with AS"
     return ""
@@ -212,9 +210,9 @@ def _projects(select: object, var: Variable) -> bool:
 
 def _nested_problem(query: object) -> bool:
     """Where a join with the focus nodes could differ from pre-binding: a subquery,
-    ``$currentShape``, ``BIND (... AS $this)``, or ``$this`` tested in a nested group (where
-    it would be unbound)."""
-    if any(getattr(n, "name", None) == "SubSelect" or n == SHAPE for n in walk(query)):
+    ``$currentShape`` or ``$shapesGraph``, ``BIND (... AS $this)``, or ``$this`` tested in a
+    nested group (where it would be unbound)."""
+    if any(getattr(n, "name", None) == "SubSelect" or n in (SHAPE, GRAPH) for n in walk(query)):
         return True
     if any(getattr(n, "name", None) == "Bind" and get(n, "var") == THIS for n in walk(query)):
         return True
