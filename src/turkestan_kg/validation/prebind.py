@@ -45,7 +45,7 @@ def prebind(query: str, values: Mapping[str, Node | str]) -> str:
     """``query`` with each variable named in ``values`` replaced by its IRI or literal, or
     by the SPARQL text given (a property path, for ``$PATH``)."""
     for node in values.values():
-        if not isinstance(node, URIRef | Literal | str):
+        if not (isinstance(node, URIRef | Literal) or type(node) is str):
             raise ValueError(f"only an IRI or a literal can be pre-bound in text, not {node!r}")
     rewriter = _Rewriter(query, values)
     for found, start, end in _tokens().scan_string(query):  # type: ignore[attr-defined]
@@ -93,8 +93,8 @@ class _Rewriter:
 def _spelled(node: Node | str, n: int, clause: str, depth: int) -> str:
     """The term; in a projection, under a name of its own (``?this`` may be in scope from a
     subquery already), in GROUP BY or ORDER BY, in brackets."""
-    if isinstance(node, str) and not isinstance(node, Literal | URIRef):
-        return node  # SPARQL text
+    if not isinstance(node, URIRef | Literal):
+        return node  # SPARQL text: prebind let nothing else through
     spelled = node.n3()
     if depth > 0 or not clause:
         return spelled
