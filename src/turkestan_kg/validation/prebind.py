@@ -94,7 +94,7 @@ def _spelled(node: Node | str, n: int, clause: str, depth: int) -> str:
     """The term; in a projection, under a name of its own (``?this`` may be in scope from a
     subquery already), in GROUP BY or ORDER BY, in brackets."""
     if not isinstance(node, URIRef | Literal):
-        return node  # SPARQL text: prebind let nothing else through
+        return str(node)  # SPARQL text: prebind let nothing else through
     spelled = node.n3()
     if depth > 0 or not clause:
         return spelled
