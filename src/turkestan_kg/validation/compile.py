@@ -20,7 +20,7 @@ runs (:class:`UnsupportedShape`, :mod:`.support`), so it never passes data it di
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -65,6 +65,7 @@ class Check:
     focus: str = ""  # for a SPARQL-based constraint: its focus nodes' query (on ?this)
     mode: str = "join"  # "join": the query has the focus nodes in; "each", "ask": see .sparql
     prebound: tuple[str, ...] = ()  # in "each": the variables pre-bound (this, currentShape)
+    constraint: Node | None = None  # a SPARQL constraint's node: the results' sh:sourceConstraint
 
     @property
     def text(self) -> str:
@@ -155,9 +156,9 @@ def shape_checks(
         if deactivated(shapes, constraint):
             continue
         compiled = sparql_constraint(shapes, shape, constraint, focus.pattern("?this"), ctx.path)
-        yield _sparql_check(
-            shapes, shape, compiled, SH.SPARQLConstraintComponent, _message(shapes, constraint)
-        )
+        message = _message(shapes, constraint)
+        check = _sparql_check(shapes, shape, compiled, SH.SPARQLConstraintComponent, message)
+        yield replace(check, constraint=constraint)
     for use in used(shapes, shape):
         compiled, message = compile_use(shapes, shape, use, focus.pattern("?this"), ctx.path)
         yield _sparql_check(shapes, shape, compiled, use.component, message)

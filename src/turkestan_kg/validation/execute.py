@@ -256,6 +256,8 @@ def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) ->
         report.add((result, SH.value, value))
     report.add((result, SH.sourceShape, check.source_shape))
     report.add((result, SH.sourceConstraintComponent, check.component))
+    if check.constraint is not None:
+        report.add((result, SH.sourceConstraint, check.constraint))
     report.add((result, SH.resultSeverity, check.severity))
     if check.message is not None:
         if check.template:  # like pySHACL: substituted messages lose their language tag
