@@ -162,3 +162,23 @@ def test_shapes_graph_is_given_in_memory_and_refused_on_a_store(tmp_path: Path) 
     CliRunner().invoke(main, ["load", "--data", str(data), "--store", str(store)])
     with pytest.raises(UsageError, match=r"\$shapesGraph, which validation on a store cannot give"):
         turkestan_kg.open(store=store).validate(shapes=shapes)
+
+
+UNMESSAGED = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://example.org/S> a sh:NodeShape ; sh:targetClass <http://example.org/C> ;
+    sh:property [ sh:path <http://example.org/p> ; sh:minCount 1 ; sh:datatype xsd:integer ] .
+"""
+
+
+def test_a_shape_without_messages_still_says_what_is_wrong(tmp_path: Path) -> None:
+    data, shapes = standalone(tmp_path, UNMESSAGED)
+    (data / "y.ttl").write_text(
+        '<http://example.org/y> a <http://example.org/C> ; <http://example.org/p> "abc" .\n'
+    )
+    result = CliRunner().invoke(main, ["validate", "--data", str(data), "--shapes", str(shapes)])
+    assert result.exit_code == 1, result.output
+    lines = sorted(line.split(": ", 2)[-1] for line in result.output.splitlines()[:-1])
+    assert lines == [
+        '"abc" is not a well-formed xsd:integer literal [http://example.org/S]',
+        "has fewer than 1 values [http://example.org/S]",
+    ]

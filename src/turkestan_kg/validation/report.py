@@ -17,6 +17,7 @@ from rdflib.term import Node
 from ..graph.dataset import KnowledgeGraph
 from ..namespaces import SH, SKOS, curie
 from ..paths import display_path
+from .messages import message_of
 
 
 @dataclass(frozen=True, order=True)
@@ -108,7 +109,7 @@ def located_problem(kg: KnowledgeGraph, shapes: Graph, report: Graph, result: No
         entity=str(entity),
         label=label(kg.objects(entity, SKOS.prefLabel) if entity is not None else ()),
         path=_curie(kg, path) if isinstance(path, URIRef) else "",
-        message=str(report.value(result, SH.resultMessage) or "violates the shape"),
+        message=message_of(report, shapes, result),
         shape=_curie(kg, node_shape(shapes, report.value(result, SH.sourceShape))),
         severity=_curie(kg, report.value(result, SH.resultSeverity)),
         value=_show(kg, value),
@@ -148,7 +149,7 @@ def problem(
         entity=str(entity),
         label=label,
         path=curie(path) if isinstance(path, URIRef) else "",
-        message=str(report.value(result, SH.resultMessage) or "violates the shape"),
+        message=message_of(report, shapes, result),
         shape=curie(node_shape(shapes, report.value(result, SH.sourceShape))),
         severity=curie(report.value(result, SH.resultSeverity)),
         value=(curie(value) if isinstance(value, URIRef) else value.n3())
