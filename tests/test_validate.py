@@ -182,3 +182,46 @@ def test_a_shape_without_messages_still_says_what_is_wrong(tmp_path: Path) -> No
         '"abc" is not a well-formed xsd:integer literal [http://example.org/S]',
         "has fewer than 1 values [http://example.org/S]",
     ]
+
+
+BYTE_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://example.org/S> a sh:NodeShape ; sh:targetClass <http://example.org/C> ;
+    sh:property [ sh:path <http://example.org/p> ; sh:datatype xsd:byte ] .
+"""
+
+
+def test_a_datatype_the_store_would_not_keep_is_refused_and_auto_uses_pyshacl(
+    tmp_path: Path,
+) -> None:
+    """Oxigraph keeps "5"^^xsd:byte as an xsd:integer: the fast engine would call a good
+    value bad (and "-0"^^xsd:byte an xsd:integer), so it refuses; auto hands it to pySHACL."""
+    data, shapes = standalone(tmp_path, BYTE_SHAPES)
+    (data / "y.ttl").write_text(
+        "<http://example.org/y> a <http://example.org/C> ; "
+        '<http://example.org/p> "5"^^<http://www.w3.org/2001/XMLSchema#byte> .\n'
+    )
+    cli = ["validate", "--data", str(data), "--shapes", str(shapes)]
+    refused = CliRunner().invoke(main, cli)
+    assert refused.exit_code == 2, refused.output
+    assert "keeps as" in refused.output and "--engine pyshacl" in refused.output
+    result = CliRunner().invoke(main, [*cli, "--engine", "auto"])
+    assert result.exit_code == 0, result.output
+
+
+def test_ill_typed_and_odd_literals_give_one_line_each_and_no_traceback(tmp_path: Path) -> None:
+    data, shapes = standalone(tmp_path, UNMESSAGED)
+    (data / "y.ttl").write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://example.org/y> a <http://example.org/C> ; <http://example.org/p> "abc"^^xsd:integer ;\n'
+        '    <http://example.org/q> "-P1Y1D"^^xsd:duration , "none"^^xsd:boolean .\n'
+    )
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "turkestan_kg", "validate", "--data", str(data), "--shapes", str(shapes)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr and "warning" not in run.stderr.lower(), run.stderr
+    assert '"abc"^^xsd:integer is not a well-formed xsd:integer literal' in run.stdout

@@ -264,5 +264,10 @@ EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in E
 def main() -> None:
     """turkestan-kg: the Communist Party of Turkestan (1918-1924) as a knowledge graph."""
     import logging
+    import warnings
 
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    # rdflib logs a traceback (and warns) for each ill-typed literal it reads; the data's
+    # ill-typed literals are for validation to report, one line each
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=UserWarning, module="rdflib.term")

@@ -62,9 +62,9 @@ def from_oxigraph_term(term: object, *, verbatim: bool = False) -> Identifier:
         if term.language:
             return Literal(term.value, lang=canonical_language(term.language))
         datatype = term.datatype.value
-        return Literal(
-            term.value,
-            datatype=None if datatype == str(XSD.string) else URIRef(datatype),
-            normalize=False if verbatim else None,
-        )
+        kind = None if datatype == str(XSD.string) else URIRef(datatype)
+        try:
+            return Literal(term.value, datatype=kind, normalize=False if verbatim else None)
+        except ValueError:  # rdflib cannot write some values back ("-P1Y1D"): keep the text
+            return Literal(term.value, datatype=kind, normalize=False)
     raise QueryError(f"unsupported RDF term in a result: {term!r}")

@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.term import Node
 
-from .support import refusal
+from .support import list_items, refusal
 
 Out = dict[str, str]
 """The variables a :class:`PerFocus` pattern binds, by role: "value", "path" or "key"."""
@@ -151,10 +150,8 @@ def count(ctx: Ctx, value: Node | None) -> int:
 
 
 def members(ctx: Ctx, node: Node) -> list[Node]:
-    try:
-        return list(Collection(ctx.shapes, node))
-    except Exception as err:  # rdflib on a malformed list
-        raise refusal(ctx.shapes, ctx.shape, "an ill-formed RDF list") from err
+    """The members of a list parameter (sh:in, sh:and...), refused if it is not a list."""
+    return list_items(ctx.shapes, ctx.shape, node)
 
 
 Builder = Callable[[Ctx, Node], Iterator[Violation]]

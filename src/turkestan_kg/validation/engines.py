@@ -45,10 +45,16 @@ Progress = Callable[[int], Callable[[int], None]]
 def pyshacl_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     """pySHACL, the reference implementation, with no inference and SHACL-AF."""
     import pyshacl  # loaded only when asked for: it takes longer to import than to run here
+    from pyshacl import errors
 
-    conforms, report, text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True
-    )
+    refused = (errors.ShapeLoadError, errors.ConstraintLoadError, errors.RuleLoadError)
+    try:
+        conforms, report, text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True
+        )
+    except (*refused, errors.ReportableRuntimeError, RecursionError) as err:
+        reason = " ".join(str(getattr(err, "message", err) or type(err).__name__).split())
+        raise UsageError(f"pySHACL cannot validate with these shapes: {reason}") from None
     if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it cannot run
         raise UsageError(f"pySHACL cannot validate with these shapes: {text}")
     return bool(conforms), report
@@ -58,10 +64,10 @@ def auto_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     """The fast engine when it compiles the shapes, else pySHACL, saying so on the log."""
     try:
         checks = compile_shapes(shapes)
-    except UnsupportedShape as err:
+        return run_checks(data, checks, shapes if needs_shapes_graph(checks) else None)
+    except UnsupportedShape as err:  # refused before any check ran
         logging.getLogger("turkestan_kg").warning("validating with pySHACL: %s", err)
         return pyshacl_engine(data, shapes)
-    return run_checks(data, checks, shapes if needs_shapes_graph(checks) else None)
 
 
 Validator = Callable[[Graph, Graph], tuple[bool, Graph]]

@@ -14,11 +14,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError
-from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH
 from ..sparql.engines import from_oxigraph
 from ..sparql.results import QueryResult
 from .compile import Check, compile_shapes
+from .literals import check_literals_kept, keep_ill_typed, original_literals
 from .prebind import prebind
 from .support import refusal
 
@@ -26,6 +26,7 @@ from .support import refusal
 def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) -> tuple[bool, Graph]:
     """Run every check on Oxigraph; (conforms, the W3C validation report graph). The
     ``shapes`` graph, if given, is the store's named graph SHAPES_GRAPH, for ``$shapesGraph``."""
+    check_literals_kept(data, checks)
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
@@ -39,26 +40,6 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
 SHAPES_GRAPH = "urn:x-turkestan-kg:shapes-graph"
 """The named graph that holds the shapes graph where ``$shapesGraph`` is pre-bound (only in
 a store made for the validation: never in a user's store)."""
-
-
-ILL_TYPED = "ill-typed in the data: "
-
-
-def keep_ill_typed(data: Graph, store: ox.Store) -> dict[Node, Literal]:
-    """rdflib reads some ill-typed literals into a well-formed lexical form ("none" as an
-    xsd:boolean becomes "false") and only marks them ill-typed; put an ill-formed stand-in
-    for each in the store, so that sh:datatype still finds them. The stand-ins, mapped to
-    the data's literals, for the report."""
-    found: dict[Node, Literal] = {}
-    for lit in {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}:
-        stand_in = ox.Literal(ILL_TYPED + str(lit), datatype=ox.NamedNode(str(lit.datatype)))
-        for s, p, _ in data.triples((None, None, lit)):
-            assert isinstance(s, URIRef | BNode)
-            subject, predicate = to_oxigraph(s), ox.NamedNode(str(p))
-            store.remove(ox.Quad(subject, predicate, to_oxigraph(lit)))  # type: ignore[arg-type]
-            store.add(ox.Quad(subject, predicate, stand_in))  # type: ignore[arg-type]
-        found[from_oxigraph_term(stand_in)] = lit
-    return found
 
 
 def run_on_store(
@@ -196,26 +177,6 @@ def _named(check: Check, node: Node) -> None:
 
 
 BLANK_FOCUS = "a SPARQL constraint that pre-binds $this in nested groups, on a blank focus node"
-
-
-def original_literals(data: Graph) -> dict[Node, Literal]:
-    """Oxigraph stores literals in canonical form ("3.0" -> "3", "uz-Latn" -> "uz-latn");
-    map each canonical form back to how the data wrote it, so reports quote the data."""
-    literals = sorted(
-        {o for o in data.objects() if isinstance(o, Literal)},
-        key=lambda x: (str(x), str(x.datatype), x.language or ""),
-    )
-    store = ox.Store()
-    predicate = ox.NamedNode("urn:tkg:literal")
-    store.extend(
-        ox.Quad(ox.NamedNode(f"urn:tkg:{i}"), predicate, to_oxigraph(lit))
-        for i, lit in enumerate(literals)
-    )
-    mapping: dict[Node, Literal] = {}
-    for quad in store:
-        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        mapping.setdefault(from_oxigraph_term(quad.object), original)
-    return mapping
 
 
 def validate_graph(data: Graph, shapes: Graph) -> tuple[bool, Graph]:

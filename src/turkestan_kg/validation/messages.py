@@ -73,15 +73,22 @@ def _show(shapes: Graph, node: Node | None) -> str:
     if isinstance(node, URIRef):
         return curie(node)
     if isinstance(node, Literal):
-        if node.datatype in PLAIN:
-            return str(node)
-        return f'"{node}"' + (f"@{node.language}" if node.language else "")
+        return _literal(node)
     if (node, RDF.first, None) in shapes:
         try:
             return "(" + " ".join(_show(shapes, n) for n in shapes.items(node)) + ")"
         except ValueError:  # a list that loops
             return "a list"
     return "a blank node"
+
+
+def _literal(node: Literal) -> str:
+    """2 for a well-formed number, else the spelling quoted, with its datatype or language."""
+    if node.datatype in PLAIN and not node.ill_typed:
+        return str(node)
+    if node.datatype not in (None, XSD.string):
+        return f'"{node}"^^{curie(node.datatype)}'
+    return f'"{node}"' + (f"@{node.language}" if node.language else "")
 
 
 def message_of(report: Graph, shapes: Graph, result: Node) -> str:

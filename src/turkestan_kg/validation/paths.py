@@ -15,11 +15,10 @@ shape it belongs to, so no path is ever read as something else.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..namespaces import RDF, SH
-from .support import refusal
+from .support import list_items, refusal
 
 WRAPS = {
     SH.inversePath: ("^", ""),
@@ -57,10 +56,7 @@ def _path(shapes: Graph, path: Node | None, owner: Node, seen: frozenset[Node]) 
 
 def _members(shapes: Graph, lst: Node, owner: Node) -> list[Node]:
     """The members of a path list: two or more (SHACL 2.3.1.1, 2.3.1.3)."""
-    try:
-        members = list(Collection(shapes, lst))
-    except Exception as err:  # rdflib on a malformed list
-        raise refusal(shapes, owner, "an ill-formed list in sh:path") from err
+    members = list_items(shapes, owner, lst)
     if len(members) < 2:
         raise refusal(shapes, owner, "a sh:path list of fewer than two members")
     return members

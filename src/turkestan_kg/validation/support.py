@@ -86,10 +86,7 @@ def _linked(shapes: Graph, shape: Node) -> list[Node]:
     linked = [o for link in SHAPE_LINKS for o in shapes.objects(shape, link)]
     for link in SHAPE_LISTS:
         for lst in shapes.objects(shape, link):
-            try:
-                linked += list(shapes.items(lst))
-            except ValueError as err:  # rdflib: a list that loops
-                raise ill_formed(shapes, shape, f"{link.n3()} is not a list ({err})") from None
+            linked += list_items(shapes, shape, lst)
     return linked
 
 
@@ -132,7 +129,7 @@ def check_shapes(shapes: Graph) -> None:
             if used in SINGLE and len(set(shapes.objects(shape, used))) > 1:
                 raise ill_formed(shapes, shape, f"more than one value of {used.n3()}")
             if used in PROPERTY_ONLY and (shape, SH.path, None) not in shapes:
-                raise ill_formed(shapes, shape, f"{used.n3()} on a node shape (no sh:path)")
+                raise ill_formed(shapes, shape, f"{used.n3()} but no sh:path (a node shape)")
 
 
 def _constraint(shapes: Graph, shape: Node, used: Node) -> bool:
@@ -141,11 +138,33 @@ def _constraint(shapes: Graph, shape: Node, used: Node) -> bool:
     return used == SH.select and (None, SH.sparql, shape) in shapes
 
 
+def list_items(shapes: Graph, shape: Node, lst: Node) -> list[Node]:
+    """The members of a well-formed RDF list (SHACL 1.4: each node has one rdf:first and one
+    rdf:rest, the last rdf:rest is rdf:nil, no node comes twice); else the shape is refused."""
+    found: list[Node] = []
+    seen: set[Node] = set()
+    node = lst
+    while node != RDF.nil:
+        firsts, rests = list(shapes.objects(node, RDF.first)), list(shapes.objects(node, RDF.rest))
+        if node in seen or len(firsts) != 1 or len(rests) != 1:
+            named = "a list" if isinstance(lst, BNode) else f"the list {lst.n3()}"
+            raise ill_formed(
+                shapes,
+                shape,
+                f"{named} that is not well-formed (one rdf:first and one "
+                "rdf:rest per node, ending in rdf:nil)",
+            )
+        seen.add(node)
+        found.append(firsts[0])
+        node = rests[0]
+    return found
+
+
 def ill_formed(shapes: Graph, shape: Node, problem: str) -> UnsupportedShape:
     """The error for a shape that breaks SHACL's syntax rules (SHACL 2.1, 4)."""
     return UnsupportedShape(
-        f"shape {name(shapes, shape)} is ill-formed: {problem}",
-        hint="fix the shapes file (the SHACL specification's syntax rules)",
+        f"shape {name(shapes, shape)} is ill-formed: it has {problem}",
+        hint="fix the shapes file; SHACL's syntax rules say what a shape may hold",
     )
 
 

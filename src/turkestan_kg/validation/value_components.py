@@ -7,6 +7,7 @@ isIRI(?x)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 
 from rdflib import Literal, URIRef
@@ -14,7 +15,7 @@ from rdflib.term import Node
 
 from ..namespaces import SH
 from .context import Builder, Ctx, PerValue, Violation, count, members
-from .support import refusal, well_formed
+from .support import ill_formed, refusal, well_formed
 from .terms import datatype_ok, instance_of, language_ok, term
 
 
@@ -75,10 +76,27 @@ def pattern(ctx: Ctx, regex: Node) -> Iterator[Violation]:
     flags = ctx.shapes.value(ctx.shape, SH.flags)
     extra = f", {Literal(str(flags)).n3()}" if flags is not None else ""
     text = Literal(str(regex)).n3()
+    if not regex_compiles(text + extra):
+        raise ill_formed(
+            ctx.shapes,
+            ctx.shape,
+            f"a sh:pattern (and sh:flags) SPARQL's REGEX refuses: {text}{extra}",
+        )
     yield PerValue(
         SH.PatternConstraintComponent,
         lambda this, v: f"isBlank({v}) || !COALESCE(REGEX(STR({v}), {text}{extra}), false)",
     )
+
+
+@functools.cache
+def regex_compiles(arguments: str) -> bool:
+    """Whether Oxigraph's REGEX takes the pattern (and flags): an empty query answers the
+    call with a value, or leaves it unbound when the regular expression is refused."""
+    import pyoxigraph as ox
+
+    query = f'SELECT (REGEX("", {arguments}) AS ?ok) WHERE {{}}'
+    [row] = list(ox.Store().query(query))  # type: ignore[arg-type]
+    return row["ok"] is not None
 
 
 def language_in(ctx: Ctx, ranges: Node) -> Iterator[Violation]:

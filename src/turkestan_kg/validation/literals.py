@@ -1,0 +1,126 @@
+"""Literals as the validation store holds them, and what that changes.
+
+Oxigraph keeps a literal's value, not its spelling: "01"^^xsd:integer is stored as "1",
+"5"^^xsd:byte as "5"^^xsd:integer, "1"^^xsd:boolean as "true". Reports map each stored form
+back to the data's own (:func:`original_literals`). Where the change would alter a check's
+answer, in-memory validation refuses before it runs (:func:`check_literals_kept`): a datatype
+the store does not keep misleads sh:datatype, and a spelling it does not keep misleads the
+components that read spellings. rdflib's own ill-typed literals, which it
+reads into a well-formed spelling, get an ill-formed stand-in (:func:`keep_ill_typed`).
+
+>>> from rdflib import Graph
+>>> data = Graph().parse(data='<urn:a> <urn:p> "5"^^<http://www.w3.org/2001/XMLSchema#byte> .')
+>>> [(a.n3(), b.n3()) for a, b in changed(data)]
+[('"5"^^<http://www.w3.org/2001/XMLSchema#byte>', '"5"^^<http://www.w3.org/2001/XMLSchema#integer>')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..graph.terms import from_oxigraph_term, to_oxigraph
+from ..namespaces import SH
+from .support import UnsupportedShape
+
+if TYPE_CHECKING:
+    from .compile import Check
+
+SPELLING = {SH[f"{c}ConstraintComponent"] for c in ("Pattern", "MinLength", "MaxLength")}
+"""Components whose answer depends on a literal's spelling. (Components that compare terms,
+sh:in, sh:hasValue, sh:equals, sh:disjoint, compare the stored forms: "75.0" and "75" as
+decimals are one term there; decision 0021 says so.)"""
+
+
+class UnkeptLiteral(UnsupportedShape):
+    """The data holds a literal the fast engine's store would change in a way a check sees
+    (exit code 2); pySHACL (``--engine pyshacl``) reads the data as it is."""
+
+
+def stored_forms(data: Graph) -> Iterator[tuple[Literal, Node]]:
+    """Each literal of the data with the form Oxigraph stores it in."""
+    literals = sorted(
+        {o for o in data.objects() if isinstance(o, Literal)},
+        key=lambda x: (str(x), str(x.datatype), x.language or ""),
+    )
+    store = ox.Store()
+    predicate = ox.NamedNode("urn:tkg:literal")
+    store.extend(
+        ox.Quad(ox.NamedNode(f"urn:tkg:{i}"), predicate, to_oxigraph(lit))
+        for i, lit in enumerate(literals)
+    )
+    for quad in store:
+        yield literals[int(quad.subject.value.rsplit(":", 1)[1])], from_oxigraph_term(quad.object)
+
+
+def original_literals(data: Graph) -> dict[Node, Literal]:
+    """Map each stored form back to how the data wrote it, so reports quote the data."""
+    mapping: dict[Node, Literal] = {}
+    for original, stored in stored_forms(data):
+        mapping.setdefault(stored, original)
+    return mapping
+
+
+def changed(data: Graph) -> list[tuple[Literal, Literal]]:
+    """The data's typed literals whose stored datatype or spelling differs (language tags,
+    which only change case, are left out)."""
+    return [
+        (original, stored)
+        for original, stored in stored_forms(data)
+        if isinstance(stored, Literal)
+        and original.datatype is not None
+        and (str(original) != str(stored) or original.datatype != stored.datatype)
+        and not original.ill_typed
+    ]
+
+
+def check_literals_kept(data: Graph, checks: Iterable[Check]) -> None:
+    """Refuse, before anything runs, data whose literals the store would change where the
+    checks would see it: any change of datatype, and a change of spelling in a value a check
+    of SPELLING reads (a value of its path's predicate; any value, for a longer path)."""
+    reading = [c.path for c in checks if c.component in SPELLING]
+    for original, stored in changed(data):
+        if original.datatype != stored.datatype:
+            raise UnkeptLiteral(
+                f"the data holds {original.n3()}, which the fast engine's store keeps as "
+                f"{stored.n3()}: sh:datatype would be misjudged",
+                hint="use --engine pyshacl",
+            )
+        if _read(data, original, reading):
+            raise UnkeptLiteral(
+                f"the data holds {original.n3()}, which the fast engine's store keeps as "
+                f"{stored.n3()}, where a shape reads its spelling (sh:pattern, sh:minLength, "
+                "sh:maxLength)",
+                hint=f'write it as "{stored}", or use --engine pyshacl',
+            )
+
+
+def _read(data: Graph, literal: Literal, paths: list[Node | None]) -> bool:
+    """Whether a check on one of ``paths`` may read ``literal``."""
+    if any(not isinstance(path, URIRef) for path in paths):
+        return bool(paths)  # a node shape's check, or a longer path: any value may be read
+    return any((None, path, literal) in data for path in paths)
+
+
+ILL_TYPED = "ill-typed in the data: "
+
+
+def keep_ill_typed(data: Graph, store: ox.Store) -> dict[Node, Literal]:
+    """rdflib reads some ill-typed literals into a well-formed lexical form ("none" as an
+    xsd:boolean becomes "false") and only marks them ill-typed; put an ill-formed stand-in
+    for each in the store, so that sh:datatype still finds them. The stand-ins, mapped to
+    the data's literals, for the report."""
+    found: dict[Node, Literal] = {}
+    for lit in {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}:
+        stand_in = ox.Literal(ILL_TYPED + str(lit), datatype=ox.NamedNode(str(lit.datatype)))
+        for s, p, _ in data.triples((None, None, lit)):
+            assert isinstance(s, URIRef | BNode)
+            subject, predicate = to_oxigraph(s), ox.NamedNode(str(p))
+            store.remove(ox.Quad(subject, predicate, to_oxigraph(lit)))  # type: ignore[arg-type]
+            store.add(ox.Quad(subject, predicate, stand_in))  # type: ignore[arg-type]
+        found[from_oxigraph_term(stand_in)] = lit
+    return found
