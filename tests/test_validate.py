@@ -225,3 +225,38 @@ def test_ill_typed_and_odd_literals_give_one_line_each_and_no_traceback(tmp_path
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr and "warning" not in run.stderr.lower(), run.stderr
     assert '"abc"^^xsd:integer is not a well-formed xsd:integer literal' in run.stdout
+
+
+SPARQL_KINDS = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:Short a sh:ConstraintComponent ; sh:parameter [ sh:path ex:longest ] ;
+    sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (STRLEN(STR($value)) <= $longest) }" ] .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:select "SELECT $this WHERE { { FILTER ($this = <http://example.org/y>) } }" ] ;
+    sh:property [ sh:path ex:p ; ex:longest 2 ] .
+"""
+"""A SPARQL constraint that needs $this pre-bound in a nested group, and an ASK component."""
+
+
+def test_pre_bound_sparql_runs_the_same_on_a_store_as_in_memory(tmp_path: Path) -> None:
+    import turkestan_kg
+
+    data, shapes = standalone(tmp_path, SPARQL_KINDS)
+    (data / "y.ttl").write_text(
+        '<http://example.org/y> a <http://example.org/C> ; <http://example.org/p> "long" .\n'
+    )
+    in_memory = validate(load(data), shapes=shapes)
+    store = tmp_path / "store"
+    CliRunner().invoke(main, ["load", "--data", str(data), "--store", str(store)])
+    on_store = turkestan_kg.open(store=store).validate(shapes=shapes)
+
+    def seen(report: object) -> list[tuple[str, str]]:
+        return sorted((p.entity, p.message) for p in report.problems)  # type: ignore[attr-defined]
+
+    assert (
+        seen(in_memory)
+        == seen(on_store)
+        == [
+            ("http://example.org/y", "does not meet the constraint http://example.org/Short"),
+            ("http://example.org/y", "fails a SPARQL constraint"),
+        ]
+    )

@@ -45,7 +45,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "Closed": ("has a property the closed shape does not allow (value {v})", "closed"),
     "HasValue": ("does not have the value {p}", "hasValue"),
     "In": ("{v} is not one of the values {p}", "in"),
-    "SPARQLConstraint": ("fails a SPARQL constraint", "sparql"),
+    "SPARQL": ("fails a SPARQL constraint", "sparql"),
 }
 """Each core component (by its name without ``ConstraintComponent``): the sentence and the
 parameter it quotes."""
