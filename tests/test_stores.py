@@ -258,3 +258,30 @@ def test_virtuoso_refusing_the_swap_leaves_the_graph_as_it_was(roll: Path, tmp_p
         with pytest.raises(PublishError, match="log after image size"):
             stream_file(roll, store.graph_store, ROLL, store.update, chunk=500)
         assert in_graph(store, ROLL) == 1 and staging_graphs(store) == 0
+
+
+PRE_BOUND_GRAPH = "https://w3id.org/turkestan-kg/graph/pre-bound"
+
+
+@pytest.mark.parametrize("which", STORES)
+def test_pre_bound_sparql_checks_run_through_the_protocol(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A SPARQL constraint that needs $this written into its text, and an ASK component,
+    checked on each server as in memory."""
+    from test_validate import SPARQL_KINDS
+
+    store: Store = request.getfixturevalue(which)
+    body = (
+        b"<http://example.org/y> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        b'<http://example.org/C> .\n<http://example.org/y> <http://example.org/p> "long" .\n'
+    )
+    put(target_url(store.graph_store, PRE_BOUND_GRAPH), body, "application/n-triples")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SPARQL_KINDS, encoding="utf-8")
+    endpoint = store.query + "?" + urllib.parse.urlencode({"default-graph-uri": PRE_BOUND_GRAPH})
+    report = turkestan_kg.open(endpoint=endpoint).validate(shapes=shapes)
+    assert sorted((p.entity, p.message) for p in report.problems) == [
+        ("http://example.org/y", "does not meet the constraint http://example.org/Short"),
+        ("http://example.org/y", "fails a SPARQL constraint"),
+    ]
