@@ -26,7 +26,7 @@ from rdflib.term import Node
 
 from ..namespaces import RDF, RDFS, SH
 from .prebind import prebind
-from .sparql import Compiled, compile_ask, compile_select, prologue_of
+from .sparql import Compiled, compile_ask, compile_select
 from .support import refusal
 from .terms import is_true
 
@@ -96,7 +96,7 @@ def compile_use(
     validator = shapes.value(use.component, kind)
     if validator is not None and shapes.value(validator, SH.select) is not None:
         text = prebind(str(shapes.value(validator, SH.select)), use.values)
-        compiled = compile_select(shapes, shape, text, prologue_of(shapes, validator), focus, path)
+        compiled = compile_select(shapes, shape, text, validator, focus, path)
         return compiled, _message(shapes, validator, use)
     validator = shapes.value(use.component, SH.validator)
     if validator is None or shapes.value(validator, SH.ask) is None:
@@ -106,9 +106,7 @@ def compile_use(
     text = prebind(str(shapes.value(validator, SH.ask)), use.values)
     step = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
     values = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {step} }}"
-    return compile_ask(shapes, shape, text, prologue_of(shapes, validator), values), _message(
-        shapes, validator, use
-    )
+    return compile_ask(shapes, shape, text, validator, values), _message(shapes, validator, use)
 
 
 def _message(shapes: Graph, validator: Node, use: Use) -> Literal | None:

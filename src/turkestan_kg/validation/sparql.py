@@ -69,7 +69,7 @@ def sparql_constraint(
     if unknown or select is None:
         keys = sorted(k.n3() for k in unknown) or ["no sh:select"]
         raise refusal(shapes, shape, f"a SPARQL constraint with {', '.join(keys)}")
-    return compile_select(shapes, shape, str(select), prologue_of(shapes, constraint), focus, path)
+    return compile_select(shapes, shape, str(select), constraint, focus, path)
 
 
 def prologue_of(shapes: Graph, owner: Node) -> str:
@@ -78,20 +78,26 @@ def prologue_of(shapes: Graph, owner: Node) -> str:
 
 
 def compile_select(
-    shapes: Graph, shape: Node, select: str, prologue: str, focus: str, path: str | None
+    shapes: Graph, shape: Node, select: str, owner: Node, focus: str, path: str | None
 ) -> Compiled:
-    """A SELECT whose rows are results, checked and set to pre-bind ``$this``."""
-    select = _with_path(shapes, shape, select, path)
-    tree = _checked(shapes, shape, prologue + select, "SelectQuery")
+    """A SELECT whose rows are results, checked and set to pre-bind ``$this`` (``owner``:
+    the node whose sh:prefixes it uses). The text is parsed once, without the prologue
+    (rdflib's parser leaves prefixed names unresolved), which the checks need not read."""
+    if path is not None:  # SHACL 6.3: $PATH is replaced by the path, token by token
+        select = prebind(select, {"PATH": path})
+    prologue, query = _checked(shapes, shape, select, "SelectQuery", owner)
+    if path is None and Variable("PATH") in walk(query):
+        raise refusal(shapes, shape, "$PATH in a SPARQL query of a node shape")
     focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
-    uses_shape = SHAPE in walk(tree)
+    uses_shape = SHAPE in walk(query)
     if uses_shape and isinstance(shape, BNode):
         raise refusal(shapes, shape, "$currentShape in a shape that is a blank node")
-    if _joinable(tree[1]) and _embeddable(select):
-        joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"
-        return Compiled(joined, prologue, focus_query, "join", ())
-    prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in walk(tree)))
-    return Compiled(select, prologue, focus_query, "each", prebound)
+    declared = prologue_of(shapes, owner)
+    if _joinable(query) and not children(prologue) and get(query, "datasetClause") is None:
+        joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"  # a whole subquery
+        return Compiled(joined, declared, focus_query, "join", ())
+    prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in walk(query)))
+    return Compiled(select, declared, focus_query, "each", prebound)
 
 
 def _joinable(query: object) -> bool:
@@ -100,35 +106,21 @@ def _joinable(query: object) -> bool:
     return not _nested_problem(query) and _bound_at_top(query)
 
 
-def _embeddable(select: str) -> bool:
-    """Whether the SELECT can stand as a subquery: no PREFIX or BASE of its own, no FROM."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    tree = parseQuery(select)
-    return not children(tree[0]) and get(tree[1], "datasetClause") is None
-
-
-def compile_ask(shapes: Graph, shape: Node, ask: str, prologue: str, values: str) -> Compiled:
+def compile_ask(shapes: Graph, shape: Node, ask: str, owner: Node, values: str) -> Compiled:
     """An ASK validator (SHACL 6.3): run for each (``$this``, ``$value``) row of ``values``,
     a result where it answers false."""
-    _checked(shapes, shape, prologue + ask, "AskQuery")
-    return Compiled(ask, prologue, values, "ask", ("this", "value"))
+    _checked(shapes, shape, ask, "AskQuery", owner)
+    return Compiled(ask, prologue_of(shapes, owner), values, "ask", ("this", "value"))
 
 
-def _with_path(shapes: Graph, shape: Node, text: str, path: str | None) -> str:
-    """The query with ``$PATH`` replaced by the property shape's path (SHACL 6.3), token by
-    token (:mod:`.prebind`)."""
-    if path is not None:
-        return prebind(text, {"PATH": path})
-    if prebind(text, {"PATH": "<urn:x>"}) != text:
-        raise refusal(shapes, shape, "$PATH in a SPARQL query of a node shape")
-    return text
-
-
-def _checked(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
-    """(the prologue, the query) of a parsed query, refused if SHACL forbids its form."""
+def _checked(
+    shapes: Graph, shape: Node, text: str, kind: str, owner: Node
+) -> tuple[object, object]:
+    """(the prologue, the query) of a parsed query, refused if SHACL forbids its form or it
+    uses a prefix neither it nor ``owner``'s sh:prefixes declares."""
     prologue, query = _parse(shapes, shape, text, kind)
-    problem = undeclared((prologue, query)) or forbidden(query)
+    declared = {p for p, _ in declarations(shapes, owner)}
+    problem = undeclared((prologue, query), declared) or forbidden(query)
     if problem:
         raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
     return prologue, query
@@ -162,10 +154,10 @@ def declarations(shapes: Graph, constraint: Node) -> Iterator[tuple[str, str]]:
             yield str(shapes.value(decl, SH.prefix)), str(shapes.value(decl, SH.namespace))
 
 
-def undeclared(tree: object) -> str:
-    """The prefixes a parsed query uses but neither it nor sh:prefixes declares ("" if none)."""
+def undeclared(tree: object, given: set[str]) -> str:
+    """The prefixes a parsed query uses but neither it nor ``given`` declares ("" if none)."""
     used: set[str] = set()
-    declared: set[str] = set()
+    declared: set[str] = set(given)
     for node in walk(tree):
         label = getattr(node, "name", None)
         if label in ("pname", "PrefixDecl"):
