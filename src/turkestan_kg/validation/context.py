@@ -63,25 +63,25 @@ def fails_unless(
 ) -> PerFocus:
     """The focus node fails unless the pattern ``found(this)`` has a solution. Its
     conformance is ``EXISTS``, not a double negation (which Virtuoso 7 gets wrong)."""
-    return PerFocus(
-        component,
-        lambda this, out: f"FILTER NOT EXISTS {{ {found(this)} }}",
-        count=count,
-        ok=ok,
-        holds=lambda this: f"EXISTS {{ {found(this)} }}",
-    )
+    return _existence(component, found, "NOT EXISTS", "EXISTS", count, ok)
 
 
 def fails_if(
     component: URIRef, found: Callable[[str], str], count: Counted = None, ok: str = ""
 ) -> PerFocus:
     """The focus node fails if the pattern ``found(this)`` has a solution."""
+    return _existence(component, found, "EXISTS", "NOT EXISTS", count, ok)
+
+
+def _existence(
+    component: URIRef, found: Callable[[str], str], fails: str, holds: str, count: Counted, ok: str
+) -> PerFocus:
     return PerFocus(
         component,
-        lambda this, out: f"FILTER EXISTS {{ {found(this)} }}",
+        lambda this, out: f"FILTER {fails} {{ {found(this)} }}",
         count=count,
         ok=ok,
-        holds=lambda this: f"NOT EXISTS {{ {found(this)} }}",
+        holds=lambda this: f"{holds} {{ {found(this)} }}",
     )
 
 
