@@ -86,18 +86,22 @@ def compile_select(
     if path is not None:  # SHACL 6.3: $PATH is replaced by the path, token by token
         select = prebind(select, {"PATH": path})
     prologue, query = _checked(shapes, shape, select, "SelectQuery", owner)
-    if path is None and Variable("PATH") in walk(query):
-        raise refusal(shapes, shape, "$PATH in a SPARQL query of a node shape")
+    _check_prebound(shapes, shape, query, path)
     focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
-    uses_shape = SHAPE in walk(query)
-    if uses_shape and isinstance(shape, BNode):
-        raise refusal(shapes, shape, "$currentShape in a shape that is a blank node")
     declared = prologue_of(shapes, owner)
     if _joinable(query) and not children(prologue) and get(query, "datasetClause") is None:
         joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"  # a whole subquery
         return Compiled(joined, declared, focus_query, "join", ())
     prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in walk(query)))
     return Compiled(select, declared, focus_query, "each", prebound)
+
+
+def _check_prebound(shapes: Graph, shape: Node, query: object, path: str | None) -> None:
+    """Refuse the pre-bound variables the engine cannot write into a query's text here."""
+    if path is None and Variable("PATH") in walk(query):
+        raise refusal(shapes, shape, "$PATH in a SPARQL query of a node shape")
+    if SHAPE in walk(query) and isinstance(shape, BNode):
+        raise refusal(shapes, shape, "$currentShape in a shape that is a blank node")
 
 
 def _joinable(query: object) -> bool:
