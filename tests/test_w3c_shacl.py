@@ -26,7 +26,11 @@ from turkestan_kg.namespaces import RDF, SH
 from turkestan_kg.validation.engines import validator
 from turkestan_kg.validation.support import UnsupportedShape
 
-SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "w3c-shacl-tests" / "tests"
+SUITE = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "w3c-shacl-tests" / "tests"
+).resolve()
+"""The suite, its links resolved: a file's IRI (which the manifests' relative IRIs resolve
+against) names the resolved path."""
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 
