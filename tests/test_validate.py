@@ -260,3 +260,91 @@ def test_pre_bound_sparql_runs_the_same_on_a_store_as_in_memory(tmp_path: Path) 
             ("http://example.org/y", "fails a SPARQL constraint"),
         ]
     )
+
+
+JOIN_TRAPS = {
+    "LIMIT counts rows per focus node": (
+        "SELECT $this WHERE { $this ex:p ?o } LIMIT 1",
+        ["http://example.org/a", "http://example.org/b"],
+    ),
+    "OFFSET counts rows per focus node": (
+        "SELECT $this WHERE { $this ex:p ?o } ORDER BY $this OFFSET 1",
+        ["http://example.org/b"],
+    ),
+    "BIND before the pattern sees $this bound": (
+        'SELECT $this ?s WHERE { BIND (STR($this) AS ?s) $this ex:p ?o FILTER (STRENDS(?s, "b")) }',
+        ["http://example.org/b", "http://example.org/b"],  # a result per solution (SHACL 5.3)
+    ),
+    "OPTIONAL on $this is not a join": (
+        "SELECT $this WHERE { OPTIONAL { $this ex:q ?y } $this ex:p ?o FILTER (!bound(?y)) }",
+        ["http://example.org/a"],
+    ),
+}
+"""SPARQL constraints where joining the query's rows with the focus nodes would differ from
+pre-binding $this: each must give SHACL's answer (an outside tester's cases)."""
+
+
+@pytest.mark.parametrize("select, expected", JOIN_TRAPS.values(), ids=JOIN_TRAPS.keys())
+def test_sparql_constraints_are_pre_bound_not_joined_where_that_differs(
+    tmp_path: Path, select: str, expected: list[str]
+) -> None:
+    shapes_text = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:prefixes ex:decl ; "
+        f'sh:select """{select}""" ] .\n'
+        'ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .\n'
+    )
+    data, shapes = standalone(tmp_path, shapes_text)
+    (data / "x.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "ex:a a ex:C ; ex:p 1 . ex:b a ex:C ; ex:p 2 , 3 ; ex:q 7 . ex:c a ex:C . ex:z ex:q 6 .\n"
+    )
+    if "OPTIONAL" not in select:  # ex:b's ex:q only matters to the OPTIONAL case
+        (data / "x.ttl").write_text(
+            "@prefix ex: <http://example.org/> .\n"
+            "ex:a a ex:C ; ex:p 1 . ex:b a ex:C ; ex:p 2 , 3 . ex:c a ex:C .\n"
+        )
+    report = validate(load(data), shapes=shapes)
+    assert sorted(p.entity for p in report.problems) == expected
+
+
+def test_a_hostile_query_is_refused_in_one_line(tmp_path: Path) -> None:
+    deep = "SELECT $this WHERE { " + "{ " * 300 + "$this ?p ?o" + " }" * 300 + " }"
+    wide = (
+        "SELECT $this WHERE { $this ?p ?o "
+        + " ".join(f"OPTIONAL {{ $this <http://example.org/q{i}> ?v{i} }}" for i in range(150))
+        + " }"
+    )
+    for select, said in ((deep, "nested too deeply"), (wide, "OPTIONAL, UNION or nested groups")):
+        shapes_text = (
+            "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+            f'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select """{select}""" ] .\n'
+        )
+        (tmp_path / said.split()[0]).mkdir()
+        data, shapes = standalone(tmp_path / said.split()[0], shapes_text)
+        result = CliRunner().invoke(
+            main, ["validate", "--data", str(data), "--shapes", str(shapes)]
+        )
+        assert result.exit_code == 2, result.output
+        assert said in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_pyshacl_failing_is_one_line(tmp_path: Path) -> None:
+    """pySHACL 0.40 raises NotImplementedError on $shapesGraph: one line, exit 2."""
+    data, shapes = standalone(tmp_path, SHAPES_GRAPH)
+    cli = ["validate", "--data", str(data), "--shapes", str(shapes), "--engine", "pyshacl"]
+    result = CliRunner().invoke(main, cli)
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.output.splitlines() if line]
+    assert "pySHACL failed on these shapes and data: NotImplementedError" in line
+
+
+def test_a_value_with_a_line_break_stays_on_its_line(tmp_path: Path) -> None:
+    data, shapes = standalone(tmp_path, UNMESSAGED)
+    (data / "y.ttl").write_text(
+        '<http://example.org/y> a <http://example.org/C> ; <http://example.org/p> "two\\nlines" .\n'
+    )
+    result = CliRunner().invoke(main, ["validate", "--data", str(data), "--shapes", str(shapes)])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 3  # two problems and the count
+    assert '"two\\nlines"' in result.output  # the line break shown as an escape

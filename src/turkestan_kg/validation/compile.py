@@ -66,6 +66,7 @@ class Check:
     mode: str = "join"  # "join": the query has the focus nodes in; "each", "ask": see .sparql
     prebound: tuple[str, ...] = ()  # in "each": the variables pre-bound (this, currentShape)
     constraint: Node | None = None  # a SPARQL constraint's node: the results' sh:sourceConstraint
+    parameters: tuple[tuple[str, Node], ...] = ()  # a component's, for {$name} in messages
 
     @property
     def text(self) -> str:
@@ -161,7 +162,8 @@ def shape_checks(
         yield replace(check, constraint=constraint)
     for use in used(shapes, shape):
         compiled, message = compile_use(shapes, shape, use, focus.pattern("?this"), ctx.path)
-        yield _sparql_check(shapes, shape, compiled, use.component, message)
+        check = _sparql_check(shapes, shape, compiled, use.component, message)
+        yield replace(check, parameters=tuple(sorted(use.values.items())))
     inner = focus if ctx.path is None else _value_nodes(ctx, focus)
     for prop in sorted(shapes.objects(shape, SH.property), key=str):
         yield from shape_checks(shapes, prop, inner, names, ctx.stack)

@@ -55,6 +55,9 @@ def pyshacl_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     except (*refused, errors.ReportableRuntimeError, RecursionError) as err:
         reason = " ".join(str(getattr(err, "message", err) or type(err).__name__).split())
         raise UsageError(f"pySHACL cannot validate with these shapes: {reason}") from None
+    except Exception as err:  # pySHACL's own faults (NotImplementedError, re.error...)
+        reason = " ".join(f"{type(err).__name__}: {err}".split())
+        raise UsageError(f"pySHACL failed on these shapes and data: {reason}") from None
     if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it cannot run
         raise UsageError(f"pySHACL cannot validate with these shapes: {text}")
     return bool(conforms), report

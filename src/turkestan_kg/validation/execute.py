@@ -126,7 +126,14 @@ def _cheap(check: Check) -> bool:
 def _rows(store: ox.Store, check: Check) -> Rows:
     """The check's rows on the store; a query Oxigraph cannot run is named with its shape."""
     try:
-        return check_rows(lambda text: from_oxigraph(store.query(text)), check)
+        graphs: list[ox.NamedNode | ox.BlankNode] = (
+            [ox.NamedNode(SHAPES_GRAPH)] if "shapesGraph" in check.prebound else []
+        )
+
+        def run(text: str) -> QueryResult:  # the data graph alone: no named graph but ours
+            return from_oxigraph(store.query(text, named_graphs=graphs))
+
+        return check_rows(run, check)
     except (SyntaxError, RuntimeError, OSError, ValueError) as err:
         raise CheckFailed(
             f"the check of shape {check.source_shape.n3()} could not run on Oxigraph: {err}",
@@ -222,8 +229,9 @@ def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) ->
     report.add((result, SH.resultSeverity, check.severity))
     if check.message is not None:
         if check.template:  # like pySHACL: substituted messages lose their language tag
+            known = {**dict(check.parameters), **row}
             text = re.sub(
-                r"\{[?$](\w+)\}", lambda m: _show(row.get(m.group(1))), str(check.message)
+                r"\{[?$](\w+)\}", lambda m: _show(known.get(m.group(1))), str(check.message)
             )
             report.add((result, SH.resultMessage, Literal(text)))
         else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..errors import printable
 from ..graph.dataset import KnowledgeGraph
 from ..namespaces import SH, SKOS, curie
 from ..paths import display_path
@@ -41,7 +42,8 @@ class Problem:
     def __str__(self) -> str:
         who = f"{self.label} <{self.entity}>" if self.label else f"<{self.entity}>"
         prop = f" {self.path}:" if self.path else ":"
-        return f"{self.file}: {who}{prop} {self.message} [{self.shape}]"
+        line = f"{self.file}: {who}{prop} {self.message} [{self.shape}]"
+        return printable(line).replace("\n", "\\n")  # one line, whatever a value holds
 
 
 @dataclass(frozen=True)
