@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from turkestan_kg.cli import main
 from turkestan_kg.errors import UsageError
@@ -348,3 +348,18 @@ def test_a_value_with_a_line_break_stays_on_its_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 3  # two problems and the count
     assert '"two\\nlines"' in result.output  # the line break shown as an escape
+
+
+INVERSE = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 ] .
+"""
+
+
+def test_a_blank_node_path_is_whole_in_the_report_and_shown_in_text(tmp_path: Path) -> None:
+    data, shapes = standalone(tmp_path, INVERSE)
+    report = validate(load(data), shapes=shapes)
+    [problem] = report.problems
+    assert problem.path == "(^<http://example.org/p>)"
+    [path] = report.graph.objects(None, SH.resultPath)
+    assert report.graph.value(path, SH.inversePath) == URIRef("http://example.org/p")

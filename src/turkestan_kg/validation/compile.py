@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..namespaces import OWL, RDF, RDFS, SH
@@ -67,6 +67,7 @@ class Check:
     prebound: tuple[str, ...] = ()  # in "each": the variables pre-bound (this, currentShape)
     constraint: Node | None = None  # a SPARQL constraint's node: the results' sh:sourceConstraint
     parameters: tuple[tuple[str, Node], ...] = ()  # a component's, for {$name} in messages
+    path_triples: tuple[tuple[Node, Node, Node], ...] = ()  # a blank-node path, written out
 
     @property
     def text(self) -> str:
@@ -150,9 +151,12 @@ def shape_checks(
     ctx = for_shape(shapes, shape, names, stack)
     path, message = shapes.value(shape, SH.path), _message(shapes, shape)
     severity = shapes.value(shape, SH.severity) or SH.Violation
+    written = path_triples(shapes, path)
     for found in violations(ctx):
         query = _query(ctx, found, focus)
-        yield Check(query, shape, found.component, path, message, severity=severity)
+        yield Check(
+            query, shape, found.component, path, message, severity=severity, path_triples=written
+        )
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
         if deactivated(shapes, constraint):
             continue
@@ -167,6 +171,24 @@ def shape_checks(
     inner = focus if ctx.path is None else _value_nodes(ctx, focus)
     for prop in sorted(shapes.objects(shape, SH.property), key=str):
         yield from shape_checks(shapes, prop, inner, names, ctx.stack)
+
+
+def path_triples(shapes: Graph, path: Node | None) -> tuple[tuple[Node, Node, Node], ...]:
+    """The statements of a blank-node path (lists, inverse and repeated paths): a report
+    that names the path holds them too, so the path is whole there (SHACL 3.6.2.3)."""
+    found: list[tuple[Node, Node, Node]] = []
+    todo = [path] if isinstance(path, BNode) else []
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            found.append((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return tuple(found)
 
 
 def _sparql_check(

@@ -219,6 +219,9 @@ def add_result(report: Graph, root: Node, check: Check, row: dict[str, Node]) ->
     path = row.get("path", check.path)
     if path is not None:
         report.add((result, SH.resultPath, path))
+        if path == check.path:
+            for triple in check.path_triples:
+                report.add(triple)
     value = row.get("value", focus if check.template else None)
     if value is not None:
         report.add((result, SH.value, value))

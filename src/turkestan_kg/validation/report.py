@@ -19,6 +19,8 @@ from ..graph.dataset import KnowledgeGraph
 from ..namespaces import SH, SKOS, curie
 from ..paths import display_path
 from .messages import message_of
+from .paths import sparql_path
+from .support import UnsupportedShape
 
 
 @dataclass(frozen=True, order=True)
@@ -110,7 +112,7 @@ def located_problem(kg: KnowledgeGraph, shapes: Graph, report: Graph, result: No
         file=", ".join(display_path(f) for f in _files(kg, focus, path, value)) or "?",
         entity=str(entity),
         label=label(kg.objects(entity, SKOS.prefLabel) if entity is not None else ()),
-        path=_curie(kg, path) if isinstance(path, URIRef) else "",
+        path=_curie(kg, path) if isinstance(path, URIRef) else path_text(report, path),
         message=message_of(report, shapes, result),
         shape=_curie(kg, node_shape(shapes, report.value(result, SH.sourceShape))),
         severity=_curie(kg, report.value(result, SH.resultSeverity)),
@@ -150,7 +152,7 @@ def problem(
         file=file,
         entity=str(entity),
         label=label,
-        path=curie(path) if isinstance(path, URIRef) else "",
+        path=curie(path) if isinstance(path, URIRef) else path_text(report, path),
         message=message_of(report, shapes, result),
         shape=curie(node_shape(shapes, report.value(result, SH.sourceShape))),
         severity=curie(report.value(result, SH.resultSeverity)),
@@ -158,6 +160,16 @@ def problem(
         if value is not None
         else "",
     )
+
+
+def path_text(report: Graph, path: Node | None) -> str:
+    """A blank-node path as SPARQL writes it, read from the report ('' if it is not there)."""
+    if path is None:
+        return ""
+    try:
+        return sparql_path(report, path, path)
+    except UnsupportedShape:  # the report does not hold the path's statements
+        return ""
 
 
 def node_shape(shapes: Graph, shape: Node | None) -> Node | None:
