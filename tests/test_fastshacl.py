@@ -166,3 +166,22 @@ def test_ill_formed_literals_are_violations() -> None:
     conforms, report = validate_graph(data, shapes)
     assert not conforms
     assert [str(v) for v in report.objects(None, SH.value)] == ["19x"]
+
+
+def test_the_terms_a_shape_may_use_are_the_components_and_what_they_read() -> None:
+    """support.KNOWN (what check_shapes lets through) and components.COMPONENTS (what is
+    compiled) are two lists: a term in the first and in neither the second nor this list of
+    what other code reads would be let through and never checked."""
+    from turkestan_kg.validation.components import COMPONENTS
+    from turkestan_kg.validation.support import KNOWN
+
+    read_elsewhere = {
+        "targetClass", "targetNode", "targetObjectsOf", "targetSubjectsOf",  # compile.targets
+        "path", "property", "sparql", "severity", "message", "deactivated",  # compile
+        "flags", "ignoredProperties", "qualifiedMinCount", "qualifiedMaxCount",  # components
+        "qualifiedValueShapesDisjoint",
+        "declare", "prefixes",  # sparql.declarations
+        "name", "description", "order", "group", "defaultValue",  # non-validating (SHACL 2.3.3)
+    }  # fmt: skip
+    assert set(COMPONENTS) <= KNOWN
+    assert {str(k).removeprefix(str(SH)) for k in KNOWN - set(COMPONENTS)} == read_elsewhere

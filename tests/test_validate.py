@@ -363,3 +363,21 @@ def test_a_blank_node_path_is_whole_in_the_report_and_shown_in_text(tmp_path: Pa
     assert problem.path == "(^<http://example.org/p>)"
     [path] = report.graph.objects(None, SH.resultPath)
     assert report.graph.value(path, SH.inversePath) == URIRef("http://example.org/p")
+
+
+ASK_ON_A_NULLABLE_PATH = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:Short a sh:ConstraintComponent ; sh:parameter [ sh:path ex:longest ] ;
+    sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (STRLEN(STR($value)) <= $longest) }" ] .
+ex:S a sh:NodeShape ; sh:targetNode ex:absent ;
+    sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; ex:longest 5 ] .
+"""
+"""An ASK component on a path of length zero or more: the focus node is its own value, even
+when the data never mentions it (pySHACL agrees)."""
+
+
+def test_an_ask_component_sees_the_focus_node_as_its_own_value(tmp_path: Path) -> None:
+    data, shapes = standalone(tmp_path, ASK_ON_A_NULLABLE_PATH)
+    report = validate(load(data), shapes=shapes)
+    assert [(p.entity, p.value) for p in report.problems] == [
+        ("http://example.org/absent", "http://example.org/absent")
+    ]

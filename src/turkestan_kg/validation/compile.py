@@ -11,10 +11,11 @@ messages) that the W3C SHACL test suite and the differential tests against pySHA
 It compiles SHACL Core whole: every target kind (implicit class targets included), every
 path kind, every core constraint component (:mod:`.components`), shapes reached through
 sh:property, sh:node, sh:qualifiedValueShape and the logical components, severities and
-sh:deactivated; and SPARQL-based constraints (:mod:`.sparql`), pre-binding ``$this`` by a
-join where that is the same, else per focus node. What it cannot compile (SHACL-AF
-targets, SPARQL-based constraint components, recursive shapes) is refused before anything
-runs (:class:`UnsupportedShape`, :mod:`.support`), so it never passes data it did not check.
+sh:deactivated; SPARQL-based constraints (:mod:`.sparql`), pre-binding ``$this`` by a join
+where that is the same, else per focus node; and SPARQL-based constraint components
+(:mod:`.custom`). What it cannot compile (SHACL-AF rules and targets, recursive shapes) is
+refused before anything runs (:class:`UnsupportedShape`, :mod:`.support`), so it never
+passes data it did not check.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from ..namespaces import OWL, RDF, RDFS, SH
 from .components import deactivated, for_shape, violations
 from .context import Ctx, Names, PerFocus, PerValue, Violation
 from .custom import compile_use, used
+from .paths import path_triples
 from .sparql import Compiled, sparql_constraint
 from .support import UnsupportedShape as UnsupportedShape
 from .support import check_shapes
@@ -56,7 +58,7 @@ class Check:
 
     query: str
     source_shape: Node
-    component: URIRef
+    component: Node  # a core component's IRI, or a shapes graph's own component
     path: Node | None
     message: Literal | None
     template: bool = False  # SPARQL-based: substitute {?var} from the row
@@ -149,64 +151,70 @@ def shape_checks(
     if deactivated(shapes, shape):
         return
     ctx = for_shape(shapes, shape, names, stack)
-    path, message = shapes.value(shape, SH.path), _message(shapes, shape)
-    severity = shapes.value(shape, SH.severity) or SH.Violation
-    written = path_triples(shapes, path)
+    about = _About(shapes, shape)
     for found in violations(ctx):
-        query = _query(ctx, found, focus)
-        yield Check(
-            query, shape, found.component, path, message, severity=severity, path_triples=written
-        )
+        yield about.check(_query(ctx, found, focus), found.component)
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
         if deactivated(shapes, constraint):
             continue
         compiled = sparql_constraint(shapes, shape, constraint, focus.pattern("?this"), ctx.path)
         message = _message(shapes, constraint)
-        check = _sparql_check(shapes, shape, compiled, SH.SPARQLConstraintComponent, message)
-        yield replace(check, constraint=constraint)
+        yield about.sparql(compiled, SH.SPARQLConstraintComponent, message, constraint=constraint)
     for use in used(shapes, shape):
-        compiled, message = compile_use(shapes, shape, use, focus.pattern("?this"), ctx.path)
-        check = _sparql_check(shapes, shape, compiled, use.component, message)
-        yield replace(check, parameters=tuple(sorted(use.values.items())))
+        values = ctx.values("?this", "?value")
+        compiled, message = compile_use(
+            shapes, shape, use, focus.pattern("?this"), ctx.path, values
+        )
+        parameters = tuple(sorted(use.values.items()))
+        yield about.sparql(compiled, use.component, message, parameters=parameters)
     inner = focus if ctx.path is None else _value_nodes(ctx, focus)
     for prop in sorted(shapes.objects(shape, SH.property), key=str):
         yield from shape_checks(shapes, prop, inner, names, ctx.stack)
 
 
-def path_triples(shapes: Graph, path: Node | None) -> tuple[tuple[Node, Node, Node], ...]:
-    """The statements of a blank-node path (lists, inverse and repeated paths): a report
-    that names the path holds them too, so the path is whole there (SHACL 3.6.2.3)."""
-    found: list[tuple[Node, Node, Node]] = []
-    todo = [path] if isinstance(path, BNode) else []
-    seen: set[Node] = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in shapes.predicate_objects(node):
-            found.append((node, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    return tuple(found)
+class _About:
+    """What every check of one shape reports: the shape, its path (written out whole when it
+    is a blank node), its message and its severity."""
 
+    def __init__(self, shapes: Graph, shape: Node) -> None:
+        self.shape = shape
+        self.path = shapes.value(shape, SH.path)
+        self.message = _message(shapes, shape)
+        self.severity = shapes.value(shape, SH.severity) or SH.Violation
+        self.path_triples = path_triples(shapes, self.path)
 
-def _sparql_check(
-    shapes: Graph, shape: Node, compiled: Compiled, component: Node, message: Literal | None
-) -> Check:
-    return Check(
-        compiled.query,
-        shape,
-        component,  # type: ignore[arg-type]
-        shapes.value(shape, SH.path),
-        message or _message(shapes, shape),
-        template=True,
-        prologue=compiled.prologue,
-        severity=shapes.value(shape, SH.severity) or SH.Violation,
-        focus=compiled.focus,
-        mode=compiled.mode,
-        prebound=compiled.prebound,
-    )
+    def check(self, query: str, component: Node) -> Check:
+        return Check(
+            query,
+            self.shape,
+            component,
+            self.path,
+            self.message,
+            severity=self.severity,
+            path_triples=self.path_triples,
+        )
+
+    def sparql(
+        self,
+        compiled: Compiled,
+        component: Node,
+        message: Literal | None,
+        *,
+        constraint: Node | None = None,
+        parameters: tuple[tuple[str, Node], ...] = (),
+    ) -> Check:
+        """The check of a SPARQL-based constraint, or of a component's validator."""
+        return replace(
+            self.check(compiled.query, component),
+            message=message or self.message,
+            template=True,
+            prologue=compiled.prologue,
+            focus=compiled.focus,
+            mode=compiled.mode,
+            prebound=compiled.prebound,
+            constraint=constraint,
+            parameters=parameters,
+        )
 
 
 def _message(shapes: Graph, shape: Node) -> Literal | None:

@@ -41,6 +41,9 @@ class PerValue:
     bad: Callable[[str, str], str]
 
 
+Counted = tuple[str, int] | None
+
+
 @dataclass(frozen=True)
 class PerFocus:
     """The focus node fails when ``pattern(this, out)`` has a solution; it binds ``binds``."""
@@ -48,14 +51,9 @@ class PerFocus:
     component: URIRef
     pattern: Callable[[str, Out], str]
     binds: tuple[str, ...] = ()
-    count: tuple[str, int] | None = (
-        None  # ("min" | "max" | "languages", n) of the values meeting ``ok``
-    )
+    count: Counted = None  # ("min" | "max" | "languages", n) of the values meeting ``ok``
     ok: str = ""  # for ``count``: a test on ?v (empty: every value)
     holds: Callable[[str], str] | None = None  # the focus node's conformance, as one test
-
-
-Counted = tuple[str, int] | None
 
 
 def fails_unless(
@@ -144,8 +142,9 @@ MAX_SPELLED = 6
 
 def count(ctx: Ctx, value: Node | None) -> int:
     """A count parameter's value: a non-negative integer, else the shape is refused."""
-    if isinstance(value, Literal) and isinstance(value.toPython(), int) and value.toPython() >= 0:
-        return int(value.toPython())
+    number = value.toPython() if isinstance(value, Literal) else None
+    if isinstance(number, int) and not isinstance(number, bool) and number >= 0:
+        return number
     raise refusal(ctx.shapes, ctx.shape, f"a count that is not a non-negative integer ({value})")
 
 

@@ -86,9 +86,10 @@ def _local(path: Node) -> str:
 
 
 def compile_use(
-    shapes: Graph, shape: Node, use: Use, focus: str, path: str | None
+    shapes: Graph, shape: Node, use: Use, focus: str, path: str | None, values: str
 ) -> tuple[Compiled, Literal | None]:
-    """The check of one use of a component, and the message its validator gives."""
+    """The check of one use of a component, and the message its validator gives. ``values``
+    binds ?value to each value node of ?this (for an ASK validator)."""
     for value in use.values.values():
         if not isinstance(value, URIRef | Literal):
             raise refusal(shapes, shape, "a blank node as the value of a component's parameter")
@@ -104,9 +105,8 @@ def compile_use(
             shapes, shape, f"the component {use.component.n3()}, with no validator for it"
         )
     text = prebind(str(shapes.value(validator, SH.ask)), use.values)
-    step = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
-    values = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {step} }}"
-    return compile_ask(shapes, shape, text, validator, values), _message(shapes, validator, use)
+    pairs = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} }}"
+    return compile_ask(shapes, shape, text, validator, pairs), _message(shapes, validator, use)
 
 
 def _message(shapes: Graph, validator: Node, use: Use) -> Literal | None:

@@ -32,7 +32,7 @@ from ..registry import entry, resolve
 from ..sparql.engines import OxigraphEngine
 from . import ENGINES
 from .compile import compile_shapes
-from .execute import needs_shapes_graph, refuse_shapes_graph, run_checks, run_on_store
+from .execute import refuse_shapes_graph, run_on_store, validate_graph
 from .remote import subclasses
 from .report import ValidationReport, label, located_problem, owner, problem
 from .shapes_file import read_shapes
@@ -66,8 +66,7 @@ def pyshacl_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
 def auto_engine(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     """The fast engine when it compiles the shapes, else pySHACL, saying so on the log."""
     try:
-        checks = compile_shapes(shapes)
-        return run_checks(data, checks, shapes if needs_shapes_graph(checks) else None)
+        return validate_graph(data, shapes)
     except UnsupportedShape as err:  # refused before any check ran
         logging.getLogger("turkestan_kg").warning("validating with pySHACL: %s", err)
         return pyshacl_engine(data, shapes)

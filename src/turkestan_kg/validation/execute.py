@@ -18,23 +18,24 @@ from ..namespaces import RDF, SH
 from ..sparql.engines import from_oxigraph
 from ..sparql.results import QueryResult
 from .compile import Check, compile_shapes
-from .literals import check_literals_kept, keep_ill_typed, original_literals
+from .literals import check_literals_kept, keep_ill_typed, original_literals, stored_forms
 from .prebind import prebind
 from .support import refusal
 
 
 def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) -> tuple[bool, Graph]:
-    """Run every check on Oxigraph; (conforms, the W3C validation report graph). The
-    ``shapes`` graph, if given, is the store's named graph SHAPES_GRAPH, for ``$shapesGraph``."""
-    check_literals_kept(data, checks)
+    """Run every check on Oxigraph; (conforms, the W3C validation report graph). Where a
+    check reads ``$shapesGraph``, ``shapes`` is the store's named graph SHAPES_GRAPH."""
+    forms = stored_forms(data)
+    check_literals_kept(data, forms, checks)
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
-    if shapes is not None:
+    if shapes is not None and needs_shapes_graph(checks):
         named = shapes.serialize(format="nt", encoding="utf-8")
         store.load(named, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SHAPES_GRAPH))
     stand_ins = keep_ill_typed(data, store)
-    return run_on_store(store, checks, lambda: {**original_literals(data), **stand_ins})
+    return run_on_store(store, checks, lambda: {**original_literals(forms), **stand_ins})
 
 
 SHAPES_GRAPH = "urn:x-turkestan-kg:shapes-graph"
@@ -183,13 +184,15 @@ def _named(check: Check, node: Node) -> None:
         raise refusal(Graph(), check.source_shape, BLANK_FOCUS)
 
 
-BLANK_FOCUS = "a SPARQL constraint that pre-binds $this in nested groups, on a blank focus node"
+BLANK_FOCUS = (
+    "a SPARQL check that runs per focus node (its $this written into the query), on a blank "
+    "focus node, which no query text can name"
+)
 
 
 def validate_graph(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     """(conforms, report graph), like ``pyshacl.validate`` with inference off."""
-    checks = compile_shapes(shapes)
-    return run_checks(data, checks, shapes if needs_shapes_graph(checks) else None)
+    return run_checks(data, compile_shapes(shapes), shapes)
 
 
 def needs_shapes_graph(checks: list[Check]) -> bool:

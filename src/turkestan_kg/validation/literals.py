@@ -10,13 +10,13 @@ reads into a well-formed spelling, get an ill-formed stand-in (:func:`keep_ill_t
 
 >>> from rdflib import Graph
 >>> data = Graph().parse(data='<urn:a> <urn:p> "5"^^<http://www.w3.org/2001/XMLSchema#byte> .')
->>> [(a.n3(), b.n3()) for a, b in changed(data)]
+>>> [(a.n3(), b.n3()) for a, b in changed(stored_forms(data))]
 [('"5"^^<http://www.w3.org/2001/XMLSchema#byte>', '"5"^^<http://www.w3.org/2001/XMLSchema#integer>')]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -41,8 +41,12 @@ class UnkeptLiteral(UnsupportedShape):
     (exit code 2); pySHACL (``--engine pyshacl``) reads the data as it is."""
 
 
-def stored_forms(data: Graph) -> Iterator[tuple[Literal, Node]]:
-    """Each literal of the data with the form Oxigraph stores it in."""
+Forms = list[tuple[Literal, Node]]
+"""Each literal of the data with the form Oxigraph stores it in."""
+
+
+def stored_forms(data: Graph) -> Forms:
+    """Each literal of the data with the form Oxigraph stores it in (one pass, one store)."""
     literals = sorted(
         {o for o in data.objects() if isinstance(o, Literal)},
         key=lambda x: (str(x), str(x.datatype), x.language or ""),
@@ -53,24 +57,26 @@ def stored_forms(data: Graph) -> Iterator[tuple[Literal, Node]]:
         ox.Quad(ox.NamedNode(f"urn:tkg:{i}"), predicate, to_oxigraph(lit))
         for i, lit in enumerate(literals)
     )
-    for quad in store:
-        yield literals[int(quad.subject.value.rsplit(":", 1)[1])], from_oxigraph_term(quad.object)
+    return [
+        (literals[int(quad.subject.value.rsplit(":", 1)[1])], from_oxigraph_term(quad.object))
+        for quad in store
+    ]
 
 
-def original_literals(data: Graph) -> dict[Node, Literal]:
+def original_literals(forms: Forms) -> dict[Node, Literal]:
     """Map each stored form back to how the data wrote it, so reports quote the data."""
     mapping: dict[Node, Literal] = {}
-    for original, stored in stored_forms(data):
+    for original, stored in forms:
         mapping.setdefault(stored, original)
     return mapping
 
 
-def changed(data: Graph) -> list[tuple[Literal, Literal]]:
+def changed(forms: Forms) -> list[tuple[Literal, Literal]]:
     """The data's typed literals whose stored datatype or spelling differs (language tags,
     which only change case, are left out)."""
     return [
         (original, stored)
-        for original, stored in stored_forms(data)
+        for original, stored in forms
         if isinstance(stored, Literal)
         and original.datatype is not None
         and (str(original) != str(stored) or original.datatype != stored.datatype)
@@ -78,12 +84,12 @@ def changed(data: Graph) -> list[tuple[Literal, Literal]]:
     ]
 
 
-def check_literals_kept(data: Graph, checks: Iterable[Check]) -> None:
+def check_literals_kept(data: Graph, forms: Forms, checks: Iterable[Check]) -> None:
     """Refuse, before anything runs, data whose literals the store would change where the
     checks would see it: any change of datatype, and a change of spelling in a value a check
     of SPELLING reads (a value of its path's predicate; any value, for a longer path)."""
     reading = [c.path for c in checks if c.component in SPELLING]
-    for original, stored in changed(data):
+    for original, stored in changed(forms):
         if original.datatype != stored.datatype:
             raise UnkeptLiteral(
                 f"the data holds {original.n3()}, which the fast engine's store keeps as "

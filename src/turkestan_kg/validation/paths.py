@@ -82,6 +82,24 @@ def nullable(shapes: Graph, path: Node | None) -> bool:
     return True  # zero or more, zero or one
 
 
+def path_triples(shapes: Graph, path: Node | None) -> tuple[tuple[Node, Node, Node], ...]:
+    """The statements of a blank-node path (lists, inverse and repeated paths): a report
+    that names the path holds them too, so the path is whole there (SHACL 3.6.2.3)."""
+    found: list[tuple[Node, Node, Node]] = []
+    todo = [path] if isinstance(path, BNode) else []
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            found.append((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return tuple(found)
+
+
 def predicate_of(shapes: Graph, shape: Node) -> URIRef | None:
     """The IRI of ``shape``'s path when it is a single predicate (for sh:closed)."""
     path = shapes.value(shape, SH.path)

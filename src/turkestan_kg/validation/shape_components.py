@@ -63,8 +63,8 @@ def unique_lang(ctx: Ctx, value: Node) -> Iterator[Violation]:
     yield PerFocus(
         SH.UniqueLangConstraintComponent,
         lambda this, out: (
-            f"{ctx.values(this, a)} {ctx.values(this, b)} FILTER ({same})"
-            + (f" BIND (LCASE(LANG({a})) AS {out['key']})" if "key" in out else "")
+            f"{ctx.values(this, a)} {ctx.values(this, b)} FILTER ({same}) "
+            f"BIND (LCASE(LANG({a})) AS {out['key']})"
         ),
         binds=("key",),
         count=("languages", 1),
@@ -159,8 +159,8 @@ def qualified(ctx: Ctx, shape: Node) -> Iterator[Violation]:
     ok = qualified_ok(ctx, shape)
     least = ctx.shapes.value(ctx.shape, SH.qualifiedMinCount)
     most = ctx.shapes.value(ctx.shape, SH.qualifiedMaxCount)
-    if least is not None and count(ctx, least) > 0:
-        n = count(ctx, least)
+    n = count(ctx, least) if least is not None else 0
+    if n > 0:
         found = partial(ctx.distinct, n=n, ok=ok)
         yield fails_unless(
             SH.QualifiedMinCountConstraintComponent, found, count=("min", n), ok=ok("?v")
@@ -194,11 +194,11 @@ def qualified_ok(ctx: Ctx, shape: Node) -> Callable[[str], str]:
 def closed(ctx: Ctx, value: Node) -> Iterator[Violation]:
     if not is_true(value):
         return
-    allowed: set[Node] = set()
-    for prop in ctx.shapes.objects(ctx.shape, SH.property):
-        allowed.update(filter(None, [predicate_of(ctx.shapes, prop)]))
     ignored = ctx.shapes.value(ctx.shape, SH.ignoredProperties)
-    allowed.update(members(ctx, ignored) if ignored is not None else [])
+    allowed: set[Node] = set(members(ctx, ignored) if ignored is not None else [])
+    for prop in ctx.shapes.objects(ctx.shape, SH.property):
+        if (predicate := predicate_of(ctx.shapes, prop)) is not None:
+            allowed.add(predicate)  # a longer path allows no one predicate
     listed = ", ".join(term(p) for p in sorted(allowed, key=str))
     s = ctx.names("s")
 

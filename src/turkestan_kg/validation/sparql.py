@@ -58,7 +58,8 @@ class Compiled:
     prologue: str  # PREFIX lines from sh:prefixes
     focus: str  # a query for the focus nodes, ?this (with "ask", and their values, ?value)
     mode: str  # "join", "each" or "ask"
-    prebound: tuple[str, ...]  # the variables to pre-bind in "each": this (, currentShape)
+    prebound: tuple[str, ...]  # the variables written in per focus node: this, and any of
+    # currentShape, shapesGraph the query uses (with "ask": this, value)
 
 
 def sparql_constraint(
@@ -76,9 +77,9 @@ def sparql_constraint(
     return compile_select(shapes, shape, str(select), constraint, focus, path)
 
 
-def prologue_of(shapes: Graph, owner: Node) -> str:
-    """The PREFIX lines ``owner``'s sh:prefixes declare."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declarations(shapes, owner))
+def _prologue(declared: list[tuple[str, str]]) -> str:
+    """The PREFIX lines of the (prefix, namespace) pairs sh:prefixes declares."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declared)
 
 
 def compile_select(
@@ -89,22 +90,24 @@ def compile_select(
     (rdflib's parser leaves prefixed names unresolved), which the checks need not read."""
     if path is not None:  # SHACL 6.3: $PATH is replaced by the path, token by token
         select = prebind(select, {"PATH": path})
-    prologue, query = _checked(shapes, shape, select, "SelectQuery", owner)
-    _check_prebound(shapes, shape, query, path)
+    declared = list(declarations(shapes, owner))
+    prologue, query = _checked(shapes, shape, select, "SelectQuery", declared)
+    variables = {n for n in walk(query) if isinstance(n, Variable)}
+    _check_prebound(shapes, shape, variables, path)
     focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
-    declared = prologue_of(shapes, owner)
+    lines = _prologue(declared)
     if _joinable(query) and not children(prologue) and get(query, "datasetClause") is None:
         joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"  # a whole subquery
-        return Compiled(joined, declared, focus_query, "join", ())
-    prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in walk(query)))
-    return Compiled(select, declared, focus_query, "each", prebound)
+        return Compiled(joined, lines, focus_query, "join", ())
+    prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in variables))
+    return Compiled(select, lines, focus_query, "each", prebound)
 
 
-def _check_prebound(shapes: Graph, shape: Node, query: object, path: str | None) -> None:
+def _check_prebound(shapes: Graph, shape: Node, variables: set[Variable], path: str | None) -> None:
     """Refuse the pre-bound variables the engine cannot write into a query's text here."""
-    if path is None and Variable("PATH") in walk(query):
+    if path is None and Variable("PATH") in variables:
         raise refusal(shapes, shape, "$PATH in a SPARQL query of a node shape")
-    if SHAPE in walk(query) and isinstance(shape, BNode):
+    if SHAPE in variables and isinstance(shape, BNode):
         raise refusal(shapes, shape, "$currentShape in a shape that is a blank node")
 
 
@@ -132,18 +135,18 @@ def _top_parts(query: object) -> list[object]:
 def compile_ask(shapes: Graph, shape: Node, ask: str, owner: Node, values: str) -> Compiled:
     """An ASK validator (SHACL 6.3): run for each (``$this``, ``$value``) row of ``values``,
     a result where it answers false."""
-    _checked(shapes, shape, ask, "AskQuery", owner)
-    return Compiled(ask, prologue_of(shapes, owner), values, "ask", ("this", "value"))
+    declared = list(declarations(shapes, owner))
+    _checked(shapes, shape, ask, "AskQuery", declared)
+    return Compiled(ask, _prologue(declared), values, "ask", ("this", "value"))
 
 
 def _checked(
-    shapes: Graph, shape: Node, text: str, kind: str, owner: Node
+    shapes: Graph, shape: Node, text: str, kind: str, declared: list[tuple[str, str]]
 ) -> tuple[object, object]:
     """(the prologue, the query) of a parsed query, refused if SHACL forbids its form or it
-    uses a prefix neither it nor ``owner``'s sh:prefixes declares."""
+    uses a prefix neither it nor sh:prefixes (``declared``) declares."""
     prologue, query = _parse(shapes, shape, text, kind)
-    declared = {p for p, _ in declarations(shapes, owner)}
-    problem = undeclared((prologue, query), declared) or forbidden(query)
+    problem = undeclared((prologue, query), {p for p, _ in declared}) or forbidden(query)
     if problem:
         raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
     return prologue, query

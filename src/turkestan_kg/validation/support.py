@@ -203,13 +203,13 @@ def well_formed(shapes: Graph, shape: Node, v: str, datatype: Node) -> str:
     """A SPARQL test that ``v`` (of ``datatype``) is well-formed: a cast, a range or a pattern
     for XSD's types; always for a datatype no standard defines (RDF 1.1 3.3: such literals
     are never ill-typed); refused where a standard type's lexical space is beyond SPARQL."""
-    name = str(datatype).removeprefix(str(XSD))
+    local = str(datatype).removeprefix(str(XSD))
     if datatype in ANY_STRING or not (str(datatype).startswith((str(XSD), str(RDF)))):
         return "true"
     if datatype in CASTABLE:
         return f"COALESCE(isLiteral({datatype.n3()}(STR({v}))), false)"
-    if name in INTEGERS:
-        low, high = INTEGERS[name]
+    if local in INTEGERS:
+        low, high = INTEGERS[local]
         cast = f"{XSD.integer.n3()}(STR({v}))"
         bounds = [f"{cast} >= {low}"] * (low is not None) + [f"{cast} <= {high}"] * (
             high is not None
