@@ -1,7 +1,11 @@
 """The dataset description a portal harvests (dist/void.ttl) against the official DCAT-AP
 3.0.0 shapes, unchanged from the SEMICeu release: pySHACL finds no violation, and neither
-does `tkg validate` (the shapes use sh:closed, which the fast engine refuses, so through
---engine auto)."""
+does `tkg validate --engine auto`. The fast engine compiles these shapes, but refuses the
+description: its byte sizes are xsd:nonNegativeInteger, which Oxigraph's store keeps as
+xsd:integer, so sh:datatype would be misjudged (decision 0021); auto hands it to pySHACL.
+
+The shapes are not the project's to ship: they are read from the shared reference folder
+beside the checkout, and these tests are skipped where it is absent (as the W3C suite's)."""
 
 from __future__ import annotations
 
@@ -22,6 +26,11 @@ SHAPES = (
     / "reference"
     / "dcat-ap-3.0.0"
     / "dcat-ap-SHACL.ttl"
+)
+
+
+pytestmark = pytest.mark.skipif(
+    not SHAPES.is_file(), reason=f"the DCAT-AP shapes are not in {SHAPES}"
 )
 
 
@@ -63,3 +72,14 @@ def test_tkg_validate_agrees(void: Path) -> None:
         main, ["validate", "--engine", "auto", "--data", str(folder), "--shapes", str(SHAPES)]
     )
     assert result.exit_code == 0 and "conforms" in result.output, result.output
+
+
+def test_the_fast_engine_compiles_the_shapes_and_refuses_the_byte_sizes(void: Path) -> None:
+    folder = void.parent.parent / "fast"
+    folder.mkdir(exist_ok=True)
+    (folder / "void.ttl").write_bytes(void.read_bytes())
+    result = CliRunner().invoke(main, ["validate", "--data", str(folder), "--shapes", str(SHAPES)])
+    assert result.exit_code == 2, result.output
+    assert (
+        "xsd:nonNegativeInteger" in result.output or "XMLSchema#nonNegativeInteger" in result.output
+    )

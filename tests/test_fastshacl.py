@@ -152,20 +152,24 @@ def test_what_the_fast_engine_cannot_compile_is_refused_before_it_runs(
     assert "--engine auto" in said or ("is ill-formed" in said and "fix the shapes file" in said)
 
 
-def test_ill_formed_literals_are_violations() -> None:
+@pytest.mark.parametrize(
+    "datatype, good, bad",
+    [("gYear", "1920", "19x"), ("hexBinary", "0fA9", "0G"), ("hexBinary", "", "abc")],
+)
+def test_ill_formed_literals_are_violations(datatype: str, good: str, bad: str) -> None:
     shapes = Graph().parse(
-        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        data=f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:gYear ] .""",
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:{datatype} ] .""",
         format="turtle",
     )
     data = Graph().parse(
-        data='@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . <http://e/a> <http://e/p> "19x"^^xsd:gYear , "1920"^^xsd:gYear .',
+        data=f'@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . <http://e/a> <http://e/p> "{bad}"^^xsd:{datatype} , "{good}"^^xsd:{datatype} .',
         format="turtle",
     )
     conforms, report = validate_graph(data, shapes)
     assert not conforms
-    assert [str(v) for v in report.objects(None, SH.value)] == ["19x"]
+    assert [str(v) for v in report.objects(None, SH.value)] == [bad]
 
 
 def test_the_terms_a_shape_may_use_are_the_components_and_what_they_read() -> None:

@@ -193,6 +193,7 @@ PATTERNS: dict[Node, str] = {
     XSD.language: "^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$",
     XSD.normalizedString: "^[^\\r\\n\\t]*$",
     XSD.token: "^([^\\s]+( [^\\s]+)*)?$",
+    XSD.hexBinary: "^([0-9a-fA-F]{2})*$",
 }
 """String types whose lexical space is a pattern."""
 ANY_STRING = {XSD.string, RDF.langString, XSD.anyURI, RDF.HTML}
