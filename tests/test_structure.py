@@ -104,7 +104,7 @@ def step(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "root"
-    if parts[1] == "__main__":  # `python -m turkestan_kg` is the command line
+    if parts[1] in ("__main__", "console"):  # `python -m turkestan_kg` and `tkg` start here
         return "cli"
     return parts[1] if parts[1] in STEPS else "shared"
 

@@ -19,8 +19,6 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .errors import (
     BuildError,
     InvalidData,
@@ -33,18 +31,23 @@ from .errors import (
     TkgError,
     UsageError,
 )
-from .formats import FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (about 10 ms)
 if TYPE_CHECKING:
     __version__: str
     from .dataset.api import Dataset, open
     from .dataset.load import LoadResult
+    from .formats import FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
     from .publish.dist import BuildResult, build
     from .sparql.catalogue import StoredQuery, get_query, stored_queries
     from .sparql.results import QueryResult
     from .validation.report import Problem, ValidationReport
 
 LAZY = {
+    "FORMATS": "formats",
+    "RESULTS_FORMATS": "formats",
+    "RdfFormat": "formats",
+    "ResultsFormat": "formats",
     "open": "dataset.api",
     "Dataset": "dataset.api",
     "LoadResult": "dataset.load",

@@ -1,5 +1,5 @@
 """``python -m turkestan_kg``: the same as the ``tkg`` command."""
 
-from .cli import main
+from .console import main
 
 main()

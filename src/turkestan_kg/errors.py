@@ -8,13 +8,29 @@
 
 from __future__ import annotations
 
+import sys
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which tkg's start waits on
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 EXIT_CODES = {
     0: "done: the data conforms, the files are written, the links are fine",
     1: "findings or a failed step: invalid data, links that need attention, a bad file",
     2: "bad usage: an unknown option, a missing or malformed argument",
     3: "an endpoint could not be reached, refused, or answered something not to be trusted",
+    130: "stopped by Ctrl-C: nothing half-written is left behind",
 }
 """What ``tkg`` exits with; the command line's help and docs/reference/cli.md list them."""
+
+INTERRUPTED = 130
+"""The exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C: say so in one line on stderr and exit 130."""
+    sys.stderr.write("\nInterrupted.\n")
+    sys.exit(INTERRUPTED)
 
 
 class TkgError(Exception):

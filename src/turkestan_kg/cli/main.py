@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import click
 
 from ..about import DISTRIBUTION
-from ..errors import EXIT_CODES, TkgError
+from ..errors import EXIT_CODES, TkgError, interrupted
 from ..paths import display_path, write_atomic
 from ..sparql import DEFAULT_ENGINE
 
@@ -246,7 +246,8 @@ COUNT = click.IntRange(min=0)
 
 
 class TkgGroup(click.Group):
-    """Turns every TkgError into one clear line on stderr and exit code 1."""
+    """Turns every TkgError into one clear line on stderr and its exit code, and Ctrl-C into
+    one line and exit code 130."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -254,6 +255,8 @@ class TkgGroup(click.Group):
         except TkgError as err:
             click.echo(f"Error: {err}", err=True)
             sys.exit(err.exit_code)
+        except KeyboardInterrupt:
+            interrupted()
 
 
 EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
