@@ -264,6 +264,31 @@ def test_a_redirect_is_an_error_never_a_success(status: int) -> None:
     assert len(seen) == 3
 
 
+@pytest.mark.parametrize("status", [200, 201])
+def test_a_web_page_is_not_a_graph_store(status: int, tmp_path: Path) -> None:
+    """A web site that answers any PUT or POST with its home page stored nothing: the whole
+    dataset, one graph and a streamed file (its first chunk) each get one line, exit 3, never
+    "loaded"."""
+    page = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body>Hi</body></html>"
+    roll = tmp_path / "roll.nt"
+    roll.write_text('<http://example.org/s> <http://example.org/p> "o" .\n', encoding="utf-8")
+    with scripted_endpoint([(status, {"Content-Type": "text/html; charset=utf-8"}, page, 0)]) as (
+        url,
+        seen,
+    ):
+        graph = "http://example.org/g"
+        for args in (
+            ["load", "--graph-store", url],
+            ["load", "--graph-store", url, "--graph", graph],
+            ["load", "--graph-store", url, "--graph", graph, "--file", str(roll), "--update", url],
+        ):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 3, (args, result.output)
+            assert "answered with a web page (text/html" in result.output, result.output
+            assert "loaded" not in result.output and "Traceback" not in result.output
+    assert len(seen) == 4  # the stream tried to drop its staging graph too
+
+
 def test_an_answer_to_another_query_is_refused_in_one_line(tmp_path: Path) -> None:
     """An endpoint that answers every query with the same rows (another query's) makes
     validate, reconcile and query each say so in one line, exit 3, not fail on a missing

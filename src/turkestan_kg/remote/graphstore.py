@@ -64,24 +64,33 @@ def publish(
     return PublishResult(url, body.count(b"\n"), status)
 
 
+WEB_PAGES = frozenset({"text/html", "application/xhtml+xml"})
+"""What a web server answers with. A Graph Store answers a PUT or POST with no body
+(Oxigraph; Virtuoso, though it labels the empty answer text/html) or a summary (Fuseki's
+JSON counts); a page of HTML means the URL is a web site's, which took nothing in."""
+
+
 def put(url: str, body: bytes, media_type: str, *, timeout: float = 60.0) -> int:
     """One Graph Store Protocol PUT (retried on 429, 502, 503, 504 and broken connections);
     the HTTP status, or PublishError saying what went wrong."""
-    return _send("PUT", url, body, f"{media_type}; charset=utf-8", timeout)
+    return _send("PUT", url, body, f"{media_type}; charset=utf-8", timeout, store=True)
 
 
 def post(url: str, body: bytes, media_type: str, *, timeout: float = 60.0) -> int:
     """One Graph Store Protocol POST: the body is added to the graph."""
-    return _send("POST", url, body, f"{media_type}; charset=utf-8", timeout)
+    return _send("POST", url, body, f"{media_type}; charset=utf-8", timeout, store=True)
 
 
 def update(url: str, text: str, *, timeout: float = 60.0) -> int:
-    """One SPARQL 1.1 Update, sent as a form (``update=...``) to the store's update URL."""
+    """One SPARQL 1.1 Update, sent as a form (``update=...``) to the store's update URL
+    (Virtuoso answers an update with an HTML page, so here a page is no sign of trouble)."""
     body = urllib.parse.urlencode({"update": text}).encode("utf-8")
-    return _send("POST", url, body, "application/x-www-form-urlencoded", timeout)
+    return _send("POST", url, body, "application/x-www-form-urlencoded", timeout, store=False)
 
 
-def _send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> int:
+def _send(
+    method: str, url: str, body: bytes, content_type: str, timeout: float, *, store: bool
+) -> int:
     policy = Policy(
         timeout=timeout, retries=2, backoff=0.5, retry_status=frozenset({429, 502, 503, 504})
     )
@@ -89,5 +98,12 @@ def _send(method: str, url: str, body: bytes, content_type: str, timeout: float)
         user_agent=user_agent(), policy=policy, error=PublishError, name="the store at {url}"
     )
     headers = {"Content-Type": content_type}
-    client.fetch(method, url, lambda answer: None, content=body, headers=headers, sent="data")
+    answer = client.fetch(method, url, bytes, content=body, headers=headers, sent="data")
+    if store and answer.strip() and client.media_type in WEB_PAGES:
+        raise PublishError(
+            f"{url} answered with a web page ({client.media_type}, {len(answer):,} bytes, "
+            f"HTTP {client.status}), not as a Graph Store does: nothing says the data was stored",
+            hint="give the store's Graph Store Protocol URL (Oxigraph: /store, "
+            "Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud)",
+        )
     return client.status

@@ -113,6 +113,8 @@ class Client:
         self.attempts = 0
         self.status = 0
         """The HTTP status of the last answer."""
+        self.media_type = ""
+        """The media type of the last answer (its Content-Type without parameters)."""
         self._http: httpx.Client | None = None
 
     @property
@@ -239,6 +241,7 @@ class Client:
 
     def _status(self, url: str, response: httpx.Response, sent: str) -> None:
         code = self.status = response.status_code
+        self.media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if code in self.policy.retry_status:
             raise Transient(
                 f"HTTP {code}", retry_after_seconds(response.headers.get("Retry-After"))
