@@ -1,16 +1,29 @@
-"""SERVICE through the command line's own engines: refused unless --allow-service, and then
-a server that answers something else than SPARQL results is one line, not a traceback."""
+"""SERVICE through the library's own engines: refused unless allowed (--allow-service), and
+then run in a process of its own under a memory and a time bound. A server that answers
+something else than SPARQL results, an endless answer or a silent server is one line, not a
+traceback, a hang or a process that grows without end."""
 
 from __future__ import annotations
 
+import resource
 import socket
 import threading
-from collections.abc import Iterator
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 
 import pytest
 from click.testing import CliRunner
 
+import turkestan_kg
+from servers import oxigraph_server
 from turkestan_kg.cli import main
+from turkestan_kg.dataset.api import Dataset
+from turkestan_kg.dataset.service import Bounds
+from turkestan_kg.errors import EndpointError
+
+SPARQL_UPDATE = "application/sparql-update"
 
 
 @pytest.fixture()
@@ -64,3 +77,105 @@ def test_allowed_service_answering_html_is_one_line(
         result.exception, SystemExit
     ), result.exception
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+
+
+# ---------------------------------------------------------------- bounded SERVICE calls
+
+
+def endless_results(sock: socket.socket) -> None:
+    """Valid SPARQL JSON results that never end: rows until the client hangs up."""
+    head = b'{"head":{"vars":["s"]},"results":{"bindings":['
+    row = b'{"s":{"type":"literal","value":"' + b"x" * 1000 + b'"}},'
+    sock.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + _chunk(head)
+    )
+    rows = _chunk(row * 1000)
+    while True:
+        sock.sendall(rows)
+
+
+def _chunk(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+def silent(sock: socket.socket) -> None:
+    threading.Event().wait(30)
+
+
+@contextmanager
+def serving(handler: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A loopback server that reads a request and hands the socket to ``handler``."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    def answer(conn: socket.socket) -> None:
+        with conn, suppress(OSError):
+            conn.recv(65536)
+            handler(conn)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql"
+    finally:
+        server.close()
+
+
+def allowed(engine: str, bounds: Bounds) -> Dataset:
+    dataset = turkestan_kg.open(engine=engine)
+    dataset.allow_service, dataset.service_bounds = True, bounds
+    return dataset
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_endless_service_answer_stops_at_the_memory_bound(engine: str) -> None:
+    """Both engines read a SERVICE answer whole; in their bounded process an endless one ends
+    in one EndpointError naming the bound, and this process stays small."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with serving(endless_results) as url:
+        dataset = allowed(engine, Bounds(seconds=120, megabytes=400))
+        with pytest.raises(EndpointError, match="needed more than the 400 MB it may use"):
+            dataset.query(f"SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 100 * 1024, f"this process grew by {grown} kB"
+
+
+def test_a_silent_service_server_is_given_up_on_in_time() -> None:
+    with serving(silent) as url:
+        dataset = allowed("oxigraph", Bounds(seconds=2))
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match="had no answer within 2 s"):
+            dataset.query(f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_allowed_service_call_joins_the_graph_with_the_answers(engine: str) -> None:
+    """A real Oxigraph server holds the labels; the bounded query joins them with the
+    project's people, on either engine, and the stored query's parameter reaches it."""
+    with oxigraph_server() as base:
+        person = "https://w3id.org/turkestan-kg/person/turar-risqulov"
+        update = f'INSERT DATA {{ <{person}> <http://example.org/note> "from elsewhere" }}'
+        request = urllib.request.Request(
+            base + "/update", data=update.encode(), headers={"Content-Type": SPARQL_UPDATE}
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+        dataset = allowed(engine, Bounds())
+        rows = dataset.query(
+            "SELECT ?name ?note WHERE { ?who a foaf:Person ; skos:prefLabel ?name ."
+            f" SERVICE <{base}/query> {{ ?who <http://example.org/note> ?note }} }}"
+        )
+    assert rows == [{"name": "Turar Rïsqulov", "note": "from elsewhere"}]
+
+
+def test_the_bounds_the_help_states_are_the_bounds() -> None:
+    bounds = Bounds()
+    text = CliRunner().invoke(main, ["query", "--help"], terminal_width=400).output
+    assert f"within {bounds.seconds:g} s and {bounds.megabytes:,} MB" in " ".join(text.split())

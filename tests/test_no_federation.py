@@ -169,7 +169,7 @@ def _query_off_the_network(url: str, answers: Any) -> None:
     """In a worker's confinement, run a SERVICE query with no check at all."""
     import pyoxigraph as ox
 
-    from turkestan_kg.web.confine import isolate
+    from turkestan_kg.confine import isolate
 
     isolated = isolate()
     try:

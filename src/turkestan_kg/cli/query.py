@@ -98,7 +98,8 @@ def _catalogue_json(catalogue: dict[str, StoredQuery]) -> str:
     "--allow-service",
     is_flag=True,
     help="Let a SERVICE pattern fetch from the server it names (the local engines refuse "
-    "one otherwise; an --endpoint decides for itself).",
+    "one otherwise; an --endpoint decides for itself). Such a query runs in a process of "
+    "its own, within 60 s and 1,024 MB.",
 )
 @click.option(
     "--format",

@@ -22,11 +22,14 @@ from ..errors import QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
 from ..sparql import DEFAULT_ENGINE, ENGINES
-from .checks import empty, from_service, held, refuse_service
+from .checks import calls_service, empty, from_service, held, refuse_service
 from .load import LoadResult
+from .service import Bounds, run_bounded
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
 if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
     from ..graph.dataset import KnowledgeGraph
     from ..reconcile.index import Match
     from ..reconcile.service import Service
@@ -112,10 +115,12 @@ class Dataset:
 
     def __init__(self, source: Source, *, allow_service: bool = False) -> None:
         """The graph ``source`` holds. The library's own engines run a query with a SERVICE
-        pattern (which fetches from the URL it names) only with ``allow_service``; an
-        endpoint decides that for itself."""
+        pattern (which fetches from the URL it names) only with ``allow_service``, in a
+        process of its own within ``service_bounds`` (:mod:`.service`); an endpoint decides
+        that for itself."""
         self.source = source
         self.allow_service = allow_service
+        self.service_bounds = Bounds()
 
     @classmethod
     def of(cls, kg: KnowledgeGraph, *, engine: str = DEFAULT_ENGINE) -> Dataset:
@@ -226,15 +231,13 @@ class Dataset:
                     "SPARQL text takes no parameters", hint="store the query with a #+ header"
                 )
             assert isinstance(query, str)
-            self._check_service(query)
-            return self.engine.run(query, {})
-        self._check_service(stored.text)
+            return self._engine_run(query, {})
         bindings = stored.bindings(params)
         for param in stored.params:
             if param.type == "iri":
                 held(self.engine, bindings[param.name], param.name, lambda: self.reconciler)
         try:
-            result = self.engine.run(stored.text, bindings)
+            result = self._engine_run(stored.text, bindings)
         except QueryError as err:
             if err.file is None:
                 err.file = display_path(stored.path)
@@ -243,9 +246,14 @@ class Dataset:
             self.source.check_default_graph()  # empty, or is the store's default graph?
         return result
 
-    def _check_service(self, text: str) -> None:
-        if not (self.allow_service or isinstance(self.source, Endpoint)):
+    def _engine_run(self, text: str, bindings: Mapping[str, Identifier]) -> QueryResult:
+        """The engine's answer; a SERVICE call by the library's own engines is refused, or,
+        when allowed, run in a bounded process of its own."""
+        if isinstance(self.source, Endpoint) or not calls_service(text):
+            return self.engine.run(text, bindings)
+        if not self.allow_service:
             refuse_service(text)
+        return run_bounded(self.source, text, bindings, self.service_bounds)
 
     # ------------------------------------------------------------------ the other verbs
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..reconcile.service import Service
 
 
-def _calls_service(text: str) -> bool:
+def calls_service(text: str) -> bool:
     """Whether the query has a SERVICE pattern; a text that does not parse is left to the
     engine to say what is wrong with it (False)."""
     from ..sparql.policy import Unchecked, calls_service
@@ -35,7 +35,7 @@ def _calls_service(text: str) -> bool:
 def refuse_service(text: str) -> None:
     """UsageError if the query has a SERVICE pattern (which would fetch from the server it
     names)."""
-    if not _calls_service(text):
+    if not calls_service(text):
         return
     raise UsageError(
         "the query has a SERVICE pattern, which would fetch from another server",
@@ -46,7 +46,7 @@ def refuse_service(text: str) -> None:
 def from_service(err: QueryError, text: str) -> QueryError:
     """``err`` as an EndpointError (exit code 3) when the query calls SERVICE, whose server
     is the likelier cause; else ``err`` itself."""
-    if not _calls_service(text):
+    if not calls_service(text):
         return err
     return EndpointError(
         f"a query that calls SERVICE failed: {err.message}",

@@ -109,6 +109,11 @@ class _Source:
     def shapes(self) -> Path:
         return _project_shapes(self.ontology_dir)
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a copy in another process needs (:mod:`.service`): the fields and a graph
+        already loaded, not the engine or open store, which that process makes again."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_engine", "store")}
+
 
 class _Unloaded(_Source):
     """A source too big, or too far, to hold in memory."""

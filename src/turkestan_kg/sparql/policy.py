@@ -7,7 +7,7 @@ appears anywhere in its parse tree (subqueries, nested groups, ``SERVICE SILENT`
 variable as endpoint...). Comments, strings and IRIs that merely contain the word are
 never mistaken for it, and no spelling hides a real one. A query rdflib cannot parse is
 refused too: what cannot be checked is not run. The workers that run queries also have no
-network at all (:func:`.confine.isolate`), so even a wrong decision here could not reach another host.
+network at all (:func:`turkestan_kg.confine.isolate`), so even a wrong decision here could not reach another host.
 
 >>> federated("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }")
 True

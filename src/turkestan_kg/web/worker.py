@@ -2,7 +2,7 @@
 
 The server's main process never parses a query. It sends the text, the dataset the protocol
 gave and the media types the client accepts; the worker (a process with no network and a
-capped memory, :mod:`.confine`) parses the query with Oxigraph's own parser, refuses what
+capped memory, :mod:`turkestan_kg.confine`) parses the query with Oxigraph's own parser, refuses what
 the endpoint does not run, evaluates it, and writes the answer with Oxigraph's writers into
 a buffer bounded in bytes, counting rows too. Whatever a query does, the worker answers
 with a status, a media type and a body, and lives on.
@@ -183,7 +183,7 @@ def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, se
     workers."""
     import pyoxigraph as ox
 
-    from .confine import isolate, limit_memory
+    from ..confine import isolate, limit_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -1,6 +1,8 @@
-"""What a worker process that runs untrusted SPARQL may reach: no network at all (a network
-namespace of its own) and a capped amount of memory. Decided by the kernel, not by reading
-the query. Both are called in the worker itself, right after it starts (:mod:`.sandbox`).
+"""What a process that runs SPARQL may reach: no network at all (a network namespace of its
+own) and a capped amount of memory. Decided by the kernel, not by reading the query. Each is
+called in the process itself, right after it starts: the server's query workers
+(:mod:`turkestan_kg.web.sandbox`) take both, and a query that calls SERVICE
+(:mod:`turkestan_kg.dataset.service`) the memory cap.
 """
 
 from __future__ import annotations
