@@ -77,13 +77,16 @@ SYSTEM_PACKAGES = {  # Debian package: a file it installs, for the tests that ne
     "chromium-driver": Path("/usr/bin/chromedriver"),
     "virtuoso-opensource-7-bin": Path("/usr/bin/virtuoso-t"),
     "raptor2-utils": Path("/usr/bin/rapper"),  # an independent parser of every dump
+    "openjdk-17-jdk-headless": Path("/usr/bin/javac"),  # the OWL reasoners and profile check
+    "libapache-jena-java": Path("/usr/share/java/jena-cmds.jar"),  # Jena's riot and SHACL
 }
 
 
 def system_packages() -> None:
     """Debian's chromium and chromium-driver (browser tests), Virtuoso open source 7 (the
-    SPARQL store tests) and raptor (an independent parser of the dumps), when missing and
-    this runs as root with apt-get."""
+    SPARQL store tests), raptor and Apache Jena (independent readers of the dumps, and Jena's
+    SHACL engine) and Java 17 (for Jena, and for HermiT, Pellet and the OWL API, which
+    owlready2 ships), when missing and this runs as root with apt-get."""
     missing = [name for name, path in SYSTEM_PACKAGES.items() if not path.exists()]
     if not missing:
         return

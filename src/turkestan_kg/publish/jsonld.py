@@ -44,10 +44,14 @@ NATIVE_JSON = {XSD.integer, XSD.boolean}  # written as JSON numbers and booleans
 
 
 def build_context(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> JsonObject:
-    """A JSON-LD 1.1 context for ``graph``: used prefixes, and one term per used property."""
+    """A JSON-LD context for ``graph``: used prefixes, and one term per used property.
+
+    It uses nothing JSON-LD 1.1 added, so it sets no ``"@version": 1.1``, which JSON-LD 1.0
+    readers (Jena's, through jsonld-java) refuse; 1.0 and 1.1 processors read the same graph.
+    """
     vocabularies = {p: ns for p, ns in prefixes.items() if not _is_entity_namespace(ns)}
     used = _used_prefixes(graph, vocabularies)
-    context: JsonObject = {"@version": 1.1, "@base": BASE, "id": "@id", "type": "@type", **used}
+    context: JsonObject = {"@base": BASE, "id": "@id", "type": "@type", **used}
     names = _term_names(
         p for p in set(graph.predicates()) if isinstance(p, URIRef) and p != RDF.type
     )
