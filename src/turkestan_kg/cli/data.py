@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from .main import (
     RegistryChoice,
+    check_base,
     emit,
     endpoint_options,
     engine_option,
@@ -98,6 +99,7 @@ def build(
     out_dir: Path,
     allow_invalid: bool,
     sparql_endpoint: str | None,
+    base: str | None,
 ) -> None:
     """Load, validate and write the graph to dist/ in every RDF format.
 
@@ -117,6 +119,7 @@ def build(
         ontology_dir=ontology_dir,
         allow_invalid=allow_invalid,
         sparql_endpoint=sparql_endpoint,
+        base=check_base(base),
     )
     for path in result.files:
         click.echo(f"wrote {path}")

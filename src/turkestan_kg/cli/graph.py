@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, main, setting, source_options, store_option, url_option
+from .main import SECONDS, check_base, main, setting, source_options, store_option, url_option
 
 
 @main.command(name="load")
@@ -53,6 +53,7 @@ def load_command(
     timeout: float,
     data_dir: Path | None,
     ontology_dir: Path | None,
+    base: str | None,
 ) -> None:
     """Publish the graph to a SPARQL store, replacing what it held, in one request.
 
@@ -75,7 +76,7 @@ def load_command(
         raise click.UsageError("give exactly one of --graph-store or --store")
     into: Path | str = store_dir if store_dir is not None else str(graph_store)
     check(into, list(files), graph, update_url)
-    dataset = open_dataset(data_dir, ontology=ontology_dir)
+    dataset = open_dataset(data_dir, ontology=ontology_dir, base=check_base(base))
     label = "loading" if store_dir is not None else "streaming"
     size = size_of(lambda: dataset.graph, into, list(files))
     bar = click.progressbar(length=size, label=label, file=sys.stderr)

@@ -26,7 +26,13 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def source_options(func: F) -> F:
-    """--data and --ontology, shared by every command that reads the graph."""
+    """--data, --ontology and --base, shared by every command that reads the graph."""
+    func = click.option(
+        "--base",
+        metavar="IRI",
+        help="Resolve relative IRIs in the data files against this absolute IRI (an @base "
+        "in a file comes first) [default: each file's own file: IRI].",
+    )(func)
     func = click.option(
         "--ontology",
         "ontology_dir",
@@ -130,7 +136,14 @@ def pass_dataset(
     return decorate
 
 
-WHERE = ("data_dir", "ontology_dir", "store_dir", "endpoint", "timeout")
+def check_base(base: str | None) -> str | None:
+    """--base, checked (a UsageError unless it is an absolute IRI)."""
+    from ..dataset.options import check_base as checked
+
+    return checked(base)
+
+
+WHERE = ("data_dir", "ontology_dir", "store_dir", "endpoint", "timeout", "base")
 """The options :func:`pass_dataset` turns into a Dataset."""
 
 
@@ -143,6 +156,7 @@ def _dataset(where: dict[str, object], engine: str) -> Dataset:
         endpoint=cast(str | None, where["endpoint"]),
         timeout=timeout if isinstance(timeout, float) else 30.0,
         engine=engine,
+        base=cast(str | None, where["base"]),
     )
 
 
@@ -153,6 +167,7 @@ def dataset_of(
     endpoint: str | None = None,
     timeout: float = 30.0,
     engine: str = DEFAULT_ENGINE,
+    base: str | None = None,
 ) -> Dataset:
     """The library's :class:`~turkestan_kg.dataset.api.Dataset` for the options given."""
     from ..dataset.api import open as open_dataset
@@ -164,6 +179,7 @@ def dataset_of(
         endpoint=endpoint,
         engine=engine,
         timeout=timeout,
+        base=base,
     )
 
 

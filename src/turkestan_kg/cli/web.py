@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .main import SECONDS, main, setting, source_options, store_option, url_option
+from .main import SECONDS, check_base, main, setting, source_options, store_option, url_option
 
 
 @main.command()
@@ -89,6 +89,7 @@ def serve(
     store_dir: Path | None,
     endpoint: str | None,
     base_url: str | None,
+    base: str | None,
 ) -> None:
     """Serve the graph as Linked Data: entity pages, /sparql, stored queries, charts.
 
@@ -104,7 +105,7 @@ def serve(
     from ..web.server import GRACE_SECONDS, Interrupted
     from ..web.server import serve as run_server
 
-    files = open_dataset(data_dir, ontology=ontology_dir)
+    files = open_dataset(data_dir, ontology=ontology_dir, base=check_base(base))
     elsewhere = store_dir is not None or endpoint is not None
     served = (
         open_dataset(ontology=ontology_dir, store=store_dir, endpoint=endpoint, timeout=timeout)

@@ -12,7 +12,19 @@ from typing import TYPE_CHECKING
 import click
 
 from ..wikidata import WDQS
-from .main import COUNT, SECONDS, URL, F, count, emit, main, out_option, setting, source_options
+from .main import (
+    COUNT,
+    SECONDS,
+    URL,
+    F,
+    check_base,
+    count,
+    emit,
+    main,
+    out_option,
+    setting,
+    source_options,
+)
 
 if TYPE_CHECKING:
     from ..wikidata.client import WikidataClient
@@ -106,6 +118,7 @@ def link_wikidata(
     limit: int,
     data_dir: Path | None,
     ontology_dir: Path | None,
+    base: str | None,
 ) -> None:
     """Find ranked Wikidata candidates for every linkable entity and write them for review.
 
@@ -118,7 +131,9 @@ def link_wikidata(
     from ..graph.dataset import load
     from ..wikidata.candidates import find_candidates, write_review
 
-    candidates = find_candidates(load(data_dir, ontology_dir), client, limit=limit)
+    candidates = find_candidates(
+        load(data_dir, ontology_dir, base=check_base(base)), client, limit=limit
+    )
     write_review(candidates, out)
     click.echo(
         f"wrote {len(candidates)} candidates for review to {out} ({client.requests} requests)"
@@ -163,6 +178,7 @@ def link_check(
     client: WikidataClient,
     data_dir: Path | None,
     ontology_dir: Path | None,
+    base: str | None,
 ) -> None:
     """Check every curated link: the item exists, is no redirect, and its type and label fit.
 
@@ -176,7 +192,9 @@ def link_check(
 
     data = data_dir or curated_path().parent
     results = check(
-        load(data_dir, ontology_dir), read_mappings(data / "wikidata-links.sssom.tsv"), client
+        load(data_dir, ontology_dir, base=check_base(base)),
+        read_mappings(data / "wikidata-links.sssom.tsv"),
+        client,
     )
     for result in results:
         click.echo(str(result))
@@ -202,6 +220,7 @@ def wikidata_diff(
     fmt: str,
     data_dir: Path | None,
     ontology_dir: Path | None,
+    base: str | None,
 ) -> None:
     """For linked items, compare our facts with Wikidata: agree, missing, conflict, unlinked.
 
@@ -210,7 +229,7 @@ def wikidata_diff(
     from ..graph.dataset import load
     from ..wikidata.diff import diff
 
-    results = diff(load(data_dir, ontology_dir), client)
+    results = diff(load(data_dir, ontology_dir, base=check_base(base)), client)
     if fmt == "json":
         rows = [r.as_dict() for r in results]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -247,6 +266,7 @@ def wikidata_quickstatements(
     out: Path | None,
     data_dir: Path | None,
     ontology_dir: Path | None,
+    base: str | None,
 ) -> None:
     """QuickStatements for the sourced facts Wikidata lacks, each with its reference.
 
@@ -256,7 +276,13 @@ def wikidata_quickstatements(
     from ..wikidata.quickstatements import edits
 
     day = (retrieved or dt.datetime.now()).date()
-    text = edits(load(data_dir, ontology_dir), client, retrieved=day, create=create, force=force)
+    text = edits(
+        load(data_dir, ontology_dir, base=check_base(base)),
+        client,
+        retrieved=day,
+        create=create,
+        force=force,
+    )
     statements = sum(1 for line in text.splitlines() if line and not line.startswith("/*"))
     emit(text, out, count(statements, "statement"))
     if not text:

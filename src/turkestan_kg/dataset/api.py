@@ -24,6 +24,7 @@ from ..registry import entry
 from ..sparql import DEFAULT_ENGINE, ENGINES
 from .checks import calls_service, empty, from_service, held, refuse_service
 from .load import LoadResult
+from .options import check_base_for, check_open
 from .service import Bounds, run_bounded
 from .sources import Endpoint, Files, Loaded, Progress, Source, Store, Ticks
 
@@ -56,11 +57,13 @@ def open(
     endpoint: str | None = None,
     engine: str = DEFAULT_ENGINE,
     timeout: float = 30.0,
+    base: str | None = None,
 ) -> Dataset:
     """A :class:`Dataset` over the project's files (or the ``data`` and ``ontology`` folders
     given), an on-disk ``store`` made by ``tkg load --store``, or a SPARQL 1.1 ``endpoint``
     (its query URL). ``engine`` names the embedded query engine for files
-    (:data:`turkestan_kg.sparql.ENGINES`).
+    (:data:`turkestan_kg.sparql.ENGINES`); relative IRIs in the files resolve against
+    ``base`` (an absolute IRI) when it is given, else against each file's own IRI.
 
     >>> open(endpoint="http://127.0.0.1:7878/query")
     <Dataset SPARQL endpoint http://127.0.0.1:7878/query>
@@ -69,26 +72,14 @@ def open(
     turkestan_kg.errors.UsageError: give a store or an endpoint, not both (drop one of the two)
     """
     entry(ENGINES, engine, "query engine")
-    _check_open(data, store, endpoint, engine, timeout)
+    check_open(data, store, endpoint, engine, timeout)
+    check_base_for(base, store, endpoint)
     ontology_dir = Path(ontology) if ontology is not None else None
     if store is not None:
         return Dataset(Store(Path(store), ontology_dir))
     if endpoint is not None:
         return Dataset(Endpoint(endpoint, timeout, ontology_dir))
-    return Dataset(Files(Path(data) if data is not None else None, ontology_dir, engine))
-
-
-def _check_open(data: object, store: object, endpoint: object, engine: str, timeout: float) -> None:
-    """A UsageError for options that do not go together, rather than one silently ignored."""
-    if store is not None and endpoint is not None:
-        raise UsageError("give a store or an endpoint, not both", hint="drop one of the two")
-    elsewhere = "a store" if store is not None else "an endpoint" if endpoint is not None else ""
-    if elsewhere and data is not None:
-        raise UsageError(f"data files go with the files, not with {elsewhere}")
-    if elsewhere and engine != DEFAULT_ENGINE:
-        raise UsageError(f"{elsewhere} answers its own queries", hint="drop the engine")
-    if not timeout > 0:
-        raise UsageError(f"a timeout of {timeout} s: give a number of seconds above 0")
+    return Dataset(Files(Path(data) if data is not None else None, ontology_dir, engine, base))
 
 
 class AnswerGraph(Graph):

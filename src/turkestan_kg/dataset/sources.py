@@ -126,11 +126,13 @@ class _Unloaded(_Source):
 class Files(_Source):
     """The ontology and data files (the project's by default), loaded into memory on first use
     and queried by an embedded engine (``engine``, an entry of
-    :data:`turkestan_kg.sparql.ENGINES`)."""
+    :data:`turkestan_kg.sparql.ENGINES`). Relative IRIs in the data files resolve against
+    ``base`` when it is given, else against each file's own IRI."""
 
     data_dir: Path | None = None
     ontology_dir: Path | None = None
     query_engine: str = DEFAULT_ENGINE
+    base: str | None = None
 
     def __str__(self) -> str:
         if self.data_dir is None and self.ontology_dir is None:
@@ -141,7 +143,7 @@ class Files(_Source):
     def loaded(self) -> KnowledgeGraph:
         from ..graph.dataset import load
 
-        return load(self.data_dir, self.ontology_dir)
+        return load(self.data_dir, self.ontology_dir, base=self.base)
 
     def graph(self) -> KnowledgeGraph:
         return self.loaded

@@ -75,14 +75,17 @@ def load(
     ontology_dir: Path | str | None = None,
     *,
     extra_files: Iterable[Path] = (),
+    base: str | None = None,
 ) -> KnowledgeGraph:
     """Read the ontology and every data file into a :class:`KnowledgeGraph`.
 
     ``data_dir`` and ``ontology_dir`` default to the project's ``data/`` and ``ontology/``.
     The ontology is ``ontology/turkestan-kg.ttl``; the shapes beside it are not part of the
-    graph (see ``validate``). ``extra_files`` are read as further data graphs.
+    graph (see ``validate``). ``extra_files`` are read as further data graphs. Relative IRIs
+    in the data files resolve against ``base`` when it is given, else against each file's
+    own IRI (:func:`~.files.parse_file`).
     """
-    return read_into(KnowledgeGraph(), data_dir, ontology_dir, extra_files=extra_files)
+    return read_into(KnowledgeGraph(), data_dir, ontology_dir, extra_files=extra_files, base=base)
 
 
 def read_into(
@@ -91,6 +94,7 @@ def read_into(
     ontology_dir: Path | str | None = None,
     *,
     extra_files: Iterable[Path] = (),
+    base: str | None = None,
 ) -> K:
     """:func:`load`, into a given (empty) graph of any KnowledgeGraph subclass."""
     root = project_root() if data_dir is None or ontology_dir is None else Path()
@@ -98,18 +102,18 @@ def read_into(
     ontology = Path(ontology_dir) if ontology_dir is not None else root / "ontology"
     _add(kg, ONTOLOGY_GRAPH, existing(ontology / ONTOLOGY_FILE))
     for path in [*rdf_files(data), *extra_files]:
-        _add(kg, graph_name(path), path)
+        _add(kg, graph_name(path), path, base)
     return kg
 
 
-def _add(kg: KnowledgeGraph, name: URIRef, path: Path) -> None:
+def _add(kg: KnowledgeGraph, name: URIRef, path: Path, base: str | None = None) -> None:
     graph = kg.graph(name)
     if path.name.endswith(SSSOM_SUFFIX):
         from .sssom import mapping_graph
 
         parsed = mapping_graph(path)
     else:
-        parsed = parse_file(path)
+        parsed = parse_file(path, base=base)
     for triple in parsed:
         graph.add(triple)
     kg.source_files.setdefault(name, path)

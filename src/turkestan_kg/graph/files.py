@@ -68,16 +68,17 @@ def graph_name(path: Path) -> URIRef:
     return GRAPH[path.name.removesuffix(SSSOM_SUFFIX).removesuffix(path.suffix)]
 
 
-def parse_file(path: Path, *, verbatim: bool = False) -> Graph:
+def parse_file(path: Path, *, verbatim: bool = False, base: str | None = None) -> Graph:
     """Parse one Turtle (or N-Triples) file, strictly: Oxigraph's parser reads it once, a
     syntax error names the file, line and column, and the file's prefixes are bound.
-    Relative IRIs resolve against the file's own IRI, its base as RDF 1.1 Turtle defines it
-    (an ``@base`` in the file comes first). ``verbatim`` keeps literals as written (for
-    shapes: only the literal true switches a boolean parameter on, not "1")."""
+    Relative IRIs resolve against ``base`` if one is given, else the file's own IRI, as RDF
+    1.1 Turtle defines a document's base (an ``@base`` in the file comes first either way).
+    ``verbatim`` keeps literals as written (for shapes: only the literal true switches a
+    boolean parameter on, not "1")."""
     graph = Graph()
     add = graph.add
     fmt = data_format(path) or FORMATS["turtle"]
-    base = path.resolve().as_uri()
+    base = base or path.resolve().as_uri()
     parser = pyoxigraph.parse(path=str(path), format=fmt.oxigraph(), base_iri=base)
     for quad in _checked(parser, path, fmt):
         obj = term(quad.object, verbatim=verbatim)

@@ -65,11 +65,13 @@ def build(
     ontology_dir: Path | str | None = None,
     allow_invalid: bool = False,
     sparql_endpoint: str | None = None,
+    base: str | None = None,
 ) -> BuildResult:
     """Load and validate the graph, then write every published file to ``out_dir``.
 
     Invalid data is refused with :class:`InvalidData` unless ``allow_invalid``, which the
-    dataset description then records. Everything is written to a temporary folder that
+    dataset description then records. Relative IRIs in the data files resolve against
+    ``base`` when it is given (:func:`~turkestan_kg.graph.dataset.load`). Everything is written to a temporary folder that
     replaces ``out_dir`` only at the end, so a failure leaves the previous output as it was.
 
     >>> result = build("dist")
@@ -80,7 +82,7 @@ def build(
     """
     out = Path(out_dir)
     check_replaceable(out, "dist", looks_ours=published_before)
-    kg = load(data_dir, ontology_dir)
+    kg = load(data_dir, ontology_dir, base=base)
     ontology = Path(ontology_dir) if ontology_dir else project_root() / "ontology"
     report = validate(kg, shapes=ontology / SHAPES_FILE)
     if not report.conforms and not allow_invalid:
