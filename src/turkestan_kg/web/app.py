@@ -30,6 +30,7 @@ from . import endpoint, entities, files, home, reconcile, search
 from .answers import AnswerCache
 from .conneg import choose
 from .headers import SecurityHeaders
+from .i18n import N_
 from .pages import message_page
 from .sandbox import Limits
 from .site import Site
@@ -114,7 +115,11 @@ class LinkedDataApp:
         accept = request.headers.get("accept", "")
         if "html" in accept and choose(accept, ["text/html", "text/plain"]) == "text/html":
             suggestions = self.site.closest(request.url.path) if status == 404 else []
-            body = message_page(_reason(status), message, suggestions)
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            languages = self.site.languages(request)
+            body = message_page(
+                _reason(status), message, suggestions, languages=languages, here=here
+            )
             return Response(body, status, headers, media_type="text/html")
         return Response(message + "\n", status, headers, media_type="text/plain")
 
@@ -142,9 +147,28 @@ class LinkedDataApp:
 
 
 def _reason(status: int) -> str:
+    """The status and its phrase, as the catalogue has it ("404 Not Found")."""
     from http import HTTPStatus
 
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
         return str(status)
+
+
+# the statuses whose pages a reader may see, for the catalogue (translated where shown)
+REASONS = (
+    N_("400 Bad Request"),
+    N_("404 Not Found"),
+    N_("405 Method Not Allowed"),
+    N_("406 Not Acceptable"),
+    N_("408 Request Timeout"),
+    N_("413 Request Entity Too Large"),
+    N_("414 Request-URI Too Long"),
+    N_("415 Unsupported Media Type"),
+    N_("429 Too Many Requests"),
+    N_("431 Request Header Fields Too Large"),
+    N_("500 Internal Server Error"),
+    N_("502 Bad Gateway"),
+    N_("503 Service Unavailable"),
+)

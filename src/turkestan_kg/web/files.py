@@ -26,6 +26,7 @@ from ..paths import ONTOLOGY_FILE, SHAPES_FILE, project_root
 from ..publish.htmldoc import ontology_page, shapes_page
 from .conneg import choose
 from .http import Endpoint, HttpError, Rendered, computed, not_acceptable
+from .i18n import translator
 from .pages import render
 from .site import Site
 from .views import HTML, HTML_SUFFIX
@@ -132,7 +133,15 @@ def editor(site: Site) -> Endpoint:
 
     async def answer(request: Request) -> Response:
         yasgui = (site.static / "yasgui.min.js").is_file()
-        page = render("editor.html", title="SPARQL editor", yasgui=yasgui, **editor_data())
+        languages = site.languages(request)
+        page = render(
+            "editor.html",
+            title=translator(languages).gettext("SPARQL editor"),
+            languages=languages,
+            here="/editor",
+            yasgui=yasgui,
+            **editor_data(),
+        )
         return Rendered(page.encode()).response()
 
     return answer

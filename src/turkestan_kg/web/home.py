@@ -21,6 +21,7 @@ from ..sparql.results import render as render_result
 from ..values import Json, JsonObject
 from . import charts
 from .http import Endpoint, HttpError, Rendered, computed
+from .i18n import N_
 from .pages import Labeller, Value, heading, link, render, result_rows, trusted
 from .site import Site
 from .views import serialize_graph
@@ -28,15 +29,15 @@ from .views import serialize_graph
 LOG = logging.getLogger("turkestan_kg")
 
 DATASET = URIRef(BASE + "dataset/turkestan-kg")
-ENTITY_GROUPS = {  # heading: class, in the order the home page lists them
-    "Parties": TKG.PoliticalParty,
-    "Party bodies": TKG.PartyBody,
-    "People": FOAF.Person,
-    "Tenures": TKG.Tenure,
-    "Events": TKG.Event,
-    "States": TKG.State,
-    "Places": TKG.Place,
-    "Statistics": QB.DataSet,
+ENTITY_GROUPS = {  # heading (translated where shown): class, in the order the home page lists them
+    N_("Parties"): TKG.PoliticalParty,
+    N_("Party bodies"): TKG.PartyBody,
+    N_("People"): FOAF.Person,
+    N_("Tenures"): TKG.Tenure,
+    N_("Events"): TKG.Event,
+    N_("States"): TKG.State,
+    N_("Places"): TKG.Place,
+    N_("Statistics"): QB.DataSet,
 }
 
 
@@ -78,7 +79,8 @@ def _home(site: Site, languages: list[str]) -> Rendered:
     page = render(
         "home.html",
         title=labeller.label(DATASET),
-        lang=languages[0],
+        languages=languages,
+        here="/",
         description=str(site.data.value(DATASET, DCTERMS.description) or ""),
         rights=str(site.data.value(DATASET, DCTERMS.rights) or ""),
         charts={name: trusted(svg) for name, svg in site.charts.items()},
@@ -184,7 +186,8 @@ def _stored(
     html = render(
         "query.html",
         title=query.summary,
-        lang=languages[0],
+        languages=languages,
+        here=f"/queries/{name}?{urllib.parse.urlencode(params)}",
         description=query.description,
         asked=sorted(params.items()),
         downloads=download_links(name, params, result.kind),
@@ -237,8 +240,8 @@ def _pages(
         return []
     links = []
     for label, rel, number in (
-        ("previous page", "prev", page - 1),
-        ("next page", "next", page + 1),
+        (N_("previous page"), "prev", page - 1),
+        (N_("next page"), "next", page + 1),
     ):
         if number >= 1 and (number < page or full):
             qs = urllib.parse.urlencode({**params, "page": str(number)})

@@ -10,6 +10,7 @@ rows); the templates lay it out.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +23,7 @@ from ..formats import rdf_by_media_type
 from ..namespaces import RDF, RDFS, SKOS, WD, curie
 from ..sparql.results import QueryResult, to_python
 from .conneg import languages as accepted_languages
+from .i18n import LANGUAGES, N_, SOURCE, catalogue, interface_language, translator
 from .links import href, local_path
 
 if TYPE_CHECKING:
@@ -181,22 +183,47 @@ def value(node: Node, labeller: Labeller, depth: int = 0) -> Value:
 
 
 @cache
-def environment() -> Environment:
-    """The Jinja2 environment of the templates folder (autoescape on for .html)."""
+def environment(language: str = SOURCE) -> Environment:
+    """The Jinja2 environment of the templates folder (autoescape on for .html), its
+    ``_()`` and ``ngettext()`` speaking ``language`` (:mod:`.i18n`)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    return Environment(
+    env = Environment(
         loader=PackageLoader("turkestan_kg.web", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(catalogue(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
-def render(template: str, **context: object) -> str:
-    """A template filled in; ``title`` and ``lang`` are what every page has."""
-    context.setdefault("lang", "en")
-    return str(environment().get_template(template).render(**context))
+def render(
+    template: str, *, languages: list[str] | None = None, here: str = "", **context: object
+) -> str:
+    """A template filled in, in the first of the reader's ``languages`` the interface speaks;
+    ``here`` (the page's path and query) makes the language switcher's links. ``title`` is
+    what every page has."""
+    interface = interface_language(languages or [str(context.get("lang", SOURCE))])
+    context["lang"] = interface
+    context["interface"] = interface
+    context["switcher"] = switcher(here)
+    return str(environment(interface).get_template(template).render(**context))
+
+
+def switcher(here: str) -> list[tuple[str, str, str]]:
+    """(language, its name, this page in it) for each interface language.
+
+    >>> switcher("/search?q=Ryskulov")[1]
+    ('ru', 'Русский', '/search?q=Ryskulov&lang=ru')
+    """
+    path, _, query = here.partition("?")
+    kept = [(k, v) for k, v in urllib.parse.parse_qsl(query) if k != "lang"]
+    return [
+        (code, name, f"{path}?{urllib.parse.urlencode([*kept, ('lang', code)])}")
+        for code, name in LANGUAGES.items()
+    ]
 
 
 def trusted(markup: str) -> Markup:
@@ -206,20 +233,30 @@ def trusted(markup: str) -> Markup:
     return Markup(markup)
 
 
+PERHAPS = N_("Perhaps one of these:")
+
+
 def message_page(
     title: str,
     message: str,
     suggestions: list[Value] | None = None,
-    heading: str = "Perhaps one of these:",
+    heading: str = PERHAPS,
+    *,
+    languages: list[str] | None = None,
+    here: str = "",
 ) -> str:
     """A page saying one thing (an error, a search's outcome), with links to what the
-    reader may have meant under ``heading``."""
+    reader may have meant under ``heading``. The title and the heading are translated;
+    the message, already in words, is shown as it is."""
+    words = translator(languages or [SOURCE])
     return render(
         "message.html",
-        title=title,
+        title=words.gettext(title),
         message=message,
         suggestions=suggestions or [],
-        heading=heading,
+        heading=words.gettext(heading) if heading else "",
+        languages=languages,
+        here=here,
     )
 
 
@@ -264,7 +301,8 @@ def entity_page(
     return render(
         "entity.html",
         title=labeller.label(node),
-        lang=labeller.languages[0],
+        languages=labeller.languages,
+        here=local_path(str(node)) or "",
         iri=str(node),
         types=types,
         alternates=alternates,

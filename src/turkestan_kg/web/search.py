@@ -6,10 +6,13 @@ bodies before the records about them. The 404 page suggests from the same matche
 
 from __future__ import annotations
 
+import urllib.parse
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .http import Endpoint, Rendered, computed
+from .i18n import N_, translator
 from .pages import language_preference, message_page
 from .site import Site
 
@@ -31,12 +34,22 @@ def search_page(site: Site) -> Endpoint:
 
 
 def _results(site: Site, text: str, languages: list[str]) -> Rendered:
+    words = translator(languages)
+    here = f"/search?{urllib.parse.urlencode({'q': text})}"
     if not text:
-        return Rendered(message_page("Search", "Type a name in the search box.").encode())
+        said = words.gettext("Type a name in the search box.")
+        return Rendered(message_page(SEARCH, said, languages=languages, here=here).encode())
     found = site.found(text, languages)
-    said = (
-        f"{len(found)} found for “{text}”, best first:"
-        if found
-        else f"Nothing in the graph is named like “{text}”."
-    )
-    return Rendered(message_page("Search", said, found, heading="").encode())
+    if found:
+        said = words.ngettext(
+            "%(count)d found for “%(text)s”, best first:",
+            "%(count)d found for “%(text)s”, best first:",
+            len(found),
+        ) % {"count": len(found), "text": text}
+    else:
+        said = words.gettext("Nothing in the graph is named like “%(text)s”.") % {"text": text}
+    page = message_page(SEARCH, said, found, heading="", languages=languages, here=here)
+    return Rendered(page.encode())
+
+
+SEARCH = N_("Search")
