@@ -79,3 +79,32 @@ def test_the_page_reads_well(
     assert shown in body and SEARCH[language] in browser.text(browser.find("nav"))
     assert browser.text(browser.find("h1")).strip()
     assert browser.script(OVERFLOW) == []
+
+
+# every line of the data model's boxes ends inside its box
+CLIPPED = """
+const out = [];
+for (const g of document.querySelectorAll('figure.model svg g')) {
+  const box = g.querySelector('rect').getBBox();
+  for (const t of g.querySelectorAll('text')) {
+    const b = t.getBBox();
+    if (b.x + b.width > box.x + box.width) out.push(t.textContent);
+  }
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("path", ["/ontology", "/shapes"])
+def test_the_vocabulary_pages_lead_back_and_fit(
+    site: tuple[Browser, str], path: str, width: str
+) -> None:
+    browser, base = site
+    browser.driver.set_window_size(WIDTHS[width], 900)
+    browser.get(base + path)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    browser.screenshot(SCREENS / f"{path.strip('/')}-{width}.png")
+    assert browser.find('nav a[href="/"]').text == "turkestan-kg"
+    assert browser.script(OVERFLOW) == []
+    assert browser.script(CLIPPED) == []

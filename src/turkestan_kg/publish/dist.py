@@ -121,7 +121,8 @@ def publication(
     vocabulary = parse_file(ontology / ONTOLOGY_FILE)
     diagram = model_svg(vocabulary, canonical.merged)
     files["docs/model.svg"] = diagram.encode("utf-8")
-    files["docs/index.html"] = ontology_page(vocabulary, diagram=diagram).encode("utf-8")
+    page = ontology_page(vocabulary, diagram=diagram, data=canonical.merged)
+    files["docs/index.html"] = page.encode("utf-8")
     files["docs/shapes.html"] = shapes_page(parse_file(ontology / SHAPES_FILE)).encode("utf-8")
     files["validation-report.ttl"] = canonical_turtle(report.graph)
     description = describe(

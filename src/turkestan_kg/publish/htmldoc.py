@@ -17,12 +17,14 @@ from html import escape
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..namespaces import DCTERMS, OWL, QB, RDF, RDFS, SH, SKOS, TKG, curie
+from ..namespaces import BASE, DCTERMS, OWL, QB, RDF, RDFS, SH, SKOS, TKG, curie
 
 STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.8rem}h2{margin-top:2.5rem;border-bottom:1px solid #ccc}h3{margin:1.5rem 0 .3rem}
-dl{display:grid;grid-template-columns:9rem 1fr;gap:.2rem 1rem}dt{color:#666}dd{margin:0}
-code{background:#f4f4f4;padding:0 .2rem}a{color:#0645ad}.iri{color:#666;font-size:.85rem}"""
+dl{display:grid;grid-template-columns:9rem 1fr;gap:.2rem 1rem}dt{color:#666}dd{margin:0;overflow-wrap:anywhere}
+code{background:#f4f4f4;padding:0 .2rem}a{color:#0645ad}.iri{color:#666;font-size:.85rem}
+nav{font-size:.9rem}figure.model{margin:0;overflow-x:auto}figure.model svg{width:100%;min-width:60rem;height:auto}
+@media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}h1{font-size:1.5rem}}"""
 SECTIONS = (
     (OWL.Class, "Classes"),
     (OWL.ObjectProperty, "Object properties"),
@@ -40,9 +42,13 @@ DETAILS = (
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 
-def ontology_page(graph: Graph, *, diagram: str = "") -> str:
+def ontology_page(
+    graph: Graph, *, diagram: str = "", data: Graph | None = None, home: str = BASE
+) -> str:
     """The ontology as one HTML page: metadata, the data model's picture (an SVG, when
-    given), then every term by kind."""
+    given), then every term by kind. The Data Cube structures' components are read from
+    ``data`` when it is given, where they are published (with the data, as Data Cube asks).
+    ``home`` is where the page's links lead: the published site, or a server's own root."""
     iri = next(iter(graph.subjects(RDF.type, OWL.Ontology)))
     title = str(graph.value(iri, DCTERMS.title) or "Ontology")
     body = [f"<h1>{escape(title)}</h1>", _metadata(graph, iri)]
@@ -55,8 +61,8 @@ def ontology_page(graph: Graph, *, diagram: str = "") -> str:
         s for s in graph.subjects(RDF.type, QB.DataStructureDefinition) if isinstance(s, URIRef)
     )
     body.append("<h2>Data structure definitions</h2>")
-    body.extend(_structure(graph, s) for s in structures)
-    return _page(title, body)
+    body.extend(_structure(graph, s, data if data is not None else graph) for s in structures)
+    return _page(title, body, home)
 
 
 def _own_terms(graph: Graph, kind: URIRef) -> list[URIRef]:
@@ -68,22 +74,23 @@ def _own_terms(graph: Graph, kind: URIRef) -> list[URIRef]:
     )
 
 
-def _structure(graph: Graph, dsd: Node) -> str:
-    """A Data Cube structure: its description and its dimensions, measures and attributes."""
+def _structure(graph: Graph, dsd: Node, components: Graph) -> str:
+    """A Data Cube structure: its description and its dimensions, measures and attributes
+    (from ``components``)."""
     rows = []
     for kind, name in (
         (QB.dimension, "dimension"),
         (QB.measure, "measure"),
         (QB.attribute, "attribute"),
     ):
-        found = [graph.value(c, kind) for c in graph.objects(dsd, QB.component)]
+        found = [components.value(c, kind) for c in components.objects(dsd, QB.component)]
         links = sorted(_link(graph, f) for f in found if f is not None)
         if links:
             rows.append((name, ", ".join(links)))
     return _term(graph, dsd) + _dl(rows)
 
 
-def shapes_page(graph: Graph) -> str:
+def shapes_page(graph: Graph, *, home: str = BASE) -> str:
     """The SHACL shapes as one HTML page: each shape's description and messages."""
     body = ["<h1>turkestan-kg shapes</h1>"]
     for shape in sorted(s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)):
@@ -97,7 +104,7 @@ def shapes_page(graph: Graph) -> str:
             f'<p class="iri">{escape(str(shape))}</p><p>{escape(str(graph.value(shape, RDFS.comment)))}</p>'
             f"<ul>{items}</ul>"
         )
-    return _page("turkestan-kg shapes", body)
+    return _page("turkestan-kg shapes", body, home)
 
 
 def _metadata(graph: Graph, iri: Node) -> str:
@@ -146,11 +153,12 @@ def _dl(rows: list[tuple[str, str]]) -> str:
     return "<dl>" + "".join(f"<dt>{escape(n)}</dt><dd>{v}</dd>" for n, v in rows) + "</dl>"
 
 
-def _page(title: str, body: list[str]) -> str:
+def _page(title: str, body: list[str], home: str) -> str:
+    links = [(home, "turkestan-kg"), (f"{home}ontology", "ontology"), (f"{home}shapes", "shapes")]
+    nav = " · ".join(f'<a href="{escape(href)}">{escape(name)}</a>' for href, name in links)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
+        f"<nav>{nav}</nav>\n" + "\n".join(body) + "\n</body></html>\n"
     )

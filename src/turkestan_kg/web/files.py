@@ -78,11 +78,11 @@ def _constant(answer: Rendered) -> Endpoint:
 
 def vocabularies(site: Site) -> list[BaseRoute]:
     """/ontology and /shapes (and /ontology/VERSION) as Turtle or HTML."""
-    ontology = functools.partial(ontology_page, diagram=site.model)
+    ontology = functools.partial(ontology_page, diagram=site.model, data=site.data, home="/")
     answer_ontology = vocabulary(site, ONTOLOGY_FILE, ontology)
     routes: list[BaseRoute] = [Route(p, answer_ontology) for p in ONTOLOGY_PATHS]
     routes.append(Route("/ontology/{version}", _versioned(answer_ontology)))
-    answer_shapes = vocabulary(site, SHAPES_FILE, shapes_page)
+    answer_shapes = vocabulary(site, SHAPES_FILE, functools.partial(shapes_page, home="/"))
     routes += [Route(p, answer_shapes) for p in SHAPES_PATHS]
     return routes
 
