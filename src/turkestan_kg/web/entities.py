@@ -15,6 +15,7 @@ from starlette.responses import Response
 from ..namespaces import BASE, bind_prefixes
 from . import charts, neighbourhood
 from .conneg import choose
+from .cube import cube_table
 from .http import Endpoint, HttpError, Rendered, computed, not_acceptable
 from .pages import Cut, entity_page
 from .site import Site
@@ -126,6 +127,7 @@ def entity_html(
         jsonld=jsonld,
         chart=entity_chart(site, node),
         cut=cut_note(node, description, referrers),
+        table=cube_table(site.data, node, site.labeller(languages)),
     )
 
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
+    from .cube import CubeTable
+
 
 def language_preference(query_lang: str | None, accept_language: str | None) -> list[str]:
     """Preferred language tags, best first, always ending with English.
@@ -292,6 +294,7 @@ def entity_page(
     jsonld: str,
     chart: str = "",
     cut: Cut | None = None,
+    table: CubeTable | None = None,
 ) -> str:
     """The page of one entity: its facts grouped by property with their sources, incoming
     links, Wikidata links, an optional chart, embedded JSON-LD and RDF alternates."""
@@ -310,6 +313,7 @@ def entity_page(
         jsonld=Markup(jsonld.replace("</", "<\\/")),
         chart=trusted(chart) if chart else "",
         cut=cut,
+        table=table,
         facts=_fact_rows(node, data, labeller, sources),
         incoming=_incoming(node, data, labeller),
     )
