@@ -18,6 +18,7 @@ from .conneg import choose
 from .cube import cube_table
 from .http import Endpoint, HttpError, Rendered, computed, not_acceptable
 from .pages import Cut, entity_page
+from .roles import roles
 from .site import Site
 from .views import SUFFIXES, VIEW_TYPES, serialize_graph, split_suffix, suffix_for
 
@@ -128,6 +129,7 @@ def entity_html(
         chart=entity_chart(site, node),
         cut=cut_note(node, description, referrers),
         table=cube_table(site.data, node, site.labeller(languages)),
+        roles=roles(site.data, node, site.labeller(languages)),
     )
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from .cube import CubeTable
+    from .roles import Role
 
 
 def language_preference(query_lang: str | None, accept_language: str | None) -> list[str]:
@@ -295,6 +296,7 @@ def entity_page(
     chart: str = "",
     cut: Cut | None = None,
     table: CubeTable | None = None,
+    roles: list[Role] | None = None,
 ) -> str:
     """The page of one entity: its facts grouped by property with their sources, incoming
     links, Wikidata links, an optional chart, embedded JSON-LD and RDF alternates."""
@@ -314,6 +316,7 @@ def entity_page(
         chart=trusted(chart) if chart else "",
         cut=cut,
         table=table,
+        roles=roles or [],
         facts=_fact_rows(node, data, labeller, sources),
         incoming=_incoming(node, data, labeller),
     )
@@ -341,12 +344,14 @@ def _fact_rows(
     return rows
 
 
-def _incoming(node: URIRef, data: Graph, labeller: Labeller) -> list[LinkRow]:
-    return [
-        {"property": labeller.label(p), "value": link(s, labeller)}
-        for s, p in sorted(data.subject_predicates(node), key=lambda sp: (str(sp[1]), str(sp[0])))
-        if isinstance(s, URIRef)
-    ]
+def _incoming(node: URIRef, data: Graph, labeller: Labeller) -> list[tuple[str, list[Value]]]:
+    """What refers to ``node``, grouped by the relation (its label), each group's links in
+    label order."""
+    groups: dict[str, list[Value]] = defaultdict(list)
+    for s, p in data.subject_predicates(node):
+        if isinstance(s, URIRef):
+            groups[labeller.label(p)].append(link(s, labeller))
+    return [(name, sorted(groups[name], key=lambda v: v.text)) for name in sorted(groups)]
 
 
 def heading(variable: str) -> str:
