@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, TypedDict
@@ -29,9 +30,6 @@ from .links import href, local_path
 if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
-
-    from .cube import CubeTable
-    from .roles import Role
 
 
 def language_preference(query_lang: str | None, accept_language: str | None) -> list[str]:
@@ -295,11 +293,13 @@ def entity_page(
     jsonld: str,
     chart: str = "",
     cut: Cut | None = None,
-    table: CubeTable | None = None,
-    roles: list[Role] | None = None,
+    table: object = None,
+    roles: Sequence[object] = (),
 ) -> str:
     """The page of one entity: its facts grouped by property with their sources, incoming
-    links, Wikidata links, an optional chart, embedded JSON-LD and RDF alternates."""
+    links, Wikidata links, an optional chart, embedded JSON-LD and RDF alternates; for a data
+    set ``table`` (a :class:`~.cube.CubeTable`), for a person or a body its ``roles``
+    (:class:`~.roles.Role`)."""
     from markupsafe import Markup
 
     types = [link(t, labeller) for t in sorted(data.objects(node, RDF.type), key=str)]
@@ -316,7 +316,7 @@ def entity_page(
         chart=trusted(chart) if chart else "",
         cut=cut,
         table=table,
-        roles=roles or [],
+        roles=roles,
         facts=_fact_rows(node, data, labeller, sources),
         incoming=_incoming(node, data, labeller),
     )

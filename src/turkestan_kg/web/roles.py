@@ -36,35 +36,32 @@ class Role:
 def roles(data: Graph, node: URIRef, labeller: Labeller) -> list[Role]:
     """The roles ``node`` held (as a member) or had held in it (as an organization), the
     earliest first."""
-    memberships = {m for m in data.subjects(ORG.member, node)}
-    memberships |= {m for m in data.subjects(ORG.organization, node)}
-    found = []
-    for membership in memberships:
-        member = data.value(membership, ORG.member)
-        body = data.value(membership, ORG.organization)
-        role = data.value(membership, ORG.role)
-        if member is None or body is None or role is None:
-            continue
-        start, end = _bounds(data, membership)
-        selection = data.value(membership, TKG.selection)
-        found.append(
-            (
-                start or "~",
-                Role(
-                    member=link(member, labeller),
-                    organization=link(body, labeller),
-                    role=link(role, labeller),
-                    start=start,
-                    end=end,
-                    selection=link(selection, labeller) if selection is not None else None,
-                    sources=[
-                        link(s, labeller)
-                        for s in sorted(data.objects(membership, PROV.wasDerivedFrom), key=str)
-                    ],
-                ),
-            )
-        )
-    return [role for _, role in sorted(found, key=_order)]
+    memberships = set(data.subjects(ORG.member, node)) | set(data.subjects(ORG.organization, node))
+    found = [_role(data, m, labeller) for m in memberships]
+    return [role for _, role in sorted((r for r in found if r is not None), key=_order)]
+
+
+def _role(data: Graph, membership: Node, labeller: Labeller) -> tuple[str, Role] | None:
+    """One membership as a role (with its start, for ordering), or None if it lacks a
+    member, an organization or a role."""
+    member = data.value(membership, ORG.member)
+    body = data.value(membership, ORG.organization)
+    role = data.value(membership, ORG.role)
+    if member is None or body is None or role is None:
+        return None
+    start, end = _bounds(data, membership)
+    selection = data.value(membership, TKG.selection)
+    sources = sorted(data.objects(membership, PROV.wasDerivedFrom), key=str)
+    held = Role(
+        member=link(member, labeller),
+        organization=link(body, labeller),
+        role=link(role, labeller),
+        start=start,
+        end=end,
+        selection=link(selection, labeller) if selection is not None else None,
+        sources=[link(s, labeller) for s in sources],
+    )
+    return start or "~", held
 
 
 def _order(item: tuple[str, Role]) -> tuple[str, str, str, str]:
