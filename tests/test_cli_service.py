@@ -29,27 +29,18 @@ SPARQL_UPDATE = "application/sparql-update"
 @pytest.fixture()
 def listener() -> Iterator[tuple[int, list[bytes]]]:
     """A loopback server that answers every request with an HTML page; what it was sent."""
-    server = socket.create_server(("127.0.0.1", 0))
     seen: list[bytes] = []
 
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            with conn:
-                seen.append(conn.recv(65536))
-                page = b"<html>not SPARQL</html>"
-                conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
-                    b"Connection: close\r\n\r\n%s" % (len(page), page)
-                )
+    def page(sock: socket.socket, request: bytes) -> None:
+        seen.append(request)
+        body = b"<html>not SPARQL</html>"
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+            b"Connection: close\r\n\r\n%s" % (len(body), body)
+        )
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    server.close()
+    with serving(page) as url:
+        yield int(url.split(":")[2].split("/")[0]), seen
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
@@ -82,7 +73,7 @@ def test_allowed_service_answering_html_is_one_line(
 # ---------------------------------------------------------------- bounded SERVICE calls
 
 
-def endless_results(sock: socket.socket) -> None:
+def endless_results(sock: socket.socket, request: bytes) -> None:
     """Valid SPARQL JSON results that never end: rows until the client hangs up."""
     head = b'{"head":{"vars":["s"]},"results":{"bindings":['
     row = b'{"s":{"type":"literal","value":"' + b"x" * 1000 + b'"}},'
@@ -99,13 +90,14 @@ def _chunk(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
 
 
-def silent(sock: socket.socket) -> None:
+def silent(sock: socket.socket, request: bytes) -> None:
     threading.Event().wait(30)
 
 
 @contextmanager
-def serving(handler: Callable[[socket.socket], None]) -> Iterator[str]:
-    """A loopback server that reads a request and hands the socket to ``handler``."""
+def serving(handler: Callable[[socket.socket, bytes], None]) -> Iterator[str]:
+    """A loopback server that reads a request and hands the socket and the request's first
+    bytes to ``handler``; yields its URL."""
     server = socket.create_server(("127.0.0.1", 0))
 
     def serve() -> None:
@@ -118,8 +110,7 @@ def serving(handler: Callable[[socket.socket], None]) -> Iterator[str]:
 
     def answer(conn: socket.socket) -> None:
         with conn, suppress(OSError):
-            conn.recv(65536)
-            handler(conn)
+            handler(conn, conn.recv(65536))
 
     threading.Thread(target=serve, daemon=True).start()
     try:
