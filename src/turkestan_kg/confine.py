@@ -36,3 +36,17 @@ def isolate() -> bool:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> bool:
+    """Have the kernel end this process when the process that started it ends (killed or
+    not), so that no child outlives its caller. True if that was set (Linux only)."""
+    import signal
+
+    if not os.path.exists("/proc/self"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0)

@@ -14,4 +14,8 @@ def main() -> None:
         from .cli import main as tkg
     except KeyboardInterrupt:
         interrupted()
+    except RuntimeError as err:  # Ctrl-C while a class was being made wraps it in this
+        if isinstance(err.__cause__, KeyboardInterrupt):
+            interrupted()
+        raise
     tkg()

@@ -269,10 +269,23 @@ class TkgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TkgError as err:
-            click.echo(f"Error: {err}", err=True)
+            click.echo(f"Error: {one_line(str(err))}", err=True)
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
             interrupted()
+        except RuntimeError as err:
+            if isinstance(err.__cause__, KeyboardInterrupt):  # Ctrl-C while a class was made
+                interrupted()
+            raise
+
+
+def one_line(text: str) -> str:
+    """An error's text on one line: what a server or a parser put on several is joined.
+
+    >>> one_line("refused: HTTP 500\\nat line 2\\n")
+    'refused: HTTP 500 / at line 2'
+    """
+    return " / ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
 EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())

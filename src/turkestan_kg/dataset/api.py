@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from rdflib import Graph
 
-from ..errors import QueryError, UsageError
+from ..errors import EndpointError, QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
 from ..sparql import DEFAULT_ENGINE, ENGINES
@@ -207,6 +207,8 @@ class Dataset:
         """The answer; a failed query that calls an allowed SERVICE is an endpoint error."""
         try:
             return self._run(query, params)
+        except EndpointError:
+            raise  # already says what the SERVICE call did (a bounded run's own words)
         except QueryError as err:
             if self.allow_service and not isinstance(self.source, Endpoint):
                 raise from_service(err, query if isinstance(query, str) else query.text) from None

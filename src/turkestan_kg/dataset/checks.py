@@ -22,14 +22,15 @@ if TYPE_CHECKING:
 
 
 def calls_service(text: str) -> bool:
-    """Whether the query has a SERVICE pattern; a text that does not parse is left to the
-    engine to say what is wrong with it (False)."""
-    from ..sparql.policy import Unchecked, calls_service
+    """Whether the query may have a SERVICE pattern. A text rdflib cannot parse (Oxigraph
+    may: RDF 1.2, LATERAL) counts as calling SERVICE if it could spell the keyword, since
+    nothing then says it does not; else the engine says what is wrong with it."""
+    from ..sparql.policy import Unchecked, calls_service, might_name_service
 
     try:
         return calls_service(text)
     except Unchecked:
-        return False
+        return might_name_service(text)
 
 
 def refuse_service(text: str) -> None:
@@ -38,7 +39,8 @@ def refuse_service(text: str) -> None:
     if not calls_service(text):
         return
     raise UsageError(
-        "the query has a SERVICE pattern, which would fetch from another server",
+        "the query has a SERVICE pattern (or may have: it names one and could not be "
+        "parsed to check), which would fetch from another server",
         hint="give --allow-service if you mean it to (in Python: allow_service=True)",
     )
 

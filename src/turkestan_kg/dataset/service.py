@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, cast
 
-from ..confine import limit_memory
+from ..confine import die_with_parent, limit_memory
 from ..errors import EndpointError, TkgError
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ def run_bounded(
         if not mine.poll(bounds.seconds):
             raise EndpointError(
                 f"a query that calls SERVICE had no answer within {bounds.seconds:g} s",
-                hint="check the server the SERVICE pattern names, or allow more time (--timeout)",
+                hint="check the server the SERVICE pattern names; in Python, allow more time "
+                "with Dataset.service_bounds",
             )
         _, value = _received(mine, child, bounds)
     finally:
@@ -99,8 +100,12 @@ def _child(
     bindings: dict[str, Identifier],
     memory: int,
 ) -> None:
-    """In the child: ignore Ctrl-C (the caller handles it), cap memory, run, send back."""
+    """In the child: die with the caller, ignore Ctrl-C (the caller handles it), say nothing
+    on the caller's stderr (an engine that runs out of memory aborts with its own message:
+    the caller words it), cap memory, run, send back."""
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _quiet()
     limit_memory(memory)
     try:
         send.send(("ok", source.engine().run(text, bindings)))
@@ -115,6 +120,15 @@ def _child(
 
 NEAR_BOUND = 0.75
 """A child that failed after using this share of its memory bound failed for want of memory."""
+
+
+def _quiet() -> None:
+    """Send this process's stderr to /dev/null."""
+    import os
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
 
 
 def _peak() -> int:
