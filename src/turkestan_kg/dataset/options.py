@@ -41,6 +41,8 @@ def check_base(base: str | None) -> str | None:
     """
     if base is None:
         return None
+    if not isinstance(base, str):
+        raise UsageError(f"the base {base!r} is not an IRI", hint="give it as a string")
     import pyoxigraph as ox
 
     try:
