@@ -27,6 +27,12 @@ INTERRUPTED = 130
 """The exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
 
 
+def is_interrupt(err: BaseException) -> bool:
+    """Whether ``err`` is Ctrl-C: a KeyboardInterrupt, or the RuntimeError Python wraps one
+    in when it comes while a class is being made (``__set_name__``)."""
+    return isinstance(err, KeyboardInterrupt) or isinstance(err.__cause__, KeyboardInterrupt)
+
+
 def interrupted() -> NoReturn:
     """Ctrl-C: say so in one line on stderr and exit 130."""
     sys.stderr.write("\nInterrupted.\n")

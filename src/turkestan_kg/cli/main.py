@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import click
 
 from ..about import DISTRIBUTION
-from ..errors import EXIT_CODES, TkgError, interrupted
+from ..errors import EXIT_CODES, TkgError, interrupted, is_interrupt
 from ..paths import display_path, write_atomic
 from ..sparql import DEFAULT_ENGINE
 
@@ -271,10 +271,8 @@ class TkgGroup(click.Group):
         except TkgError as err:
             click.echo(f"Error: {one_line(str(err))}", err=True)
             sys.exit(err.exit_code)
-        except KeyboardInterrupt:
-            interrupted()
-        except RuntimeError as err:
-            if isinstance(err.__cause__, KeyboardInterrupt):  # Ctrl-C while a class was made
+        except (KeyboardInterrupt, RuntimeError) as err:
+            if is_interrupt(err):
                 interrupted()
             raise
 

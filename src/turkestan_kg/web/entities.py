@@ -119,6 +119,7 @@ def entity_html(
     shown = description.graph + referrers.graph
     path = "/" + str(node)[len(BASE) :]
     jsonld = serialize_graph(description.graph, "application/ld+json", site.context).decode()
+    labeller = site.labeller(languages)  # the whole graph's labels, for tables and roles
     return entity_page(
         node,
         shown,
@@ -128,8 +129,8 @@ def entity_html(
         jsonld=jsonld,
         chart=entity_chart(site, node),
         cut=cut_note(node, description, referrers),
-        table=cube_table(site.data, node, site.labeller(languages)),
-        roles=roles(site.data, node, site.labeller(languages)),
+        table=cube_table(site.data, node, labeller),
+        roles=roles(site.data, node, labeller),
     )
 
 

@@ -206,7 +206,7 @@ def render(
     """A template filled in, in the first of the reader's ``languages`` the interface speaks;
     ``here`` (the page's path and query) makes the language switcher's links. ``title`` is
     what every page has."""
-    interface = interface_language(languages or [str(context.get("lang", SOURCE))])
+    interface = interface_language(languages or [SOURCE])
     context["lang"] = interface
     context["interface"] = interface
     context["switcher"] = switcher(here)
