@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from turkestan_kg.graph.dataset import load  # noqa: E402
 from turkestan_kg.graph.store import load_store  # noqa: E402
-from turkestan_kg.reconcile.names import fold  # noqa: E402
+from turkestan_kg.matcher import fold  # noqa: E402
 from turkestan_kg.reconcile.service import Service  # noqa: E402
 from turkestan_kg.sparql.catalogue import get_query  # noqa: E402
 from turkestan_kg.sparql.engines import OxigraphEngine  # noqa: E402

@@ -172,10 +172,52 @@ def test_a_mistyped_query_name_gets_a_suggestion() -> None:
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("query", ["find-by-name", "labels-containing"])
 @pytest.mark.parametrize("text", ["Risqulov", "RÏSQULOV", "rïsqulov"])
-def test_find_by_name_ignores_latin_diacritics(kg: KnowledgeGraph, engine: str, text: str) -> None:
-    rows = Dataset.of(kg, engine=engine).query("find-by-name", text=text, expect="result").rows
+def test_find_by_name_ignores_latin_diacritics(
+    kg: KnowledgeGraph, engine: str, query: str, text: str
+) -> None:
+    rows = Dataset.of(kg, engine=engine).query(query, text=text, expect="result").rows
     assert URIRef(RISQULOV) in {row["entity"] for row in rows}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Ryskulov", RISQULOV),
+        ("Рыскулов", RISQULOV),
+        ("T. Ryskulov", RISQULOV),
+        ("Turar Risqulov", RISQULOV),
+        ("kobozev", "https://w3id.org/turkestan-kg/person/pyotr-kobozev"),
+        ("Abdulla Rakhimbaev", "https://w3id.org/turkestan-kg/person/abdullo-rakhimbayev"),
+    ],
+)
+def test_find_by_name_uses_the_matcher_on_every_engine(
+    kg: KnowledgeGraph, engine: str, text: str, entity: str
+) -> None:
+    # labels-containing (plain SPARQL) misses these spellings; find-by-name calls the matcher
+    # behind `tkg search`, so both give the same entity first.
+    ds = Dataset.of(kg, engine=engine)
+    rows = ds.query("find-by-name", text=text, expect="result").rows
+    assert rows and str(rows[0]["entity"]) in {entity, *(m.entity for m in ds.search(text)[:1])}
+    assert entity in {str(row["entity"]) for row in rows}
+    scores = [float(row["score"]) for row in rows]
+    assert scores == sorted(scores, reverse=True) and min(scores) >= 80
+
+
+def test_find_by_name_finds_nothing_for_nonsense_and_the_same_on_a_store(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    from turkestan_kg.graph.store import load_store
+
+    ds = Dataset.of(kg)
+    assert ds.query("find-by-name", text="Zqxv Wjpt") == []
+    load_store(tmp_path / "store", kg)
+    on_disk = turkestan_kg.open(store=tmp_path / "store")
+    assert on_disk.query("find-by-name", text="Рыскулов") == ds.query(
+        "find-by-name", text="Рыскулов"
+    )
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from turkestan_kg.sparql.catalogue import StoredQuery, get_query
 from turkestan_kg.sparql.text import paged
 from turkestan_kg.synth.roll import Generator, write_roll
 
-PAGED = ("unlinked-entities", "facts-without-source", "find-by-name")
+PAGED = ("unlinked-entities", "facts-without-source", "labels-containing")
 
 
 @pytest.fixture(scope="module")

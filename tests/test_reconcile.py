@@ -25,7 +25,7 @@ from browser import Browser, available
 from servers import oxigraph_server, project_site
 from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.graph.store import load_store
-from turkestan_kg.reconcile.names import fold, similarity, skeleton
+from turkestan_kg.matcher import fold, similarity, skeleton
 from turkestan_kg.reconcile.service import Service
 from turkestan_kg.remote.sparql import RemoteEngine
 from turkestan_kg.sparql.engines import Engine, OxigraphEngine

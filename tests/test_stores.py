@@ -24,7 +24,7 @@ import pytest
 import turkestan_kg
 from compare import assert_same
 from servers import VIRTUOSO, oxigraph_server, virtuoso_server
-from test_queries import QUERIES, golden
+from test_queries import PORTABLE, golden
 from turkestan_kg import Dataset
 from turkestan_kg.errors import TkgError
 from turkestan_kg.graph.dataset import load
@@ -84,12 +84,12 @@ def virtuoso(virtuoso_store: Store) -> Dataset:
     return virtuoso_store.source
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+@pytest.mark.parametrize("query", PORTABLE, ids=lambda q: q.name)
 def test_oxigraph_server_gives_the_golden_results(oxigraph: Dataset, query: StoredQuery) -> None:
     assert_same(oxigraph.query(query, expect="result", **query.examples()), golden(query.name))
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+@pytest.mark.parametrize("query", PORTABLE, ids=lambda q: q.name)
 def test_virtuoso_gives_the_golden_results(virtuoso: Dataset, query: StoredQuery) -> None:
     assert_same(virtuoso.query(query, expect="result", **query.examples()), golden(query.name))
 

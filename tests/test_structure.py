@@ -20,7 +20,17 @@ from turkestan_kg.publish.reference import FLOW as MAP_ORDER
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "turkestan_kg"
-SHARED = {"about", "confine", "errors", "formats", "namespaces", "paths", "registry", "values"}
+SHARED = {
+    "about",
+    "confine",
+    "errors",
+    "formats",
+    "matcher",
+    "namespaces",
+    "paths",
+    "registry",
+    "values",
+}
 # The steps in the order data flows through them, as the module map lists them; ``synth``
 # and ``cli`` stand aside.
 STEPS = MAP_ORDER

@@ -22,7 +22,13 @@ from ..errors import EndpointError, QueryError, UsageError
 from ..formats import FORMATS, RdfFormat
 from ..registry import entry
 from ..sparql import DEFAULT_ENGINE, ENGINES
-from .checks import calls_service, empty, from_service, held, refuse_service
+from .checks import (
+    calls_service,
+    checked,
+    empty,
+    from_service,
+    refuse_service,
+)
 from .load import LoadResult
 from .options import check_base_for, check_open
 from .service import Bounds, run_bounded
@@ -225,10 +231,8 @@ class Dataset:
                 )
             assert isinstance(query, str)
             return self._engine_run(query, {})
-        bindings = stored.bindings(params)
-        for param in stored.params:
-            if param.type == "iri":
-                held(self.engine, bindings[param.name], param.name, lambda: self.reconciler)
+        remote = isinstance(self.source, Endpoint)
+        bindings = checked(stored, params, self.engine, remote, lambda: self.reconciler)
         try:
             result = self._engine_run(stored.text, bindings)
         except QueryError as err:

@@ -7,7 +7,7 @@ entity parameter the graph mentions, and whether an answer is empty.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from rdflib.term import Identifier
@@ -19,6 +19,7 @@ from ..sparql.results import QueryResult
 
 if TYPE_CHECKING:
     from ..reconcile.service import Service
+    from ..sparql.catalogue import StoredQuery
 
 
 def calls_service(text: str) -> bool:
@@ -43,6 +44,38 @@ def refuse_service(text: str) -> None:
         "parsed to check), which would fetch from another server",
         hint="give --allow-service if you mean it to (in Python: allow_service=True)",
     )
+
+
+def refuse_functions(query: StoredQuery) -> None:
+    """QueryUsageError if the stored query calls one of the project's own functions, which
+    only the toolkit's embedded engines have (a SPARQL server refuses or ignores them)."""
+    from ..sparql.functions import called
+
+    if names := called(query.text):
+        raise QueryUsageError(
+            f"{query.name} calls the project's own SPARQL function {', '.join(sorted(names))}, "
+            "which only the toolkit's embedded engines have, not a SPARQL server",
+            hint="`tkg search --endpoint URL TEXT` matches names the same way; "
+            "labels-containing is the plain SPARQL query",
+        )
+
+
+def checked(
+    stored: StoredQuery,
+    params: Mapping[str, object],
+    engine: Engine,
+    remote: bool,
+    names: Callable[[], Service],
+) -> dict[str, Identifier]:
+    """The parameters as RDF terms, once the query can run on ``engine`` (``remote``: a
+    SPARQL server's) and every entity given is one the graph mentions."""
+    bindings = stored.bindings(params)
+    if remote:
+        refuse_functions(stored)
+    for param in stored.params:
+        if param.type == "iri":
+            held(engine, bindings[param.name], param.name, names)
+    return bindings
 
 
 def from_service(err: QueryError, text: str) -> QueryError:

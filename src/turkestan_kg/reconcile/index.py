@@ -2,7 +2,7 @@
 
 An :class:`Index` is read once from any engine (the project's files, an on-disk store, a
 SPARQL endpoint) with two stored queries, ``reconciliation-names`` and ``class-hierarchy``.
-A search folds the query (:mod:`.names`), lets RapidFuzz pick the closest names from the
+A search folds the query (:mod:`turkestan_kg.matcher`), lets RapidFuzz pick the closest names from the
 whole index in C, then scores each candidate entity by its best name, with the reasons
 kept for the preview.
 
@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..graph.hierarchy import transitive
+from ..matcher import begins, closeness, fold, similarity, skeleton
 from ..sparql.catalogue import get_query
 from ..sparql.engines import Engine
 from ..sparql.results import Row
-from .names import begins, closeness, fold, similarity, skeleton
 
 SHORTLIST = 40  # names RapidFuzz hands on for scoring, per form of the query
 

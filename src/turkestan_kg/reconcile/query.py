@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TypeAlias, TypedDict
 
 from ..errors import TkgError
+from ..matcher import similarity
 from ..namespaces import BASE
-from .names import similarity
 
 TENURE_YEARS = "tenure-years"
 WIKIDATA = "wikidata"

@@ -1,5 +1,6 @@
 """Where SPARQL runs: Oxigraph in memory (default), rdflib, or a remote SPARQL 1.1 endpoint
-(:mod:`turkestan_kg.remote.sparql`).
+(:mod:`turkestan_kg.remote.sparql`). Both embedded engines know the project's own functions
+(:mod:`.functions`).
 
 Every engine takes the query text and parameter bindings as RDF terms and returns a
 :class:`~turkestan_kg.sparql.results.QueryResult`, so results compare across engines.
@@ -25,6 +26,7 @@ from ..graph.terms import from_oxigraph_term
 from ..namespaces import PREFIXES
 from ..registry import entry, resolve
 from . import DEFAULT_ENGINE, ENGINES
+from .functions import oxigraph_functions, register_rdflib
 from .results import QueryResult
 from .text import Bindings, with_values
 
@@ -47,6 +49,7 @@ class RdflibEngine:
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
+        register_rdflib()
 
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         try:  # rdflib evaluates as the answer is read (a SERVICE call too)
@@ -87,6 +90,7 @@ class OxigraphEngine:
     name = "oxigraph"
 
     def __init__(self, kg: KnowledgeGraph | None = None, *, store: ox.Store | None = None) -> None:
+        self.functions = oxigraph_functions()
         if store is not None:
             self.store = store
             return
@@ -97,7 +101,9 @@ class OxigraphEngine:
     def run(self, text: str, bindings: Bindings) -> QueryResult:
         # pyoxigraph's substitutions only reach projected variables, so bind with VALUES.
         try:  # the answer is computed as it is read, so errors may come while converting it
-            answer = self.store.query(with_values(text, bindings), prefixes=PREFIXES)
+            answer = self.store.query(
+                with_values(text, bindings), prefixes=PREFIXES, custom_functions=self.functions
+            )
             return from_oxigraph(answer)
         except (SyntaxError, OSError, ValueError, RuntimeError) as err:  # RuntimeError: SERVICE
             raise QueryError(f"Oxigraph could not run the query: {err}") from None

@@ -184,6 +184,7 @@ def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, se
     import pyoxigraph as ox
 
     from ..confine import isolate, limit_memory
+    from ..sparql.functions import name_score
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -194,6 +195,7 @@ def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, se
     else:
         store = ox.Store()
         store.load(source, format=ox.RdfFormat.N_QUADS)
+    name_score("a", "a")  # the name matcher's libraries loaded before the first query needs them
     _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
     stacks = Stacks.within(setup.memory, setup.slots)
     sys.setrecursionlimit(max(1_000, stacks.deep // 4_096))  # rdflib's grammar recurses
@@ -290,6 +292,8 @@ def refusal(text: str, *, parse: bool = False) -> str | None:
 def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
     import pyoxigraph as ox
 
+    from ..sparql.functions import oxigraph_functions
+
     default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
         ox.NamedNode(iri) for iri in job.default_graphs
     ]
@@ -299,6 +303,7 @@ def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
         base_iri=job.base_iri,
         default_graph=default or None,
         named_graphs=named or None,
+        custom_functions=oxigraph_functions(),
     )
     if isinstance(found, ox.QueryTriples):
         return _graph(found, job.graph_media, setup)

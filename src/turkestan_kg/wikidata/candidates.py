@@ -4,7 +4,7 @@ Reconciliation asks a Wikidata-shaped SPARQL endpoint for items whose label or a
 one of the entity's names (in every language the graph holds, by language range), then
 scores each candidate by how it was matched, whether its type (P31) fits the entity's kind,
 whether its dates fit ours, and whether its English label is our name in another spelling
-(the matcher of :mod:`turkestan_kg.reconcile.names`). Candidates go to an SSSOM review file (``semapv:LexicalMatching``, the score as
+(the matcher of :mod:`turkestan_kg.matcher`). Candidates go to an SSSOM review file (``semapv:LexicalMatching``, the score as
 confidence, the reasons as comment); ``accept`` promotes reviewed rows into the curated file,
 never replacing a curated link unless told to.
 """
@@ -148,7 +148,7 @@ def _label_score(entity: Entity, rows: list[dict[str, Identifier]]) -> tuple[flo
     """The item's English label against our name, by the graph's own matcher (folded,
     transliterated, romanizations merged): found by an alias, an item whose label is the
     same name in another spelling (Turar Ryskulov for Turar Rïsqulov) gains a little."""
-    from ..reconcile.names import similarity
+    from ..matcher import similarity
 
     label = next((str(r["itemLabel"]) for r in rows if "itemLabel" in r), None)
     if label is None:

@@ -1,0 +1,114 @@
+"""The project's own SPARQL functions, as extension functions (SPARQL 1.1, section 17.6) of
+the embedded engines: the name matcher of :mod:`turkestan_kg.matcher`, callable from
+a query, so that the stored query ``find-by-name`` finds a name the way `tkg search` and
+reconciliation do (Ryskulov and Рыскулов find Rïsqulov).
+
+A SPARQL server knows nothing of them (Oxigraph's refuses the query), as it knows nothing of
+another store's text-search functions; :func:`called` says, from the parsed query, which of
+them a query calls, so the library can say so before sending it.
+
+>>> name_score("Turar Rïsqulov", "Рыскулов"), name_score("Turar Rïsqulov", "T. Ryskulov") > 95
+(100.0, True)
+>>> sorted(called("PREFIX f: <" + NAMESPACE + "> SELECT (f:nameScore('a', 'b') AS ?x) {}"))
+['https://w3id.org/turkestan-kg/function#nameScore']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib.term import Literal
+
+    OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+NAMESPACE = "https://w3id.org/turkestan-kg/function#"
+NAME_SCORE = NAMESPACE + "nameScore"
+DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+@functools.lru_cache(maxsize=65536)
+def name_score(name: str, text: str) -> float:
+    """How well ``text`` names ``name``, 0-100: 100 when it begins the name or one of its
+    words (folded, or as a spelling skeleton), else the matcher's similarity."""
+    from ..matcher import begins
+
+    return begins(text, name)[0]
+
+
+FUNCTIONS: dict[str, Callable[[str, str], float]] = {NAME_SCORE: name_score}
+"""IRI -> the function, on the lexical forms of two literal arguments."""
+
+
+def lexical(score: float) -> str:
+    """A score, to one decimal place, in xsd:decimal's canonical form (Oxigraph writes every
+    decimal so; rdflib keeps the form it is given).
+
+    >>> lexical(100.0), lexical(88.54), lexical(0.0)
+    ('100', '88.5', '0')
+    """
+    from decimal import Decimal
+
+    return format(Decimal(f"{score:.1f}").normalize(), "f")
+
+
+@functools.cache
+def oxigraph_functions() -> dict[ox.NamedNode, Callable[..., OxTerm | None]]:
+    """The functions as pyoxigraph's ``custom_functions``; a non-literal argument is an error
+    (unbound), as SPARQL's own string functions treat one."""
+    import pyoxigraph as ox
+
+    def wrap(function: Callable[[str, str], float]) -> Callable[..., OxTerm | None]:
+        def call(*args: object) -> OxTerm | None:
+            if len(args) != 2 or not all(isinstance(a, ox.Literal) for a in args):
+                return None
+            score = function(*(a.value for a in args))  # type: ignore[attr-defined]
+            return ox.Literal(lexical(score), datatype=ox.NamedNode(DECIMAL))
+
+        return call
+
+    return {ox.NamedNode(iri): wrap(function) for iri, function in FUNCTIONS.items()}
+
+
+@functools.cache
+def register_rdflib() -> None:
+    """Register the functions with rdflib's SPARQL engine (once per process)."""
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.operators import register_custom_function
+
+    for iri, function in FUNCTIONS.items():
+        register_custom_function(URIRef(iri), _rdflib(function), override=True)
+
+
+def _rdflib(function: Callable[[str, str], float]) -> Callable[..., Literal]:
+    from rdflib import Literal, URIRef
+    from rdflib.plugins.sparql.sparql import SPARQLError
+
+    def call(*args: object) -> Literal:
+        if len(args) != 2 or not all(isinstance(a, Literal) for a in args):
+            raise SPARQLError("expects two literals")
+        score = function(*(str(a) for a in args))
+        return Literal(lexical(score), datatype=URIRef(DECIMAL))
+
+    return call
+
+
+@functools.lru_cache(maxsize=256)
+def called(text: str) -> frozenset[str]:
+    """The project's functions the query calls, read from rdflib's algebra of it (prefixed
+    names resolved); none if rdflib cannot parse it (the engine then says what is wrong)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from .tree import get, walk
+
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # pyparsing, or rdflib's own errors on what it cannot translate
+        return frozenset()
+    names = {
+        str(get(node, "iri")) for node in walk(algebra) if getattr(node, "name", None) == "Function"
+    }
+    return frozenset(names & FUNCTIONS.keys())
