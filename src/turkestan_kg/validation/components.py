@@ -29,7 +29,7 @@ from rdflib.term import Node
 from ..namespaces import SH
 from .context import Builder, Ctx, Names, PerValue, Violation
 from .custom import used
-from .paths import nullable, sparql_path
+from .paths import nullable, repeats, sparql_path
 from .shape_components import (
     all_of,
     any_of,
@@ -74,7 +74,8 @@ def for_shape(shapes: Graph, shape: Node, names: Names, stack: tuple[Node, ...] 
     def judge(nested: Node, v: str) -> str:
         return conforms(shapes, nested, v, names, inside)
 
-    return Ctx(shapes, shape, names, inside, spelled, nullable(shapes, path), judge)
+    flat = path is not None and not repeats(shapes, path)
+    return Ctx(shapes, shape, names, inside, spelled, nullable(shapes, path), judge, flat)
 
 
 def conforms(shapes: Graph, shape: Node, v: str, names: Names, stack: tuple[Node, ...] = ()) -> str:

@@ -104,6 +104,7 @@ class Ctx:
     path: str | None = field(default=None)  # SPARQL path of a property shape
     nullable: bool = False  # whether the path matches each node itself (paths.nullable)
     judge: Callable[[Node, str], str] | None = None  # components.conforms, for nested shapes
+    flat: bool = False  # whether the path has no repetition (paths.repeats)
 
     def values(self, this: str, v: str) -> str:
         """A pattern binding ``v`` to each value node of ``this``: for a path that may be of
@@ -118,6 +119,14 @@ class Ctx:
             f"VALUES {zero} {{ true false }} OPTIONAL {{ {this} {self.path} {found} FILTER (!{zero}) }} "
             f"BIND (IF({zero}, {this}, {found}) AS {v}) FILTER (BOUND({v}))"
         )
+
+    def joined(self, this: str, v: str) -> str:
+        """:meth:`values` for a whole-graph query. A path without repetition is computed once
+        for the whole graph and joined with the focus nodes by hash: Oxigraph would look it
+        up once per focus node, three to four times slower over a large class."""
+        if self.path and self.flat and not self.nullable:
+            return f"{{ SELECT {this} {v} WHERE {{ {this} {self.path} {v} }} }}"
+        return self.values(this, v)
 
     def conforms(self, shape: Node, v: str) -> str:
         """An expression true when ``v`` conforms to ``shape`` (:func:`.components.conforms`,

@@ -82,6 +82,24 @@ def nullable(shapes: Graph, path: Node | None) -> bool:
     return True  # zero or more, zero or one
 
 
+def repeats(shapes: Graph, path: Node | None) -> bool:
+    """Whether ``path`` holds a repetition (``*``, ``+`` or ``?``) anywhere: without one, the
+    pairs it relates are a join of a few scans, cheap to compute for the whole graph."""
+    todo, seen = [path], set()
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, BNode) or node in seen:
+            continue
+        seen.add(node)
+        if any((node, kind, None) in shapes for kind in REPEATS):
+            return True
+        todo.extend(o for _, o in shapes.predicate_objects(node))
+    return False
+
+
+REPEATS = (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+
+
 def path_triples(shapes: Graph, path: Node | None) -> tuple[tuple[Node, Node, Node], ...]:
     """The statements of a blank-node path (lists, inverse and repeated paths): a report
     that names the path holds them too, so the path is whole there (SHACL 3.6.2.3)."""
