@@ -279,6 +279,15 @@ JOIN_TRAPS = {
         "SELECT $this WHERE { OPTIONAL { $this ex:q ?y } $this ex:p ?o FILTER (!bound(?y)) }",
         ["http://example.org/a"],
     ),
+    "LIMIT in a subquery counts rows per focus node": (
+        "SELECT $this WHERE { { SELECT $this WHERE { $this ex:p ?o } LIMIT 1 } }",
+        ["http://example.org/a", "http://example.org/b"],
+    ),
+    "subqueries that return $this, joined": (
+        "SELECT $this ?o WHERE { { SELECT $this ?o WHERE { $this ex:p ?o } } "
+        "{ SELECT $this WHERE { $this a ex:C } } FILTER (?o > 1) }",
+        ["http://example.org/b", "http://example.org/b"],
+    ),
 }
 """SPARQL constraints where joining the query's rows with the focus nodes would differ from
 pre-binding $this: each must give SHACL's answer (an outside tester's cases)."""
@@ -306,6 +315,39 @@ def test_sparql_constraints_are_pre_bound_not_joined_where_that_differs(
         )
     report = validate(load(data), shapes=shapes)
     assert sorted(p.entity for p in report.problems) == expected
+
+
+def test_subqueries_that_return_this_run_as_one_join_on_blank_focus_nodes_too(
+    tmp_path: Path,
+) -> None:
+    # Blank focus nodes cannot be written into a query, so per-focus pre-binding refuses
+    # them; a query whose subqueries each bind $this is joined with them instead.
+    from rdflib import BNode, Graph, URIRef
+
+    from turkestan_kg.validation.sparql import sparql_constraint
+
+    select = (
+        "SELECT $this ?o WHERE { { SELECT $this ?o WHERE { $this ex:p ?o } } "
+        "{ SELECT $this ?q WHERE { $this ex:q ?q } } FILTER (?o > ?q) }"
+    )
+    shapes_text = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:prefixes ex:decl ; "
+        f'sh:select """{select}""" ] .\n'
+        'ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .\n'
+    )
+    graph = Graph().parse(data=shapes_text, format="turtle")
+    shape = URIRef("http://example.org/S")
+    constraint = graph.value(shape, URIRef("http://www.w3.org/ns/shacl#sparql"))
+    assert isinstance(constraint, BNode)
+    assert sparql_constraint(graph, shape, constraint, "{ ?this ?p ?o }", None).mode == "join"
+    data, shapes = standalone(tmp_path, shapes_text)
+    (data / "x.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "ex:h ex:has [ a ex:C ; ex:p 5 ; ex:q 1 ] , [ a ex:C ; ex:p 1 ; ex:q 5 ] .\n"
+    )
+    report = validate(load(data), shapes=shapes)
+    assert [p.entity for p in report.problems] == ["http://example.org/h"]
 
 
 def test_a_hostile_query_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -45,6 +45,9 @@ class Focus:
 
     pattern: Callable[[str], str]
     outers: tuple[str, ...] = ()
+    few: bool = False
+    """Only nodes the shapes name (sh:targetNode): a lookup per focus node beats computing a
+    path, or an anti-join, over the whole graph."""
 
     @property
     def keys(self) -> str:
@@ -113,7 +116,7 @@ def targets(shapes: Graph, shape: Node, names: Names) -> Focus:
             return parts[0]  # one class, no subclass: each node once without DISTINCT
         return f"{{ SELECT DISTINCT {var} WHERE {{ " + " UNION ".join(parts) + " } }"
 
-    return Focus(focus)
+    return Focus(focus, few=bool(nodes) and not (classes or subjects_of or objects_of))
 
 
 def _no_subclass(cls: Node) -> bool:
@@ -230,7 +233,7 @@ def _value_nodes(ctx: Ctx, focus: Focus) -> Focus:
     def inner(var: str) -> str:
         return f"{{ {focus.pattern(outer)} {ctx.values(outer, var)} }}"
 
-    return Focus(inner, (*focus.outers, outer))
+    return Focus(inner, (*focus.outers, outer), focus.few)
 
 
 def _query(ctx: Ctx, found: Violation, at: Focus) -> str:
@@ -241,40 +244,43 @@ def _query(ctx: Ctx, found: Violation, at: Focus) -> str:
             bad = found.bad("?this", "?this")
             return f"SELECT DISTINCT {keys} (?this AS ?value) WHERE {{ {focus} FILTER ({bad}) }}"
         bad = found.bad("?this", "?value")
-        where = f"{{ {focus} {ctx.joined('?this', '?value')} FILTER ({bad}) }}"
+        values = ctx.values if at.few else ctx.joined
+        where = f"{{ {focus} {values('?this', '?value')} FILTER ({bad}) }}"
         return f"SELECT DISTINCT {keys} ?value WHERE {where}"
     if found.count is not None and ctx.path is not None and not ctx.nullable:
-        return _counted(ctx, found, focus, keys)
+        return _counted(ctx, found, focus, keys, at.few)
     out = {role: f"?{role}" for role in found.binds}
     where = f"{{ {focus} {found.pattern('?this', out)} }}"
     return f"SELECT DISTINCT {keys} {' '.join(out.values())} WHERE {where}"
 
 
-def _counted(ctx: Ctx, found: PerFocus, focus: str, keys: str) -> str:
+def _counted(ctx: Ctx, found: PerFocus, focus: str, keys: str, few: bool) -> str:
     """Counts over a property shape's values, grouped: quicker than spelled-out values at
-    the top, and for any count. A minimum of one is an anti-join (a third of the time). A
-    maximum, or a language used twice, depends on the node alone, not on what made it a
-    focus node: over a path without repetition it is counted for the whole graph first, and
-    only the few nodes past it are joined with the focus nodes (a quarter of the time)."""
+    the top, and for any count. A minimum of one is an anti-join (a third of the time), or,
+    for ``few`` focus nodes, a lookup each."""
     assert found.count is not None
     kind, n = found.count
     ok = f" FILTER ({found.ok})" if found.ok else ""
     values = f"{ctx.values('?this', '?v')}{ok}"
-    first = ctx.flat
     if kind == "languages":  # sh:uniqueLang: a result per language tag used twice or more
-        lang = f'{values} BIND (LCASE(LANG(?v)) AS ?key) FILTER (?key != "")'
-        if first:
-            over = f"SELECT ?this ?key WHERE {{ {lang} }} GROUP BY ?this ?key"
-            return f"SELECT {keys} ?key WHERE {{ {{ {over} HAVING (COUNT(DISTINCT ?v) > {n}) }} {focus} }}"
-        where = f"{{ {focus} {lang} }}"
-        return f"SELECT {keys} ?key WHERE {where} GROUP BY {keys} ?key HAVING (COUNT(DISTINCT ?v) > {n})"
+        values += ' BIND (LCASE(LANG(?v)) AS ?key) FILTER (?key != "")'
+        return _over(ctx.flat and not few, values, f"{keys} ?key", "?key", f"> {n}", focus)
     if kind == "min" and n == 1:
-        return f"SELECT {keys} WHERE {{ {focus} MINUS {{ {values} }} }}"
+        absent = f"FILTER NOT EXISTS {{ {values} }}" if few else f"MINUS {{ {values} }}"
+        return f"SELECT {keys} WHERE {{ {focus} {absent} }}"
     if kind == "min":
         where = f"{{ {focus} OPTIONAL {{ {values} }} }}"
         return f"SELECT {keys} WHERE {where} GROUP BY {keys} HAVING (COUNT(DISTINCT ?v) < {n})"
+    return _over(ctx.flat and not few, values, keys, "", f"> {n}", focus)
+
+
+def _over(first: bool, values: str, keys: str, key: str, test: str, focus: str) -> str:
+    """The focus nodes (with ``key``) whose values number ``test``. With ``first`` the values
+    are counted for the whole graph, then the few nodes past the test joined with the focus
+    nodes (a quarter of the time over a large class): a count depends on the node alone,
+    not on what made it a focus node, for a path without repetition."""
+    having = f"HAVING (COUNT(DISTINCT ?v) {test})"
     if first:
-        over = f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n})"
+        over = f"SELECT ?this {key} WHERE {{ {values} }} GROUP BY ?this {key} {having}"
         return f"SELECT {keys} WHERE {{ {{ {over} }} {focus} }}"
-    where = f"{{ {focus} {values} }}"
-    return f"SELECT {keys} WHERE {where} GROUP BY {keys} HAVING (COUNT(DISTINCT ?v) > {n})"
+    return f"SELECT {keys} WHERE {{ {focus} {values} }} GROUP BY {keys} {having}"

@@ -4,9 +4,10 @@ SHACL pre-binds ``$this`` to each focus node (5.2.1), and forbids the forms wher
 is not defined: MINUS, SERVICE, VALUES, ``AS $this`` and subqueries that do not return
 ``$this``. Those are refused. The rest run one of two ways, :
 
-- a join: when ``$this`` is bound by a triple pattern of the query's top group and used
-  nowhere a join would differ from pre-binding, the query, whole and unchanged, is a
-  subquery joined with the focus nodes (the same rows, one query for all focus nodes);
+- a join: when ``$this`` is bound by a triple pattern of the query's top group (or by a
+  subquery there that is the same) and used nowhere a join would differ from pre-binding,
+  the query, whole and unchanged, is a subquery joined with the focus nodes (the same rows,
+  one query for all focus nodes);
 - ``each``: otherwise once per focus node, ``$this`` (and ``$currentShape``) replaced in the
   query by the term, as SHACL defines pre-binding (:mod:`.prebind`).
 
@@ -113,17 +114,76 @@ def _check_prebound(shapes: Graph, shape: Node, variables: set[Variable], path: 
 
 def _joinable(query: object) -> bool:
     """Whether joining the query's rows with the focus nodes gives what pre-binding gives:
-    ``$this`` is bound by a triple pattern of the top group and appears, in that group, only
-    in triple patterns and filters (which see it bound); no subquery, no ``$currentShape``
-    or ``$shapesGraph``, and no LIMIT or OFFSET (which count rows per focus node). Anything
-    else runs per focus node, where ``$this`` is written in."""
-    if get(query, "limitoffset") is not None:
+    no ``$currentShape`` or ``$shapesGraph``, and the query's group :func:`binds_this`.
+    Anything else runs per focus node, where ``$this`` is written in."""
+    if any(n in (SHAPE, GRAPH) for n in walk(query)):
         return False
-    if any(getattr(n, "name", None) == "SubSelect" or n in (SHAPE, GRAPH) for n in walk(query)):
+    return _binds_this(query, top=True)
+
+
+def _binds_this(select: object, *, top: bool = False) -> bool:
+    """Whether every row of the (sub)query binds ``$this``, whatever the focus node, and
+    nothing in it would differ had ``$this`` been pre-bound: it is bound by a triple pattern
+    of the top group, or by a subquery there that is the same, and appears, in that group,
+    only in triple patterns, filters (which see it bound) and such subqueries; no LIMIT or
+    OFFSET (which count rows per focus node), and in a subquery no grouping or aggregate
+    (the outermost query's own GROUP BY holds ``$this`` if it returns it)."""
+    if get(select, "limitoffset") is not None or (not top and _grouped(select)):
         return False
-    parts = _top_parts(query)
-    mentions = [getattr(p, "name", None) for p in parts if any(n == THIS for n in walk(p))]
-    return "TriplesBlock" in mentions and set(mentions) <= {"TriplesBlock", "Filter"}
+    mentions = [p for p in _top_parts(select) if _mentions_this(p)]
+    return any(map(_bound_by, mentions)) and all(map(_sees_this, mentions))
+
+
+def _mentions_this(part: object) -> bool:
+    return any(n == THIS for n in walk(part))
+
+
+def _bound_by(part: object) -> bool:
+    """Whether a part of a group binds ``$this`` in every row: a triple pattern, or a
+    subquery that :func:`_binds_this`."""
+    return getattr(part, "name", None) == "TriplesBlock" or _inner(part)
+
+
+def _sees_this(part: object) -> bool:
+    """Whether a part of a group sees ``$this`` as pre-binding would, once a triple pattern
+    or a subquery of the group binds it in every row: a triple pattern, a filter (but not
+    EXISTS over a subquery, where engines differ on what reaches inside), or such a
+    subquery; not an OPTIONAL, a BIND, a UNION..."""
+    name = getattr(part, "name", None)
+    if name == "Filter":
+        return not _selects(part)
+    return name == "TriplesBlock" or _inner(part)
+
+
+def _inner(part: object) -> bool:
+    """Whether a part is a subquery that :func:`_binds_this` too."""
+    query = _subquery(part)
+    return query is not None and _binds_this(query)
+
+
+def _grouped(select: object) -> bool:
+    """Whether the (sub)query groups or aggregates its rows."""
+    if get(select, "groupby") is not None or get(select, "having") is not None:
+        return True
+    return any(_aggregate(n) for n in walk(get(select, "projection")))
+
+
+def _subquery(part: object) -> object | None:
+    """The subquery a top-group part is (``{ SELECT ... }``), else None."""
+    if getattr(part, "name", None) != "GroupOrUnionGraphPattern":
+        return None
+    branches = children(get(part, "graph"))
+    if len(branches) == 1 and getattr(branches[0], "name", None) == "SubSelect":
+        return branches[0]
+    return None
+
+
+def _selects(part: object) -> bool:
+    return any(getattr(n, "name", None) == "SubSelect" for n in walk(part))
+
+
+def _aggregate(node: object) -> bool:
+    return str(getattr(node, "name", "")).startswith("Aggregate_")
 
 
 def _top_parts(query: object) -> list[object]:
