@@ -16,6 +16,7 @@ import turkestan_kg
 from servers import oxigraph_server
 from turkestan_kg import Dataset, QueryError, UsageError
 from turkestan_kg.cli import main
+from turkestan_kg.errors import QueryUsageError
 from turkestan_kg.graph.dataset import KnowledgeGraph
 from turkestan_kg.graph.store import load_store
 from turkestan_kg.namespaces import XSD
@@ -204,6 +205,29 @@ def test_find_by_name_uses_the_matcher_on_every_engine(
     assert entity in {str(row["entity"]) for row in rows}
     scores = [float(row["score"]) for row in rows]
     assert scores == sorted(scores, reverse=True) and min(scores) >= 80
+
+
+@pytest.mark.parametrize("text", ["tttttttt", "kkkk", "aaaa", "shshsh", "Ts", "xxxxxxx", "Zqxv"])
+def test_find_by_name_finds_nothing_for_runs_and_merged_pairs(
+    kg: KnowledgeGraph, text: str
+) -> None:
+    # A spelling skeleton that keeps one letter of the text (tttt -> t) begins no name.
+    assert Dataset.of(kg).query("find-by-name", text=text) == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_find_by_name_takes_a_name_not_a_document(kg: KnowledgeGraph, engine: str) -> None:
+    ds = Dataset.of(kg, engine=engine)
+    assert ds.query("find-by-name", text="Ryskulov " * 22)  # 198 characters
+    assert ds.query("find-by-name", text="Ryskulov " * 23) == []  # 207: over the limit
+    assert ds.query("find-by-name", text="Ryskulov " * 100_000) == []  # and at once
+
+
+@pytest.mark.parametrize("value", [["Ryskulov"], b"Ryskulov", True, 1.5, "Rys\udcffkulov"])
+def test_a_parameter_is_text_or_a_whole_number(kg: KnowledgeGraph, value: object) -> None:
+    # (the last holds a lone surrogate: bytes that were not UTF-8, as on a command line)
+    with pytest.raises(QueryUsageError, match="bad value"):
+        Dataset.of(kg).query("find-by-name", text=value)
 
 
 def test_find_by_name_finds_nothing_for_nonsense_and_the_same_on_a_store(

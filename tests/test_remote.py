@@ -50,6 +50,8 @@ def test_a_query_calling_the_matcher_is_refused_before_it_reaches_a_server(serve
     text = turkestan_kg.get_query("find-by-name").text.replace("?text", '"Ryskulov"')
     with pytest.raises(QueryError, match="nameScore"):
         turkestan_kg.open(endpoint=server + "/query").query(text)
+    result = CliRunner().invoke(main, ["query", "--endpoint", server + "/query", "-e", text])
+    assert result.exit_code == 2 and "the query calls the project's own" in result.output
     result = CliRunner().invoke(
         main, ["query", "--endpoint", server + "/query", "find-by-name", "--param", "text=x"]
     )

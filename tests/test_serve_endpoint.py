@@ -174,3 +174,14 @@ def test_an_empty_store_starts_with_a_warning_and_a_store_down_is_502(
                 assert body.count(b"\n") == 1, body
     finally:
         app.close()
+
+
+def test_queries_the_store_cannot_run_are_not_offered(remote: str, local: str) -> None:
+    # find-by-name calls the project's own name matcher, which a SPARQL server lacks.
+    assert b"/queries/find-by-name" in get(local + "/")[1]
+    home = get(remote + "/")[1]
+    assert b"/queries/find-by-name" not in home and b"/queries/labels-containing" in home
+    assert get(remote + "/queries/find-by-name?text=Ryskulov")[0] == 404
+    assert b"nameScore" not in get(remote + "/editor")[1]
+    status, page = get(remote + "/queries/labels-containing?text=Musbiuro")
+    assert status == 200 and b"Formation of the Muslim Bureau (Musbiuro)" in page

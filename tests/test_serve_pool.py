@@ -15,8 +15,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -401,6 +402,44 @@ def test_the_answer_cache_counts_its_keys() -> None:
         key_size(key),
     )
     assert answer is not None and cache.answers.getsizeof(answer) > 16_000
+
+
+def test_identical_requests_that_are_not_kept_each_get_an_answer() -> None:
+    # Four at once: the three waiting on the first are handed nothing to keep (a 503), and
+    # each then asks the application itself; the last to finish once tripped on the first's
+    # bookkeeping (KeyError: an "Exception in ASGI application" in the log).
+    import asyncio
+
+    from turkestan_kg.web.answers import AnswerCache
+
+    calls = []
+
+    async def app(scope: object, receive: object, send: Callable[..., Any]) -> None:
+        calls.append(1)
+        await asyncio.sleep(0.05)
+        await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": b"busy"})
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    async def one(cache: AnswerCache) -> list[dict[str, object]]:
+        sent: list[dict[str, object]] = []
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/sparql", "query_string": b"q=1"}
+        scope["headers"] = []
+        await cache(scope, receive, send)  # type: ignore[arg-type]
+        return sent
+
+    async def main() -> list[list[dict[str, object]]]:
+        cache = AnswerCache(app, budget=100_000)
+        return await asyncio.gather(*(one(cache) for _ in range(4)))
+
+    answers = asyncio.run(main())
+    assert [a[0]["status"] for a in answers] == [503] * 4 and len(calls) == 4
 
 
 def test_a_client_that_leaves_mid_body_is_no_traceback(

@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -40,8 +41,10 @@ VARIANTS = (  # romanization variants, applied in order to a folded name
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower-case ASCII with diacritics dropped and other scripts transliterated."""
+    """Lower-case ASCII with diacritics dropped and other scripts transliterated (kept for
+    the texts seen last: a query's text is folded once, not once per name it meets)."""
     from anyascii import anyascii
 
     decomposed = unicodedata.normalize("NFKD", text)
@@ -50,6 +53,7 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text).split())
 
 
+@functools.lru_cache(maxsize=8192)
 def skeleton(text: str) -> str:
     """The folded name with romanization variants merged and doubled letters made single."""
     out = fold(text)
@@ -135,11 +139,20 @@ def begins(prefix: str, name: str) -> tuple[float, str]:
     """How well ``prefix`` starts ``name`` or one of its words, for autocomplete: 100 when it
     does (folded or as a skeleton), else the name's :func:`similarity`.
 
+    A skeleton counts only when it keeps most of the text: a run of one letter
+    (``tttt``) or a pair the skeleton merges (``ts``, ``kh``) would otherwise begin
+    every word that begins with its one letter.
+
     >>> begins("Kobo", "Pyotr Kobozev")
     (100.0, 'prefix')
+    >>> begins("tttttttt", "Turar Rïsqulov")[0] < 80
+    True
     """
+    folded = fold(prefix)
     for form in (fold, skeleton):
         start, whole = form(prefix), form(name)
+        if form is skeleton and (len(start) < 2 or 2 * len(start) < len(folded)):
+            continue
         if start and (whole.startswith(start) or f" {start}" in f" {whole}"):
             return 100.0, "prefix"
     return similarity(prefix, name)

@@ -27,6 +27,7 @@ from .checks import (
     checked,
     empty,
     from_service,
+    refuse_functions,
     refuse_service,
 )
 from .load import LoadResult
@@ -230,6 +231,8 @@ class Dataset:
                     "SPARQL text takes no parameters", hint="store the query with a #+ header"
                 )
             assert isinstance(query, str)
+            if isinstance(self.source, Endpoint):
+                refuse_functions("the query", query)
             return self._engine_run(query, {})
         remote = isinstance(self.source, Endpoint)
         bindings = checked(stored, params, self.engine, remote, lambda: self.reconciler)

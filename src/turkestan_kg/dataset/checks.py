@@ -46,16 +46,17 @@ def refuse_service(text: str) -> None:
     )
 
 
-def refuse_functions(query: StoredQuery) -> None:
-    """QueryUsageError if the stored query calls one of the project's own functions, which
-    only the toolkit's embedded engines have (a SPARQL server refuses or ignores them)."""
+def refuse_functions(name: str, text: str) -> None:
+    """QueryUsageError if the query (``name``: a stored query's, or "the query") calls one of
+    the project's own functions, which only the toolkit's embedded engines have (a SPARQL
+    server refuses or ignores them)."""
     from ..sparql.functions import called
 
-    if names := called(query.text):
+    if functions := called(text):
         raise QueryUsageError(
-            f"{query.name} calls the project's own SPARQL function {', '.join(sorted(names))}, "
+            f"{name} calls the project's own SPARQL function {', '.join(sorted(functions))}, "
             "which only the toolkit's embedded engines have, not a SPARQL server",
-            hint="`tkg search --endpoint URL TEXT` matches names the same way; "
+            hint="`tkg search --endpoint URL TEXT` uses the same name matcher there; "
             "labels-containing is the plain SPARQL query",
         )
 
@@ -71,7 +72,7 @@ def checked(
     SPARQL server's) and every entity given is one the graph mentions."""
     bindings = stored.bindings(params)
     if remote:
-        refuse_functions(stored)
+        refuse_functions(stored.name, stored.text)
     for param in stored.params:
         if param.type == "iri":
             held(engine, bindings[param.name], param.name, names)

@@ -75,6 +75,10 @@ def _iri(value: str) -> Identifier:
 def _string(value: str) -> Identifier:
     from rdflib import Literal
 
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8 on the way in
+        raise ValueError("expected text in UTF-8 (it holds bytes that are not)") from None
     return Literal(value)
 
 
@@ -98,7 +102,13 @@ class Param:
     """A value to show and test with, for a parameter that has no default (it is required)."""
 
     def to_term(self, value: object) -> Identifier:
-        """The RDF term for ``value``, or QueryError saying what was expected."""
+        """The RDF term for ``value`` (text, or a whole number), or QueryError saying what
+        was expected."""
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise QueryUsageError(
+                f"bad value {value!r} for parameter {self.name!r}: expected text or a whole "
+                f"number, not {type(value).__name__}"
+            )
         try:
             return PARAM_TYPES[self.type](str(value))
         except ValueError as err:

@@ -1,7 +1,9 @@
 """The project's own SPARQL functions, as extension functions (SPARQL 1.1, section 17.6) of
-the embedded engines: the name matcher of :mod:`turkestan_kg.matcher`, callable from
-a query, so that the stored query ``find-by-name`` finds a name the way `tkg search` and
-reconciliation do (Ryskulov and Рыскулов find Rïsqulov).
+the embedded engines: the name matcher of :mod:`turkestan_kg.matcher` (the one `tkg search`
+and reconciliation use), callable from a query, so that the stored query ``find-by-name``
+finds a name in another romanization or in Cyrillic (Ryskulov and Рыскулов find Rïsqulov).
+It scores the text as the start of a name or of one of its words, as autocomplete does, so
+its scores are not those of a search for the whole name.
 
 A SPARQL server knows nothing of them (Oxigraph's refuses the query), as it knows nothing of
 another store's text-search functions; :func:`called` says, from the parsed query, which of
@@ -30,16 +32,23 @@ NAME_SCORE = NAMESPACE + "nameScore"
 DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
-@functools.lru_cache(maxsize=65536)
-def name_score(name: str, text: str) -> float:
+LONGEST = 200
+"""Characters of a text the matcher takes, and of a name it scores: longer is no name, and
+would cost time in proportion to every name it is compared with."""
+
+
+def name_score(name: str, text: str) -> float | None:
     """How well ``text`` names ``name``, 0-100: 100 when it begins the name or one of its
-    words (folded, or as a spelling skeleton), else the matcher's similarity."""
+    words (folded, or as a spelling skeleton), else the matcher's similarity; None (an error,
+    so unbound in SPARQL) for a text or name over :data:`LONGEST` characters."""
     from ..matcher import begins
 
+    if len(text) > LONGEST or len(name) > LONGEST:
+        return None
     return begins(text, name)[0]
 
 
-FUNCTIONS: dict[str, Callable[[str, str], float]] = {NAME_SCORE: name_score}
+FUNCTIONS: dict[str, Callable[[str, str], float | None]] = {NAME_SCORE: name_score}
 """IRI -> the function, on the lexical forms of two literal arguments."""
 
 
@@ -61,12 +70,16 @@ def oxigraph_functions() -> dict[ox.NamedNode, Callable[..., OxTerm | None]]:
     (unbound), as SPARQL's own string functions treat one."""
     import pyoxigraph as ox
 
-    def wrap(function: Callable[[str, str], float]) -> Callable[..., OxTerm | None]:
+    def wrap(function: Callable[[str, str], float | None]) -> Callable[..., OxTerm | None]:
         def call(*args: object) -> OxTerm | None:
             if len(args) != 2 or not all(isinstance(a, ox.Literal) for a in args):
                 return None
             score = function(*(a.value for a in args))  # type: ignore[attr-defined]
-            return ox.Literal(lexical(score), datatype=ox.NamedNode(DECIMAL))
+            return (
+                None
+                if score is None
+                else ox.Literal(lexical(score), datatype=ox.NamedNode(DECIMAL))
+            )
 
         return call
 
@@ -83,7 +96,7 @@ def register_rdflib() -> None:
         register_custom_function(URIRef(iri), _rdflib(function), override=True)
 
 
-def _rdflib(function: Callable[[str, str], float]) -> Callable[..., Literal]:
+def _rdflib(function: Callable[[str, str], float | None]) -> Callable[..., Literal]:
     from rdflib import Literal, URIRef
     from rdflib.plugins.sparql.sparql import SPARQLError
 
@@ -91,6 +104,8 @@ def _rdflib(function: Callable[[str, str], float]) -> Callable[..., Literal]:
         if len(args) != 2 or not all(isinstance(a, Literal) for a in args):
             raise SPARQLError("expects two literals")
         score = function(*(str(a) for a in args))
+        if score is None:
+            raise SPARQLError(f"a text or name over {LONGEST} characters")
         return Literal(lexical(score), datatype=URIRef(DECIMAL))
 
     return call
@@ -99,7 +114,11 @@ def _rdflib(function: Callable[[str, str], float]) -> Callable[..., Literal]:
 @functools.lru_cache(maxsize=256)
 def called(text: str) -> frozenset[str]:
     """The project's functions the query calls, read from rdflib's algebra of it (prefixed
-    names resolved); none if rdflib cannot parse it (the engine then says what is wrong)."""
+    names resolved); none if rdflib cannot parse it (the engine then says what is wrong).
+    Only a text that holds a function's local name, or an escape that could spell one, is
+    parsed: no other can call it."""
+    if "\\u" not in text.lower() and not any(_local(iri) in text for iri in FUNCTIONS):
+        return frozenset()
     from rdflib.plugins.sparql import prepareQuery
 
     from .tree import get, walk
@@ -112,3 +131,7 @@ def called(text: str) -> frozenset[str]:
         str(get(node, "iri")) for node in walk(algebra) if getattr(node, "name", None) == "Function"
     }
     return frozenset(names & FUNCTIONS.keys())
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]

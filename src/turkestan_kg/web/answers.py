@@ -83,7 +83,8 @@ class AnswerCache:
             answer = keepable(captured, key_size(key)) if scope["method"] == "GET" else None
             if answer is not None and self._admitted(key, answer):
                 self.answers[key] = answer
-            del self.pending[key]
+            if self.pending.get(key) is waiting:  # (a waiter may have started its own since)
+                del self.pending[key]
             waiting.set_result(answer)
 
     def _admitted(self, key: Key, answer: Answer) -> bool:

@@ -140,16 +140,16 @@ def editor(site: Site) -> Endpoint:
             languages=languages,
             here="/editor",
             yasgui=yasgui,
-            **editor_data(),
+            **editor_data(site.query_names),
         )
         return Rendered(page.encode()).response()
 
     return answer
 
 
-def editor_data() -> dict[str, object]:
+def editor_data(names: Collection[str] | None = None) -> dict[str, object]:
     """The editor's first query (the project's prefixes, then :data:`START`) and its
-    examples, every stored query by name.
+    examples, every stored query by name (of ``names``, the store runs, if given).
 
     >>> data = editor_data()
     >>> data["start"].splitlines()[0].startswith("PREFIX ")
@@ -162,6 +162,7 @@ def editor_data() -> dict[str, object]:
     examples = [
         {"name": name, "summary": q.summary, "text": q.text}
         for name, q in sorted(stored_queries().items())
+        if names is None or name in names
     ]
     return {"start": prefixes + "\n" + START, "examples": examples}
 

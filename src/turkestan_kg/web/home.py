@@ -85,7 +85,7 @@ def _home(site: Site, languages: list[str]) -> Rendered:
         rights=str(site.data.value(DATASET, DCTERMS.rights) or ""),
         charts={name: trusted(svg) for name, svg in site.charts.items()},
         groups=entity_groups(site, labeller),
-        queries=query_forms(),
+        queries=query_forms(site.query_names),
     )
     return Rendered(page.encode(), headers=(("Vary", "Accept-Language"),))
 
@@ -143,8 +143,10 @@ def entity_groups(site: Site, labeller: Labeller) -> list[tuple[str, list[Value]
     return out
 
 
-def query_forms() -> list[dict[str, Json]]:
-    """Every stored query as a form: its name, summary and parameters (IRI inputs wide)."""
+def query_forms(names: Iterable[str]) -> list[dict[str, Json]]:
+    """Every stored query of ``names`` as a form: its name, summary and parameters (IRI
+    inputs wide)."""
+    wanted = set(names)
     return [
         {
             "name": name,
@@ -155,6 +157,7 @@ def query_forms() -> list[dict[str, Json]]:
             ],
         }
         for name, q in stored_queries().items()
+        if name in wanted
     ]
 
 

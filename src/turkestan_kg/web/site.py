@@ -23,8 +23,9 @@ from ..graph.dataset import KnowledgeGraph, store_payload
 from ..namespaces import BASE
 from ..paths import project_root
 from ..publish.jsonld import build_context
-from ..sparql.catalogue import query_files
+from ..sparql.catalogue import query_files, stored_queries
 from ..sparql.engines import Engine, OxigraphEngine
+from ..sparql.functions import called
 from ..values import JsonObject
 from . import neighbourhood
 from .links import public_url
@@ -74,8 +75,15 @@ class Site:
         self.charts: dict[str, str] = {}
         self.static = Path(__file__).parent / "static"
         self.dist = dist_dir or project_root() / "dist"
-        self.query_names = frozenset(query_files())
+        self.query_names = self.runnable_queries()
         self.base_url = public_url(base_url) if base_url else None
+
+    def runnable_queries(self) -> frozenset[str]:
+        """The stored queries this site's store runs: on a remote store, not those that call
+        the project's own functions (find-by-name), which only the embedded engines have."""
+        if isinstance(self.pool, QueryPool):
+            return frozenset(query_files())
+        return frozenset(name for name, q in stored_queries().items() if not called(q.text))
 
     def origin(self, scope: Scope) -> str:
         """This server's public URL (``base_url``), else the address its socket listens on:
