@@ -40,7 +40,8 @@ from .terms import SUBCLASSES, instance_of, term
 @dataclass(frozen=True)
 class Focus:
     """A shape's focus nodes: given a variable, a group pattern binding it to each focus
-    node. Below a property shape, a focus node is there once per focus node above it (the
+    node (once for each of the shape's target classes it is in: each check's query gives
+    distinct rows, so no DISTINCT over millions of focus nodes). Below a property shape, a focus node is there once per focus node above it (the
     ``outers``, kept in the rows: SHACL reports a result once per way it was reached)."""
 
     pattern: Callable[[str], str]
@@ -114,6 +115,8 @@ def targets(shapes: Graph, shape: Node, names: Names) -> Focus:
         parts += [f"{{ {names('s')} {term(p)} {var} }}" for p in objects_of]
         if len(parts) == len(classes) == 1 and _no_subclass(classes[0]):
             return parts[0]  # one class, no subclass: each node once without DISTINCT
+        if not (subjects_of or objects_of):  # a node once per class it is in, at most
+            return "{ " + " UNION ".join(parts) + " }"  # (the checks' rows are distinct)
         return f"{{ SELECT DISTINCT {var} WHERE {{ " + " UNION ".join(parts) + " } }"
 
     return Focus(focus, few=bool(nodes) and not (classes or subjects_of or objects_of))
@@ -267,7 +270,7 @@ def _counted(ctx: Ctx, found: PerFocus, focus: str, keys: str, few: bool) -> str
         return _over(ctx.flat and not few, values, f"{keys} ?key", "?key", f"> {n}", focus)
     if kind == "min" and n == 1:
         absent = f"FILTER NOT EXISTS {{ {values} }}" if few else f"MINUS {{ {values} }}"
-        return f"SELECT {keys} WHERE {{ {focus} {absent} }}"
+        return f"SELECT DISTINCT {keys} WHERE {{ {focus} {absent} }}"
     if kind == "min":
         where = f"{{ {focus} OPTIONAL {{ {values} }} }}"
         return f"SELECT {keys} WHERE {where} GROUP BY {keys} HAVING (COUNT(DISTINCT ?v) < {n})"
@@ -282,5 +285,5 @@ def _over(first: bool, values: str, keys: str, key: str, test: str, focus: str) 
     having = f"HAVING (COUNT(DISTINCT ?v) {test})"
     if first:
         over = f"SELECT ?this {key} WHERE {{ {values} }} GROUP BY ?this {key} {having}"
-        return f"SELECT {keys} WHERE {{ {{ {over} }} {focus} }}"
+        return f"SELECT DISTINCT {keys} WHERE {{ {{ {over} }} {focus} }}"
     return f"SELECT {keys} WHERE {{ {focus} {values} }} GROUP BY {keys} {having}"
