@@ -3,6 +3,7 @@ concurrent requests, HEAD, keep-alive, a memory limit per SPARQL worker, and Ctr
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import signal
@@ -19,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from servers import free_port, project_app
-from turkestan_kg.web import endpoint
 from turkestan_kg.web.app import LinkedDataApp
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running
@@ -54,17 +54,18 @@ def sparql(base: str, query: str) -> str:
 
 
 def test_concurrent_requests_for_a_new_answer_compute_it_once(
-    base: str, monkeypatch: pytest.MonkeyPatch
+    base: str, app: LinkedDataApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs: list[str] = []
-    real_run = endpoint.run
+    workers = app.site.pool
+    real_answer = workers.answer_async  # type: ignore[union-attr]
 
-    def counted(*args: object) -> object:
+    async def counted(*args: object) -> object:
         runs.append("run")
-        time.sleep(0.2)  # long enough for every request to arrive while the first computes
-        return real_run(*args)  # type: ignore[arg-type]
+        await asyncio.sleep(0.2)  # long enough for every request to arrive meanwhile
+        return await real_answer(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(endpoint, "run", counted)
+    monkeypatch.setattr(workers, "answer_async", counted)
     url = sparql(
         base, "SELECT ?o WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } LIMIT 3"
     )

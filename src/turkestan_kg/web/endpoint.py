@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -20,10 +20,10 @@ from ..formats import FORMATS, graph_formats, w3c_results_formats
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
 from .conneg import choose
 from .http import Endpoint, HttpError, Rendered, computed
-from .sandbox import SandboxError
+from .sandbox import QueryPool, SandboxError
 from .site import Site
 from .views import HTML, serialize_graph, view_types
-from .worker import Job, result_types
+from .worker import Job, Reply, result_types
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 READ_ONLY = "this endpoint is read-only: updates are refused"
@@ -39,15 +39,18 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
         if query is None:
             return service_description(site, accept, site.origin(request.scope))
         base = _base(site.origin(request.scope))
-        return await computed(lambda: run(site, query, base, accept), site.query_threads)
+        job = _job(query, base, accept)
+        if isinstance(site.pool, QueryPool):  # the reply wakes the loop: no thread waits
+            return (await _answered(site.pool.answer_async(job, site.query_threads))).response()
+        return await computed(lambda: run(site, job), site.query_threads)
 
     return answer
 
 
-def run(site: Site, request: Request, base: str | None, accept: str | None) -> Rendered:
-    """The query's answer from a worker, in the media type ``accept`` prefers for its form
-    (the worker parses the query; this process only chooses the media types)."""
-    job = Job(
+def _job(request: Request, base: str | None, accept: str | None) -> Job:
+    """The query as a worker takes it, with the media types ``accept`` prefers for each
+    form (the worker parses the query; this process only chooses the media types)."""
+    return Job(
         request.query,
         results_media=choose(accept, result_types()),
         graph_media=choose(accept, view_types()),
@@ -55,12 +58,31 @@ def run(site: Site, request: Request, base: str | None, accept: str | None) -> R
         named_graphs=request.named_graphs,
         base_iri=base,
     )
+
+
+def run(site: Site, job: Job) -> Rendered:
+    """The query's answer from the store's pool, waiting in this thread."""
     try:
         reply = site.pool.answer(job)
     except SandboxError as err:
-        retry = {"Retry-After": str(err.retry_after)} if err.retry_after else None
-        raise HttpError(err.status, err.message, retry) from None
+        raise _http(err) from None
+    return _rendered(reply)
+
+
+async def _answered(replied: Awaitable[Reply]) -> Rendered:
+    try:
+        return _rendered(await replied)
+    except SandboxError as err:
+        raise _http(err) from None
+
+
+def _rendered(reply: Reply) -> Rendered:
     return Rendered(reply.body, reply.media_type, (("Vary", "Accept"),))
+
+
+def _http(err: SandboxError) -> HttpError:
+    retry = {"Retry-After": str(err.retry_after)} if err.retry_after else None
+    return HttpError(err.status, err.message, retry)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ safe), and a query whose worker dies twice under it gets the reason.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import math
@@ -26,13 +27,15 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
+
+import anyio
+from anyio import CapacityLimiter
 
 from ..errors import TkgError
 from ..values import JsonObject
-from .worker import Answered, Bounds, Job, Numbered, Ready, Reply, Setup, serve
+from .handles import Pending, Worker, ended_line
+from .worker import Bounds, Job, Reply, Setup, serve
 
 LOG = logging.getLogger("turkestan_kg")
 
@@ -84,34 +87,6 @@ class Limits:
     @property
     def bounds(self) -> Bounds:
         return Bounds(rows=self.max_results, size=self.max_bytes)
-
-
-class Pending:
-    """A query sent to a worker: set ``done`` when its reply came (``reply``) or its worker
-    died (``reply`` stays None)."""
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.reply: Reply | None = None
-        self.overdue = False
-
-
-class Worker:
-    """A worker process, the server's end of its pipe, and the queries it runs."""
-
-    def __init__(self, process: BaseProcess, conn: Connection[Numbered, Answered | Ready]) -> None:
-        self.process = process
-        self.conn = conn
-        self.jobs: dict[int, Pending] = {}
-        self.retired = False
-        self.sending = threading.Lock()
-
-    def send(self, number: int, job: Job) -> None:
-        try:
-            with self.sending:
-                self.conn.send((number, job))
-        except (OSError, ValueError):  # it died: its listener answers the query's waiter
-            self.process.kill()
 
 
 class QueryPool:
@@ -205,6 +180,44 @@ class QueryPool:
                 raise self._death(worker)
         raise AssertionError("unreachable")
 
+    async def answer_async(self, job: Job, threads: CapacityLimiter) -> Reply:
+        """:meth:`answer` without a thread while the query runs: its reply wakes the event
+        loop. A query that finds no free slot waits for one as :meth:`answer` does, on one
+        of ``threads``."""
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            sent = self._submit_now(job, loop)
+            if sent is None:
+                return await anyio.to_thread.run_sync(self.answer, job, limiter=threads)
+            worker, pending = sent
+            assert pending.future is not None
+            try:
+                await asyncio.wait_for(asyncio.shield(pending.future), self.limits.timeout)
+            except TimeoutError:
+                self._overran(worker, pending)
+                raise SandboxError(
+                    f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
+                ) from None
+            if pending.reply is not None:
+                return checked(pending.reply)
+            if attempt == 2 or self._stopping or self._closed:
+                raise self._death(worker)
+        raise AssertionError("unreachable")
+
+    def _submit_now(
+        self, job: Job, loop: asyncio.AbstractEventLoop
+    ) -> tuple[Worker, Pending] | None:
+        """``job`` sent to the worker with the most free slots, if one has a free slot and
+        no query waits for one (else None)."""
+        with self._lock:
+            worker = None if self._waiting else self._free()
+            if worker is None:
+                return None
+            number, pending = next(self._numbers), Pending(loop)
+            worker.jobs[number] = pending
+        worker.send(number, job)
+        return worker, pending
+
     def _submit(self, job: Job) -> tuple[Worker, Pending]:
         """``job`` sent to the worker with the most free slots; 503 with Retry-After if the
         queue is full or the wait for a slot lasts a whole time limit."""
@@ -264,12 +277,12 @@ class QueryPool:
             if worker in self._workers:
                 self._workers.remove(worker)
                 if not (self._closed or self._stopping):
-                    LOG.warning(_ended(worker, len(orphans)))
+                    LOG.warning(ended_line(worker, len(orphans)))
                 self._replace_later()
             self._lock.notify_all()
         worker.conn.close()
         for pending in orphans:
-            pending.done.set()
+            pending.finish(None)
 
     def _pass_on(self, worker: Worker, number: int, reply: Reply) -> None:
         with self._lock:
@@ -278,8 +291,7 @@ class QueryPool:
             if worker.retired:
                 self._reap(worker)
         if pending is not None:
-            pending.reply = reply
-            pending.done.set()
+            pending.finish(reply)
 
     def _overran(self, worker: Worker, pending: Pending) -> None:
         """Retire ``worker`` (a fresh one takes its place), and end it once every query it
@@ -366,15 +378,3 @@ class QueryPool:
         for worker in late:  # started while closing
             worker.process.kill()
             worker.process.join(timeout=5)
-
-
-def _ended(worker: Worker, queries: int) -> str:
-    """The log line for a worker that ended on its own (killed, or past its memory)."""
-    code = worker.process.exitcode
-    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    if not queries:
-        return f"a SPARQL worker ended while idle ({how}); it is being replaced"
-    return (
-        f"a SPARQL worker ended under {queries} {'query' if queries == 1 else 'queries'} "
-        f"({how}); it is being replaced, and what it ran runs once more on another"
-    )
