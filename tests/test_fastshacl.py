@@ -103,6 +103,11 @@ REFUSED = {
         '"SELECT $this WHERE { $this ?p ?o VALUES ?o { 1 } }" ] .',
         "uses VALUES",
     ),
+    "VALUES after a subquery": (  # an outside tester's: once run as a join, narrowing it
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } VALUES $this { 1 } } }" ] .',
+        "uses VALUES",
+    ),
     "MINUS": (
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
         '"SELECT $this WHERE { $this ?p ?o MINUS { $this ?p 1 } }" ] .',

@@ -283,6 +283,10 @@ JOIN_TRAPS = {
         "SELECT $this WHERE { { SELECT $this WHERE { $this ex:p ?o } LIMIT 1 } }",
         ["http://example.org/a", "http://example.org/b"],
     ),
+    "an aggregate without GROUP BY $this counts per focus node": (
+        "SELECT $this (COUNT(?o) AS ?n) WHERE { $this ex:p ?o } HAVING (COUNT(?o) > 1)",
+        ["http://example.org/b"],
+    ),
     "subqueries that return $this, joined": (
         "SELECT $this ?o WHERE { { SELECT $this ?o WHERE { $this ex:p ?o } } "
         "{ SELECT $this WHERE { $this a ex:C } } FILTER (?o > 1) }",

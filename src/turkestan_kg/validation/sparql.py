@@ -38,6 +38,7 @@ KNOWN = SHAPE_KEYS | {SH.select}
 FORBIDDEN = {
     "MinusGraphPattern": "MINUS",
     "InlineData": "VALUES",
+    "ValuesClause": "VALUES",  # (after a subquery's WHERE: its own node in rdflib's tree)
     "ServiceGraphPattern": "SERVICE",
 }
 """Where SHACL leaves pre-binding undefined (5.2.1): refused."""
@@ -126,9 +127,12 @@ def _binds_this(select: object, *, top: bool = False) -> bool:
     nothing in it would differ had ``$this`` been pre-bound: it is bound by a triple pattern
     of the top group, or by a subquery there that is the same, and appears, in that group,
     only in triple patterns, filters (which see it bound) and such subqueries; no LIMIT or
-    OFFSET (which count rows per focus node), and in a subquery no grouping or aggregate
-    (the outermost query's own GROUP BY holds ``$this`` if it returns it)."""
-    if get(select, "limitoffset") is not None or (not top and _grouped(select)):
+    OFFSET (which count rows per focus node), and no grouping or aggregate, but in the
+    outermost query a GROUP BY that holds ``$this`` (whose groups are then one focus node's
+    rows, as pre-binding makes them)."""
+    if get(select, "limitoffset") is not None:
+        return False
+    if _grouped(select) and not (top and _groups_by_this(select)):
         return False
     mentions = [p for p in _top_parts(select) if _mentions_this(p)]
     return any(map(_bound_by, mentions)) and all(map(_sees_this, mentions))
@@ -159,6 +163,10 @@ def _inner(part: object) -> bool:
     """Whether a part is a subquery that :func:`_binds_this` too."""
     query = _subquery(part)
     return query is not None and _binds_this(query)
+
+
+def _groups_by_this(select: object) -> bool:
+    return any(n == THIS for n in walk(get(select, "groupby")))
 
 
 def _grouped(select: object) -> bool:
