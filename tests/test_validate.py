@@ -354,6 +354,28 @@ def test_subqueries_that_return_this_run_as_one_join_on_blank_focus_nodes_too(
     assert [p.entity for p in report.problems] == ["http://example.org/h"]
 
 
+def test_nested_subqueries_are_each_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each level was judged twice (does it bind $this? does it see it?): 2^depth calls, so
+    # a shapes file with 20 nested subqueries took minutes to compile.
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from turkestan_kg.validation import sparql
+
+    inner = "$this <http://example.org/p> ?o"
+    for _ in range(20):
+        inner = "{ SELECT $this ?o WHERE { " + inner + " } }"
+    query = parseQuery("SELECT $this WHERE { " + inner + " }")[1]
+    calls = []
+    judge = sparql._binds_this
+
+    def counted(select: object, *, top: bool = False) -> bool:
+        calls.append(top)
+        return judge(select, top=top)
+
+    monkeypatch.setattr(sparql, "_binds_this", counted)
+    assert sparql._joinable(query) and len(calls) == 21
+
+
 def test_a_hostile_query_is_refused_in_one_line(tmp_path: Path) -> None:
     deep = "SELECT $this WHERE { " + "{ " * 300 + "$this ?p ?o" + " }" * 300 + " }"
     wide = (

@@ -134,35 +134,27 @@ def _binds_this(select: object, *, top: bool = False) -> bool:
         return False
     if _grouped(select) and not (top and _groups_by_this(select)):
         return False
-    mentions = [p for p in _top_parts(select) if _mentions_this(p)]
-    return any(map(_bound_by, mentions)) and all(map(_sees_this, mentions))
+    roles = [_role(p) for p in _top_parts(select) if _mentions_this(p)]
+    return "binds" in roles and "other" not in roles
 
 
 def _mentions_this(part: object) -> bool:
     return any(n == THIS for n in walk(part))
 
 
-def _bound_by(part: object) -> bool:
-    """Whether a part of a group binds ``$this`` in every row: a triple pattern, or a
-    subquery that :func:`_binds_this`."""
-    return getattr(part, "name", None) == "TriplesBlock" or _inner(part)
-
-
-def _sees_this(part: object) -> bool:
-    """Whether a part of a group sees ``$this`` as pre-binding would, once a triple pattern
-    or a subquery of the group binds it in every row: a triple pattern, a filter (but not
-    EXISTS over a subquery, where engines differ on what reaches inside), or such a
-    subquery; not an OPTIONAL, a BIND, a UNION..."""
+def _role(part: object) -> str:
+    """What a part of a group that mentions ``$this`` does with it, each part judged once:
+    "binds" it in every row (a triple pattern, or a subquery that :func:`_binds_this`),
+    "sees" it as pre-binding would once bound (a filter, but not EXISTS over a subquery,
+    where engines differ on what reaches inside), or "other" (an OPTIONAL, a BIND, a
+    UNION...: a join would differ)."""
     name = getattr(part, "name", None)
+    if name == "TriplesBlock":
+        return "binds"
     if name == "Filter":
-        return not _selects(part)
-    return name == "TriplesBlock" or _inner(part)
-
-
-def _inner(part: object) -> bool:
-    """Whether a part is a subquery that :func:`_binds_this` too."""
+        return "other" if _selects(part) else "sees"
     query = _subquery(part)
-    return query is not None and _binds_this(query)
+    return "binds" if query is not None and _binds_this(query) else "other"
 
 
 def _groups_by_this(select: object) -> bool:
