@@ -119,12 +119,12 @@ def called(text: str) -> frozenset[str]:
     parsed: no other can call it."""
     if "\\u" not in text.lower() and not any(_local(iri) in text for iri in FUNCTIONS):
         return frozenset()
-    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.algebra import translateQuery
 
-    from .tree import get, walk
+    from .tree import get, parse, walk
 
     try:
-        algebra = prepareQuery(text).algebra
+        algebra = translateQuery(parse(text)).algebra
     except Exception:  # pyparsing, or rdflib's own errors on what it cannot translate
         return frozenset()
     names = {

@@ -18,9 +18,8 @@ False
 from __future__ import annotations
 
 import functools
-import threading
 
-from .tree import walk
+from .tree import parse, walk
 
 
 def might_name_service(text: str) -> bool:
@@ -43,19 +42,14 @@ class Unchecked(ValueError):
     """The query could not be parsed, so it could not be checked."""
 
 
-_PARSER = threading.Lock()  # rdflib's pyparsing grammar is not safe to share between threads
-
-
 @functools.lru_cache(maxsize=4096)
 def federated(query: str) -> bool:
     """Whether the query has a SERVICE pattern anywhere; Unchecked if it does not parse.
     Each text is parsed once (one parse at a time) and the decision kept."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        with _PARSER:
-            tree = parseQuery(query)
+        tree = parse(query)
     except (ParseException, ValueError, TypeError) as err:
         raise Unchecked(str(err).splitlines()[0]) from None
     return any(getattr(node, "name", None) == "ServiceGraphPattern" for node in walk(tree))

@@ -10,7 +10,23 @@ True
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyparsing import ParseResults
+
+_PARSER = threading.Lock()  # rdflib's pyparsing grammar is not safe to share between threads
+
+
+def parse(text: str) -> ParseResults:
+    """rdflib's parse tree of the query ``text``, one parse at a time in the process
+    (pyparsing's and rdflib's own errors pass through)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    with _PARSER:
+        return parseQuery(text)
 
 
 def children(node: object) -> list[object]:
