@@ -27,6 +27,7 @@ from .main import (
 )
 
 if TYPE_CHECKING:
+    from ..graph.dataset import KnowledgeGraph
     from ..wikidata.client import WikidataClient
 
 
@@ -128,12 +129,9 @@ def link_wikidata(
 
     Example: tkg link wikidata --contact you@example.org
     """
-    from ..graph.dataset import load
     from ..wikidata.candidates import find_candidates, write_review
 
-    candidates = find_candidates(
-        load(data_dir, ontology_dir, base=check_base(base)), client, limit=limit
-    )
+    candidates = find_candidates(_graph(data_dir, ontology_dir, base), client, limit=limit)
     write_review(candidates, out)
     click.echo(
         f"wrote {len(candidates)} candidates for review to {out} ({client.requests} requests)"
@@ -186,13 +184,12 @@ def link_check(
 
     Example: tkg link check --contact you@example.org
     """
-    from ..graph.dataset import load
     from ..graph.sssom import curated_path, read_mappings
     from ..wikidata.curation import check
 
     data = data_dir or curated_path().parent
     results = check(
-        load(data_dir, ontology_dir, base=check_base(base)),
+        _graph(data_dir, ontology_dir, base),
         read_mappings(data / "wikidata-links.sssom.tsv"),
         client,
     )
@@ -226,10 +223,9 @@ def wikidata_diff(
 
     Example: tkg wikidata diff --contact you@example.org
     """
-    from ..graph.dataset import load
     from ..wikidata.diff import diff
 
-    results = diff(load(data_dir, ontology_dir, base=check_base(base)), client)
+    results = diff(_graph(data_dir, ontology_dir, base), client)
     if fmt == "json":
         rows = [r.as_dict() for r in results]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -272,12 +268,11 @@ def wikidata_quickstatements(
 
     Example: tkg wikidata quickstatements --contact you@example.org --out edits.qs
     """
-    from ..graph.dataset import load
     from ..wikidata.quickstatements import edits
 
     day = (retrieved or dt.datetime.now()).date()
     text = edits(
-        load(data_dir, ontology_dir, base=check_base(base)),
+        _graph(data_dir, ontology_dir, base),
         client,
         retrieved=day,
         create=create,
@@ -288,3 +283,10 @@ def wikidata_quickstatements(
     if not text:
         more = "" if create else "; --create would propose items for entities with none"
         click.echo(f"no edits: Wikidata has every sourced fact of the linked items{more}", err=True)
+
+
+def _graph(data_dir: Path | None, ontology_dir: Path | None, base: str | None) -> KnowledgeGraph:
+    """The graph the Wikidata commands read: the files, relative IRIs against --base."""
+    from ..graph.dataset import load
+
+    return load(data_dir, ontology_dir, base=check_base(base))

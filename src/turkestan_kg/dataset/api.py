@@ -225,16 +225,16 @@ class Dataset:
         from ..paths import display_path
 
         stored = _stored(query)
+        remote = isinstance(self.source, Endpoint)
         if stored is None:
             if params:
                 raise QueryError(
                     "SPARQL text takes no parameters", hint="store the query with a #+ header"
                 )
             assert isinstance(query, str)
-            if isinstance(self.source, Endpoint):
+            if remote:
                 refuse_functions("the query", query)
             return self._engine_run(query, {})
-        remote = isinstance(self.source, Endpoint)
         bindings = checked(stored, params, self.engine, remote, lambda: self.reconciler)
         try:
             result = self._engine_run(stored.text, bindings)

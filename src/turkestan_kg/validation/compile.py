@@ -41,8 +41,9 @@ from .terms import SUBCLASSES, instance_of, term
 class Focus:
     """A shape's focus nodes: given a variable, a group pattern binding it to each focus
     node (once for each of the shape's target classes it is in: each check's query gives
-    distinct rows, so no DISTINCT over millions of focus nodes). Below a property shape, a focus node is there once per focus node above it (the
-    ``outers``, kept in the rows: SHACL reports a result once per way it was reached)."""
+    distinct rows, so no DISTINCT over millions of focus nodes). Below a property shape, a
+    focus node is there once per focus node above it (the ``outers``, kept in the rows:
+    SHACL reports a result once per way it was reached)."""
 
     pattern: Callable[[str], str]
     outers: tuple[str, ...] = ()

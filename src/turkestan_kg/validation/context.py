@@ -104,7 +104,7 @@ class Ctx:
     path: str | None = field(default=None)  # SPARQL path of a property shape
     nullable: bool = False  # whether the path matches each node itself (paths.nullable)
     judge: Callable[[Node, str], str] | None = None  # components.conforms, for nested shapes
-    flat: bool = False  # whether the path has no repetition (paths.repeats)
+    flat: bool = False  # whether the path has no repetition (paths.repeats): never nullable
 
     def values(self, this: str, v: str) -> str:
         """A pattern binding ``v`` to each value node of ``this``: for a path that may be of
@@ -124,7 +124,7 @@ class Ctx:
         """:meth:`values` for a whole-graph query. A path without repetition is computed once
         for the whole graph and joined with the focus nodes by hash: Oxigraph would look it
         up once per focus node, three to four times slower over a large class."""
-        if self.path and self.flat and not self.nullable:
+        if self.flat:
             return f"{{ SELECT {this} {v} WHERE {{ {this} {self.path} {v} }} }}"
         return self.values(this, v)
 

@@ -169,15 +169,9 @@ class QueryPool:
         A query whose worker dies under it is run once more on another."""
         for attempt in (1, 2):
             worker, pending = self._submit(job)
-            if not pending.done.wait(self.limits.timeout):
-                self._overran(worker, pending)
-                raise SandboxError(
-                    f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
-                )
-            if pending.reply is not None:
-                return checked(pending.reply)
-            if attempt == 2 or self._stopping or self._closed:
-                raise self._death(worker)
+            came = pending.done.wait(self.limits.timeout)
+            if (reply := self._settled(worker, pending, attempt, came)) is not None:
+                return reply
         raise AssertionError("unreachable")
 
     async def answer_async(self, job: Job, threads: CapacityLimiter) -> Reply:
@@ -190,19 +184,34 @@ class QueryPool:
             if sent is None:
                 return await anyio.to_thread.run_sync(self.answer, job, limiter=threads)
             worker, pending = sent
-            assert pending.future is not None
-            try:
-                await asyncio.wait_for(asyncio.shield(pending.future), self.limits.timeout)
-            except TimeoutError:
-                self._overran(worker, pending)
-                raise SandboxError(
-                    f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
-                ) from None
-            if pending.reply is not None:
-                return checked(pending.reply)
-            if attempt == 2 or self._stopping or self._closed:
-                raise self._death(worker)
+            came = await self._arrived(pending)
+            if (reply := self._settled(worker, pending, attempt, came)) is not None:
+                return reply
         raise AssertionError("unreachable")
+
+    async def _arrived(self, pending: Pending) -> bool:
+        """Whether ``pending`` finished within the time limit (a reply, or its worker's end)."""
+        assert pending.future is not None
+        try:
+            await asyncio.wait_for(asyncio.shield(pending.future), self.limits.timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def _settled(self, worker: Worker, pending: Pending, attempt: int, came: bool) -> Reply | None:
+        """What a query sent to ``worker`` came to: its reply; SandboxError if it ran past
+        the time limit (its worker retired), or its worker died under it on the second
+        attempt or while the pool stops; None to run it once more."""
+        if not came:
+            self._overran(worker, pending)
+            raise SandboxError(
+                f"the query ran longer than {self.limits.timeout:g} s and was stopped", 503
+            )
+        if pending.reply is not None:
+            return checked(pending.reply)
+        if attempt == 2 or self._stopping or self._closed:
+            raise self._death(worker)
+        return None
 
     def _submit_now(
         self, job: Job, loop: asyncio.AbstractEventLoop
@@ -213,10 +222,17 @@ class QueryPool:
             worker = None if self._waiting else self._free()
             if worker is None:
                 return None
-            number, pending = next(self._numbers), Pending(loop)
-            worker.jobs[number] = pending
+            number, pending = self._assign(worker, loop)
         worker.send(number, job)
         return worker, pending
+
+    def _assign(
+        self, worker: Worker, loop: asyncio.AbstractEventLoop | None = None
+    ) -> tuple[int, Pending]:
+        """(With the lock held.) A number and a Pending for a query ``worker`` is to run."""
+        number, pending = next(self._numbers), Pending(loop)
+        worker.jobs[number] = pending
+        return number, pending
 
     def _submit(self, job: Job) -> tuple[Worker, Pending]:
         """``job`` sent to the worker with the most free slots; 503 with Retry-After if the
@@ -246,8 +262,7 @@ class QueryPool:
             worker = self._free()
             if worker is None:
                 raise SandboxError("the server is stopping; try again", 503, retry)
-            number, pending = next(self._numbers), Pending()
-            worker.jobs[number] = pending
+            number, pending = self._assign(worker)
         worker.send(number, job)
         return worker, pending
 
