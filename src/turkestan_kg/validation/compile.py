@@ -50,6 +50,9 @@ class Focus:
     few: bool = False
     """Only nodes the shapes name (sh:targetNode): a lookup per focus node beats computing a
     path, or an anti-join, over the whole graph."""
+    named: bool = False
+    """Some are sh:targetNode nodes (or reached from them), which may be absent from the
+    data."""
 
     @property
     def keys(self) -> str:
@@ -120,7 +123,8 @@ def targets(shapes: Graph, shape: Node, names: Names) -> Focus:
             return "{ " + " UNION ".join(parts) + " }"  # (the checks' rows are distinct)
         return f"{{ SELECT DISTINCT {var} WHERE {{ " + " UNION ".join(parts) + " } }"
 
-    return Focus(focus, few=bool(nodes) and not (classes or subjects_of or objects_of))
+    few = bool(nodes) and not (classes or subjects_of or objects_of)
+    return Focus(focus, few=few, named=bool(nodes))
 
 
 def _no_subclass(cls: Node) -> bool:
@@ -164,13 +168,15 @@ def shape_checks(
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
         if deactivated(shapes, constraint):
             continue
-        compiled = sparql_constraint(shapes, shape, constraint, focus.pattern("?this"), ctx.path)
+        compiled = sparql_constraint(
+            shapes, shape, constraint, focus.pattern("?this"), ctx.path, named=focus.named
+        )
         message = _message(shapes, constraint)
         yield about.sparql(compiled, SH.SPARQLConstraintComponent, message, constraint=constraint)
     for use in used(shapes, shape):
         values = ctx.values("?this", "?value")
         compiled, message = compile_use(
-            shapes, shape, use, focus.pattern("?this"), ctx.path, values
+            shapes, shape, use, focus.pattern("?this"), ctx.path, values, named=focus.named
         )
         parameters = tuple(sorted(use.values.items()))
         yield about.sparql(compiled, use.component, message, parameters=parameters)
@@ -237,7 +243,7 @@ def _value_nodes(ctx: Ctx, focus: Focus) -> Focus:
     def inner(var: str) -> str:
         return f"{{ {focus.pattern(outer)} {ctx.values(outer, var)} }}"
 
-    return Focus(inner, (*focus.outers, outer), focus.few)
+    return Focus(inner, (*focus.outers, outer), focus.few, focus.named)
 
 
 def _query(ctx: Ctx, found: Violation, at: Focus) -> str:

@@ -86,10 +86,18 @@ def _local(path: Node) -> str:
 
 
 def compile_use(
-    shapes: Graph, shape: Node, use: Use, focus: str, path: str | None, values: str
+    shapes: Graph,
+    shape: Node,
+    use: Use,
+    focus: str,
+    path: str | None,
+    values: str,
+    *,
+    named: bool = False,
 ) -> tuple[Compiled, Literal | None]:
     """The check of one use of a component, and the message its validator gives. ``values``
-    binds ?value to each value node of ?this (for an ASK validator)."""
+    binds ?value to each value node of ?this (for an ASK validator); ``named``: as for
+    :func:`.sparql.sparql_constraint`."""
     for value in use.values.values():
         if not isinstance(value, URIRef | Literal):
             raise refusal(shapes, shape, "a blank node as the value of a component's parameter")
@@ -97,7 +105,7 @@ def compile_use(
     validator = shapes.value(use.component, kind)
     if validator is not None and shapes.value(validator, SH.select) is not None:
         text = prebind(str(shapes.value(validator, SH.select)), use.values)
-        compiled = compile_select(shapes, shape, text, validator, focus, path)
+        compiled = compile_select(shapes, shape, text, validator, focus, path, named=named)
         return compiled, _message(shapes, validator, use)
     validator = shapes.value(use.component, SH.validator)
     if validator is None or shapes.value(validator, SH.ask) is None:
@@ -106,7 +114,8 @@ def compile_use(
         )
     text = prebind(str(shapes.value(validator, SH.ask)), use.values)
     pairs = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} }}"
-    return compile_ask(shapes, shape, text, validator, pairs), _message(shapes, validator, use)
+    compiled = compile_ask(shapes, shape, text, validator, pairs, named=named)
+    return compiled, _message(shapes, validator, use)
 
 
 def _message(shapes: Graph, validator: Node, use: Use) -> Literal | None:

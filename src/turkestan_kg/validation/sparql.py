@@ -65,10 +65,17 @@ class Compiled:
 
 
 def sparql_constraint(
-    shapes: Graph, shape: Node, constraint: Node, focus: str, path: str | None
+    shapes: Graph,
+    shape: Node,
+    constraint: Node,
+    focus: str,
+    path: str | None,
+    *,
+    named: bool = False,
 ) -> Compiled:
     """The check of one SPARQL-based constraint on ``shape``'s focus nodes (``focus``, a
-    group pattern on ?this); ``path``: a property shape's path, for ``$PATH``."""
+    group pattern on ?this; ``named``: some are sh:targetNode nodes, which may be absent
+    from the data); ``path``: a property shape's path, for ``$PATH``."""
     unknown = {
         k for k in shapes.predicates(constraint) if str(k).startswith(str(SH)) and k not in KNOWN
     }
@@ -76,7 +83,7 @@ def sparql_constraint(
     if unknown or select is None:
         keys = sorted(k.n3() for k in unknown) or ["no sh:select"]
         raise refusal(shapes, shape, f"a SPARQL constraint with {', '.join(keys)}")
-    return compile_select(shapes, shape, str(select), constraint, focus, path)
+    return compile_select(shapes, shape, str(select), constraint, focus, path, named=named)
 
 
 def _prologue(declared: list[tuple[str, str]]) -> str:
@@ -85,15 +92,23 @@ def _prologue(declared: list[tuple[str, str]]) -> str:
 
 
 def compile_select(
-    shapes: Graph, shape: Node, select: str, owner: Node, focus: str, path: str | None
+    shapes: Graph,
+    shape: Node,
+    select: str,
+    owner: Node,
+    focus: str,
+    path: str | None,
+    *,
+    named: bool = False,
 ) -> Compiled:
     """A SELECT whose rows are results, checked and set to pre-bind ``$this`` (``owner``:
-    the node whose sh:prefixes it uses). The text is parsed once, without the prologue
-    (rdflib's parser leaves prefixed names unresolved), which the checks need not read."""
+    the node whose sh:prefixes it uses; ``named``: as for :func:`sparql_constraint`). The
+    text is parsed once, without the prologue (rdflib's parser leaves prefixed names
+    unresolved), which the checks need not read."""
     if path is not None:  # SHACL 6.3: $PATH is replaced by the path, token by token
         select = prebind(select, {"PATH": path})
     declared = list(declarations(shapes, owner))
-    prologue, query = _checked(shapes, shape, select, "SelectQuery", declared)
+    prologue, query = _checked(shapes, shape, select, "SelectQuery", declared, named)
     variables = {n for n in walk(query) if isinstance(n, Variable)}
     _check_prebound(shapes, shape, variables, path)
     focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
@@ -192,24 +207,41 @@ def _top_parts(query: object) -> list[object]:
     return children(get(where, "part")) or children(where)
 
 
-def compile_ask(shapes: Graph, shape: Node, ask: str, owner: Node, values: str) -> Compiled:
+def compile_ask(
+    shapes: Graph, shape: Node, ask: str, owner: Node, values: str, *, named: bool = False
+) -> Compiled:
     """An ASK validator (SHACL 6.3): run for each (``$this``, ``$value``) row of ``values``,
     a result where it answers false."""
     declared = list(declarations(shapes, owner))
-    _checked(shapes, shape, ask, "AskQuery", declared)
+    _checked(shapes, shape, ask, "AskQuery", declared, named)
     return Compiled(ask, _prologue(declared), values, "ask", ("this", "value"))
 
 
 def _checked(
-    shapes: Graph, shape: Node, text: str, kind: str, declared: list[tuple[str, str]]
+    shapes: Graph,
+    shape: Node,
+    text: str,
+    kind: str,
+    declared: list[tuple[str, str]],
+    named: bool = False,
 ) -> tuple[object, object]:
-    """(the prologue, the query) of a parsed query, refused if SHACL forbids its form or it
-    uses a prefix neither it nor sh:prefixes (``declared``) declares."""
+    """(the prologue, the query) of a parsed query, refused if SHACL forbids its form, it
+    uses a prefix neither it nor sh:prefixes (``declared``) declares, or, for ``named``
+    focus nodes, it has a path that may be of length zero (:data:`ZERO_LENGTH`)."""
     prologue, query = _parse(shapes, shape, text, kind)
     problem = undeclared((prologue, query), {p for p, _ in declared}) or forbidden(query)
     if problem:
         raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
+    if named and any(get(n, "mod") in ("*", "?") for n in walk(query)):
+        raise refusal(shapes, shape, ZERO_LENGTH)
     return prologue, query
+
+
+ZERO_LENGTH = (
+    "a path with * or ? in a SPARQL constraint on sh:targetNode focus nodes: Oxigraph "
+    "matches a path of length zero only from a node in the data, so a target node absent "
+    "from it would pass unchecked"
+)
 
 
 def _parse(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
