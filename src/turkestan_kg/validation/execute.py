@@ -18,7 +18,13 @@ from ..namespaces import RDF, SH
 from ..sparql.engines import from_oxigraph
 from ..sparql.results import QueryResult
 from .compile import Check, compile_shapes
-from .literals import check_literals_kept, keep_ill_typed, original_literals, stored_forms
+from .literals import (
+    check_literals_kept,
+    ill_typed,
+    keep_ill_typed,
+    original_literals,
+    stored_forms,
+)
 from .prebind import prebind
 from .support import refusal
 
@@ -27,14 +33,15 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
     """Run every check on Oxigraph; (conforms, the W3C validation report graph). Where a
     check reads ``$shapesGraph``, ``shapes`` is the store's named graph SHAPES_GRAPH."""
     forms = stored_forms(data)
-    check_literals_kept(data, forms, checks)
+    ill = ill_typed(data)
+    check_literals_kept(data, forms, checks, ill)
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels
     if shapes is not None and needs_shapes_graph(checks):
         named = shapes.serialize(format="nt", encoding="utf-8")
         store.load(named, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SHAPES_GRAPH))
-    stand_ins = keep_ill_typed(data, store)
+    stand_ins = keep_ill_typed(data, store, ill)
     return run_on_store(store, checks, lambda: {**original_literals(forms), **stand_ins})
 
 

@@ -6,7 +6,9 @@ back to the data's own (:func:`original_literals`). Where the change would alter
 answer, in-memory validation refuses before it runs (:func:`check_literals_kept`): a datatype
 the store does not keep misleads sh:datatype, and a spelling it does not keep misleads the
 components that read spellings. rdflib's own ill-typed literals, which it
-reads into a well-formed spelling, get an ill-formed stand-in (:func:`keep_ill_typed`).
+reads into a well-formed spelling, get an ill-formed stand-in (:func:`keep_ill_typed`); those
+rdflib cannot read but XSD 1.1 admits ("24:00:00"^^xsd:time, the year 0000) are well-typed
+(:func:`ill_typed`).
 
 >>> from rdflib import Graph
 >>> data = Graph().parse(data='<urn:a> <urn:p> "5"^^<http://www.w3.org/2001/XMLSchema#byte> .')
@@ -25,7 +27,7 @@ from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import SH
-from .support import UnsupportedShape
+from .support import UnsupportedShape, lexical_test
 
 if TYPE_CHECKING:
     from .compile import Check
@@ -71,25 +73,51 @@ def original_literals(forms: Forms) -> dict[Node, Literal]:
     return mapping
 
 
-def changed(forms: Forms) -> list[tuple[Literal, Literal]]:
+def changed(forms: Forms, ill: set[Literal] | None = None) -> list[tuple[Literal, Literal]]:
     """The data's typed literals whose stored datatype or spelling differs (language tags,
-    which only change case, are left out)."""
+    which only change case, are left out), but the ``ill``-typed ones (default: as rdflib
+    says)."""
     return [
         (original, stored)
         for original, stored in forms
         if isinstance(stored, Literal)
         and original.datatype is not None
         and (str(original) != str(stored) or original.datatype != stored.datatype)
-        and not original.ill_typed
+        and not (original.ill_typed if ill is None else original in ill)
     ]
 
 
-def check_literals_kept(data: Graph, forms: Forms, checks: Iterable[Check]) -> None:
+def ill_typed(data: Graph) -> set[Literal]:
+    """The data's ill-typed literals: those rdflib says are, less those whose spelling it
+    kept, unable to read a value from it, and XSD 1.1 admits, as the compiled sh:datatype
+    test tells (Python's dates and times have no year 0 and no 24:00:00; Oxigraph's casts
+    follow XSD 1.1). Where rdflib read a value ("none" as an xsd:boolean is false), the
+    spelling is rdflib's, not the data's: it stays ill-typed."""
+    marked = {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}
+    kept: dict[Node, list[Literal]] = {}
+    for lit in marked:
+        datatype = lit.datatype
+        if datatype and lit.value is None and lexical_test("?s", datatype) not in (None, "true"):
+            kept.setdefault(datatype, []).append(lit)
+    admitted: set[Literal] = set()
+    for kind, literals in kept.items():
+        spellings = " ".join(Literal(str(lit)).n3() for lit in literals)
+        test = lexical_test("?s", kind)
+        query = f"SELECT ?s WHERE {{ VALUES ?s {{ {spellings} }} FILTER ({test}) }}"
+        good = {row["s"].value for row in ox.Store().query(query)}  # type: ignore[union-attr]
+        admitted |= {lit for lit in literals if str(lit) in good}
+    return marked - admitted
+
+
+def check_literals_kept(
+    data: Graph, forms: Forms, checks: Iterable[Check], ill: set[Literal] | None = None
+) -> None:
     """Refuse, before anything runs, data whose literals the store would change where the
     checks would see it: any change of datatype, and a change of spelling in a value a check
-    of SPELLING reads (a value of its path's predicate; any value, for a longer path)."""
+    of SPELLING reads (a value of its path's predicate; any value, for a longer path).
+    ``ill``: the ill-typed literals (:func:`ill_typed`), which get stand-ins instead."""
     reading = [c.path for c in checks if c.component in SPELLING]
-    for original, stored in changed(forms):
+    for original, stored in changed(forms, ill):
         if original.datatype != stored.datatype:
             raise UnkeptLiteral(
                 f"the data holds {original.n3()}, which the fast engine's store keeps as "
@@ -115,13 +143,16 @@ def _read(data: Graph, literal: Literal, paths: list[Node | None]) -> bool:
 ILL_TYPED = "ill-typed in the data: "
 
 
-def keep_ill_typed(data: Graph, store: ox.Store) -> dict[Node, Literal]:
+def keep_ill_typed(
+    data: Graph, store: ox.Store, ill: set[Literal] | None = None
+) -> dict[Node, Literal]:
     """rdflib reads some ill-typed literals into a well-formed lexical form ("none" as an
     xsd:boolean becomes "false") and only marks them ill-typed; put an ill-formed stand-in
-    for each in the store, so that sh:datatype still finds them. The stand-ins, mapped to
-    the data's literals, for the report."""
+    for each of the ``ill``-typed literals (default: :func:`ill_typed`) in the store, so
+    that sh:datatype still finds them. The stand-ins, mapped to the data's literals, for
+    the report."""
     found: dict[Node, Literal] = {}
-    for lit in {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}:
+    for lit in ill_typed(data) if ill is None else ill:
         stand_in = ox.Literal(ILL_TYPED + str(lit), datatype=ox.NamedNode(str(lit.datatype)))
         for s, p, _ in data.triples((None, None, lit)):
             assert isinstance(s, URIRef | BNode)
