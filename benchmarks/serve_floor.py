@@ -1,0 +1,199 @@
+"""How fast can new queries be with the workers isolated? A floor for issue 24's target.
+
+    .venv/bin/python benchmarks/serve_floor.py [--seconds 6] [--runs 2]
+
+Serves the project's data three ways on loopback and sends each the same new point lookups
+(every request a query text of its own, as `benchmarks/serve.py` does) with wrk:
+
+- `oxigraph serve-read-only` (the baseline);
+- the least a server with isolated workers must do: uvicorn (httptools, uvloop) with a bare
+  ASGI function that writes each query to one of two worker processes over a pipe, which the
+  event loop reads (no thread, no framework, no cache, no checks, no limits); each worker
+  runs it on its own in-memory Oxigraph store and answers SPARQL JSON;
+- `tkg serve`.
+
+Prints requests per second and the ratio to Oxigraph in the same run. The second is not a
+server anyone should run; it shows how much of the gap is Python's HTTP stack and a pipe,
+and how much is ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import multiprocessing
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from serve import NEW_LOOKUP, RESULTS, new_texts, start_oxigraph, start_tkg, wrk  # noqa: E402
+
+from servers import free_port, wait_until_up  # noqa: E402
+
+WORKERS = 2
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+
+
+def worker(source: bytes, jobs: int, replies: int) -> None:
+    """Answer each query from the pipe ``jobs`` on ``replies``: (number, length) then bytes."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(source, format=ox.RdfFormat.N_QUADS)
+    inbox, outbox = os.fdopen(jobs, "rb", buffering=0), os.fdopen(replies, "wb", buffering=0)
+    while head := inbox.read(8):
+        number, size = struct.unpack("!II", head)
+        body: bytes | None
+        try:
+            result = store.query(inbox.read(size).decode())
+            assert isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
+            body = result.serialize(format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError, OSError) as err:
+            body = str(err).encode()
+        body = body or b""
+        outbox.write(struct.pack("!II", number, len(body)) + body)
+
+
+class Replies(asyncio.Protocol):
+    """A worker's answers, framed as it writes them, each to the future that waits for it."""
+
+    def __init__(self, waiting: dict[int, asyncio.Future[bytes]]) -> None:
+        self.waiting, self.buffer = waiting, b""
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= 8:
+            number, size = struct.unpack("!II", self.buffer[:8])
+            if len(self.buffer) < 8 + size:
+                return
+            self.waiting.pop(number).set_result(self.buffer[8 : 8 + size])
+            self.buffer = self.buffer[8 + size :]
+
+
+class Floor:
+    """The bare ASGI application (see the module's docstring)."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.pipes: list[tuple[int, dict[int, asyncio.Future[bytes]]]] = []
+        self.count = 0
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        fork = multiprocessing.get_context("fork")  # the worker inherits its two pipe ends
+        for _ in range(WORKERS):
+            jobs_read, jobs_write = os.pipe()
+            replies_read, replies_write = os.pipe()
+            process = fork.Process(
+                target=worker, args=(self.source, jobs_read, replies_write), daemon=True
+            )
+            process.start()
+            os.close(jobs_read)
+            os.close(replies_write)
+            waiting: dict[int, asyncio.Future[bytes]] = {}
+            pipe = os.fdopen(replies_read, "rb", buffering=0)
+            await loop.connect_read_pipe(lambda w=waiting: Replies(w), pipe)  # type: ignore[misc]
+            self.pipes.append((jobs_write, waiting))
+
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] == "lifespan.startup":
+                await self.start()
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        query = urllib.parse.parse_qs(scope["query_string"].decode())["query"][0].encode()
+        self.count += 1
+        jobs, waiting = self.pipes[self.count % WORKERS]
+        future = asyncio.get_running_loop().create_future()
+        waiting[self.count] = future
+        os.write(jobs, struct.pack("!II", self.count, len(query)) + query)
+        body = await future
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", RESULTS.encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def serve_floor(port: int) -> None:
+    import uvicorn
+
+    from turkestan_kg.graph.dataset import load, store_payload
+
+    app = Floor(store_payload(load()))
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", log_level="warning"
+    )
+
+
+def start_floor() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/sparql?query=ASK%7B%7D", process, seconds=60)
+    return process, base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve_floor(args.serve)
+        return
+    print("| run | oxigraph req/s | floor req/s | floor/ox | tkg serve req/s | tkg/ox |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as workdir:
+        for run in range(1, args.runs + 1):
+            (Path(workdir) / str(run)).mkdir()
+            rates = []
+            starts: list[tuple[Callable[[], tuple[subprocess.Popen[bytes], str]], str]] = [
+                (functools.partial(start_oxigraph, Path(workdir) / str(run)), "/query"),
+                (start_floor, "/sparql"),
+                (start_tkg, "/sparql"),
+            ]
+            for start, path in starts:
+                process, base = start()  # a fresh server each time: no cache has seen a text
+                try:
+                    script = new_texts(path, NEW_LOOKUP)
+                    wrk(base + path, RESULTS, 1, 32, script)  # warm-up, as serve.py does
+                    rates.append(wrk(base + path, RESULTS, args.seconds, 32, script).rps)
+                finally:
+                    process.kill()
+                    process.wait()
+            ox, floor, tkg = rates
+            print(
+                f"| {run} | {ox:,.0f} | {floor:,.0f} | {floor / ox:.2f}x | {tkg:,.0f} | {tkg / ox:.2f}x |"
+            )
+
+
+if __name__ == "__main__":
+    main()
