@@ -137,12 +137,27 @@ REFUSED = {
         # matches ex:p* from a node absent from the data to nothing, not to the node itself
         "ex:S a sh:NodeShape ; sh:targetNode ex:absent ; sh:sparql [ sh:select "
         '"SELECT $this WHERE { $this <http://e/p>* ?x }" ] .',
-        "a path with * or ? in a SPARQL constraint on sh:targetNode focus nodes",
+        "a path with * or ? from a term that may be absent from the data",
     ),
     "a path of length zero or one, below a target node": (
         "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:q ; sh:sparql [ "
         'sh:select "SELECT $this WHERE { { SELECT $this WHERE { $this <http://e/p>? ?x } } }" ] ] .',
-        "a path with * or ? in a SPARQL constraint on sh:targetNode focus nodes",
+        "a path with * or ? from a term that may be absent from the data",
+    ),
+    "a path of length zero from $currentShape": (  # the second outside reviewer's
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { FILTER NOT EXISTS { $currentShape <http://e/p>* $currentShape } }" ] .',
+        "a path with * or ? from a term that may be absent from the data",
+    ),
+    "a path of length zero from a constant": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { $this ?q ?o FILTER NOT EXISTS { <http://e/zz> <http://e/p>? <http://e/zz> } }" ] .',
+        "a path with * or ? from a term that may be absent from the data",
+    ),
+    "a path of length zero inside GRAPH": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { GRAPH $shapesGraph { $this <http://e/p>* ?x } }" ] .',
+        "a path with * or ? from a term that may be absent from the data",
     ),
     "an undeclared prefix": (
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
@@ -175,11 +190,10 @@ def test_what_the_fast_engine_cannot_compile_is_refused_before_it_runs(
         ("gYear", "1920", "19x"),
         ("hexBinary", "0fA9", "0G"),
         ("hexBinary", "", "abc"),
-        # XSD 1.1 admits 24:00:00 and the year 0000, which Python's dates (and so rdflib,
-        # which marks them ill-typed) cannot hold; what XSD refuses stays refused
-        ("time", "24:00:00", "24:00:01"),
-        ("dateTime", "2001-01-01T24:00:00", "2001-01-01T24:30:00"),
+        # XSD 1.1 admits the year 0000, which Python's dates (and so rdflib, which marks
+        # it ill-typed) cannot hold; what XSD refuses stays refused
         ("date", "0000-01-01", "2001-02-29"),
+        ("gYearMonth", "0000-12", "0000-13"),
         ("dateTime", "0000-12-31T23:59:59Z", "00000-12-31T23:59:59Z"),
     ],
 )
@@ -242,3 +256,23 @@ def test_a_zero_length_path_from_class_targets_still_runs_as_one_join() -> None:
     )
     [check] = compile_shapes(shapes)
     assert check.mode == "join"
+
+
+def test_a_literal_the_store_would_merge_with_another_stays_apart() -> None:
+    """XSD 1.1 admits "24:00:00"^^xsd:time, but the store keeps it as "00:00:00", one term
+    with that literal: it stays ill-typed, as rdflib says, so that sh:in tells the two
+    apart (an outside reviewer's finding; admitted, it conformed)."""
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:property [ sh:path ex:p ; sh:in ( "00:00:00"^^xsd:time ) ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data='<http://e/a> <http://e/p> "24:00:00"^^<http://www.w3.org/2001/XMLSchema#time> .',
+        format="turtle",
+    )
+    conforms, report = validate_graph(data, shapes)
+    assert not conforms
+    assert [str(v) for v in report.objects(None, SH.value)] == ["24:00:00"]

@@ -33,7 +33,7 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
     """Run every check on Oxigraph; (conforms, the W3C validation report graph). Where a
     check reads ``$shapesGraph``, ``shapes`` is the store's named graph SHAPES_GRAPH."""
     forms = stored_forms(data)
-    ill = ill_typed(data)
+    ill = ill_typed(data, forms)
     check_literals_kept(data, forms, checks, ill)
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()

@@ -7,8 +7,8 @@ answer, in-memory validation refuses before it runs (:func:`check_literals_kept`
 the store does not keep misleads sh:datatype, and a spelling it does not keep misleads the
 components that read spellings. rdflib's own ill-typed literals, which it
 reads into a well-formed spelling, get an ill-formed stand-in (:func:`keep_ill_typed`); those
-rdflib cannot read but XSD 1.1 admits ("24:00:00"^^xsd:time, the year 0000) are well-typed
-(:func:`ill_typed`).
+rdflib cannot read but XSD 1.1 admits (the year 0000) are well-typed where the store keeps
+their spelling (:func:`ill_typed`).
 
 >>> from rdflib import Graph
 >>> data = Graph().parse(data='<urn:a> <urn:p> "5"^^<http://www.w3.org/2001/XMLSchema#byte> .')
@@ -87,26 +87,39 @@ def changed(forms: Forms, ill: set[Literal] | None = None) -> list[tuple[Literal
     ]
 
 
-def ill_typed(data: Graph) -> set[Literal]:
-    """The data's ill-typed literals: those rdflib says are, less those whose spelling it
-    kept, unable to read a value from it, and XSD 1.1 admits, as the compiled sh:datatype
-    test tells (Python's dates and times have no year 0 and no 24:00:00; Oxigraph's casts
-    follow XSD 1.1). Where rdflib read a value ("none" as an xsd:boolean is false), the
-    spelling is rdflib's, not the data's: it stays ill-typed."""
+def ill_typed(data: Graph, forms: Forms | None = None) -> set[Literal]:
+    """The data's ill-typed literals: those rdflib says are, less those XSD 1.1 admits
+    (:func:`_admitted`). ``forms``: :func:`stored_forms` of the data, if known."""
     marked = {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}
+    return marked - _admitted(marked, stored_forms(data) if forms is None else forms)
+
+
+def _admitted(marked: set[Literal], forms: Forms) -> set[Literal]:
+    """Of the literals rdflib calls ill-typed, those XSD 1.1 admits and the store keeps as
+    written: rdflib read no value from them (so the spelling is the data's; where it read
+    one, "none"^^xsd:boolean as false, the spelling is its own), the test that sh:datatype
+    compiles to passes (Oxigraph's casts, which admit 24:00:00 and the year 0000, which
+    Python's dates cannot hold), and the store keeps the spelling: it keeps
+    "24:00:00"^^xsd:time as "00:00:00", one term with that literal, which sh:in, sh:equals
+    or a count would then misjudge; such a literal stays ill-typed, as rdflib says."""
+    stored = {original: form for original, form in forms}
     kept: dict[Node, list[Literal]] = {}
     for lit in marked:
-        datatype = lit.datatype
-        if datatype and lit.value is None and lexical_test("?s", datatype) not in (None, "true"):
+        form, datatype = stored.get(lit), lit.datatype
+        if datatype and lit.value is None and form is not None and str(form) == str(lit):
             kept.setdefault(datatype, []).append(lit)
-    admitted: set[Literal] = set()
-    for kind, literals in kept.items():
-        spellings = " ".join(Literal(str(lit)).n3() for lit in literals)
-        test = lexical_test("?s", kind)
-        query = f"SELECT ?s WHERE {{ VALUES ?s {{ {spellings} }} FILTER ({test}) }}"
-        good = {row["s"].value for row in ox.Store().query(query)}  # type: ignore[union-attr]
-        admitted |= {lit for lit in literals if str(lit) in good}
-    return marked - admitted
+    return {lit for kind, literals in kept.items() for lit in _passing(kind, literals)}
+
+
+def _passing(datatype: Node, literals: list[Literal]) -> list[Literal]:
+    """Those of ``literals`` whose spelling passes ``datatype``'s lexical test."""
+    test = lexical_test("?s", datatype)
+    if test is None or test == "true":
+        return []
+    spellings = " ".join(Literal(str(lit)).n3() for lit in literals)
+    query = f"SELECT ?s WHERE {{ VALUES ?s {{ {spellings} }} FILTER ({test}) }}"
+    good = {row["s"].value for row in ox.Store().query(query)}  # type: ignore[union-attr]
+    return [lit for lit in literals if str(lit) in good]
 
 
 def check_literals_kept(

@@ -232,16 +232,45 @@ def _checked(
     problem = undeclared((prologue, query), {p for p, _ in declared}) or forbidden(query)
     if problem:
         raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
-    if named and any(get(n, "mod") in ("*", "?") for n in walk(query)):
+    if _zero_length_risk(query, named):
         raise refusal(shapes, shape, ZERO_LENGTH)
     return prologue, query
 
 
 ZERO_LENGTH = (
-    "a path with * or ? in a SPARQL constraint on sh:targetNode focus nodes: Oxigraph "
-    "matches a path of length zero only from a node in the data, so a target node absent "
-    "from it would pass unchecked"
+    "a path with * or ? from a term that may be absent from the data (a constant, "
+    "$currentShape, $this or $value on sh:targetNode focus nodes) or inside GRAPH, in a "
+    "SPARQL query: SPARQL matches such a path of length zero from any term, Oxigraph only "
+    "from a node of the graph, so the check would misjudge it"
 )
+
+
+def _zero_length_risk(query: object, named: bool) -> bool:
+    """Whether a path that may be of length zero (written with ``*`` or ``?``) has an end
+    that Oxigraph judges unlike SPARQL 1.1 (18.5): a term that may be absent from the data
+    (a constant; a pre-bound ``$currentShape``; ``$this`` and ``$value`` where focus nodes
+    are ``named`` by sh:targetNode), or any end inside GRAPH, whose graph is not the data.
+    A variable bound by the query, or ``$this`` on other targets, is a node of the data."""
+    risky = {SHAPE, GRAPH, *((THIS, Variable("value")) if named else ())}
+    inside_graph = any(getattr(n, "name", None) == "GraphGraphPattern" for n in walk(query))
+    for path, ends in _paths(query):
+        if any(get(n, "mod") in ("*", "?") for n in walk(path)) and (
+            inside_graph or any(not isinstance(e, Variable) or e in risky for e in ends)
+        ):
+            return True
+    return False
+
+
+def _paths(query: object) -> Iterator[tuple[object, tuple[object, object]]]:
+    """Each triple pattern's predicate (a path) with its two ends (rdflib's parser lists a
+    block's triples flat: subject, predicate, object, subject...)."""
+    for block in walk(query):
+        if getattr(block, "name", None) != "TriplesBlock":
+            continue
+        for triples in children(get(block, "triples")):
+            items = children(triples)
+            for s, p, o in zip(items[0::3], items[1::3], items[2::3], strict=False):
+                yield p, (s, o)
 
 
 def _parse(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
