@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,12 +148,19 @@ def _ms(value: str) -> float:
 
 
 def start_tkg() -> tuple[subprocess.Popen[bytes], str]:
+    return start_on_free_port(
+        lambda port: [str(Path(sys.executable).parent / "tkg"), "serve", "--port", str(port)]
+    )
+
+
+def start_on_free_port(
+    command: Callable[[int], list[str]],
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A server started by ``command(port)`` on a free loopback port, once its /sparql
+    answers; the process and its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "tkg"), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
+        command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
     )
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/sparql?query=ASK%7B%7D", process, seconds=60)

@@ -37,9 +37,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from serve import NEW_LOOKUP, RESULTS, new_texts, start_oxigraph, start_tkg, wrk  # noqa: E402
-
-from servers import free_port, wait_until_up  # noqa: E402
+from serve import (  # noqa: E402
+    NEW_LOOKUP,
+    RESULTS,
+    new_texts,
+    start_on_free_port,
+    start_oxigraph,
+    start_tkg,
+    wrk,
+)
 
 WORKERS = 2
 Scope = MutableMapping[str, Any]
@@ -148,16 +154,7 @@ def serve_floor(port: int) -> None:
 
 
 def start_floor() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(base + "/sparql?query=ASK%7B%7D", process, seconds=60)
-    return process, base
+    return start_on_free_port(lambda port: [sys.executable, __file__, "--serve", str(port)])
 
 
 def main() -> None:
