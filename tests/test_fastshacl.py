@@ -159,6 +159,11 @@ REFUSED = {
         '"SELECT $this WHERE { GRAPH $shapesGraph { $this <http://e/p>* ?x } }" ] .',
         "a path with * or ? from a term that may be absent from the data",
     ),
+    "a path of length zero inside EXISTS": (  # the outer row's terms replace its variables
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"SELECT $this WHERE { $this ?q ?o FILTER NOT EXISTS { ?q <http://e/sub>* ?top } }" ] .',
+        "a path with * or ? from a term that may be absent from the data",
+    ),
     "an undeclared prefix": (
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
         '"SELECT $this WHERE { $this nope:p ?o }" ] .',
@@ -278,3 +283,32 @@ def test_a_literal_the_store_would_merge_with_another_stays_apart() -> None:
     conforms, report = validate_graph(data, shapes)
     assert not conforms
     assert [str(v) for v in report.objects(None, SH.value)] == ["24:00:00"]
+
+
+@pytest.mark.parametrize(
+    "ill, kept", [("24:00:00", "00:00:00"), ("-0000-01-01", "0000-01-01")], ids=["time", "date"]
+)
+def test_an_ill_typed_stand_in_leaves_the_value_stored_as_the_same_term(
+    ill: str, kept: str
+) -> None:
+    """An ill-typed literal's stand-in replaces its stored form, but not a value of the same
+    subject and predicate that is stored as that very term (the second outside reviewer's
+    finding: the well-typed "00:00:00" went with it, and sh:maxCount 1 passed)."""
+    datatype = "time" if ":" in ill else "date"
+    shapes = Graph().parse(
+        data=f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxCount 1 ;
+            sh:hasValue "{kept}"^^xsd:{datatype} ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data=f"""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://e/a> <http://e/p> "{ill}"^^xsd:{datatype}, "{kept}"^^xsd:{datatype} .""",
+        format="turtle",
+    )
+    conforms, report = validate_graph(data, shapes)
+    components = sorted(
+        str(c).split("#")[1] for c in report.objects(None, SH.sourceConstraintComponent)
+    )
+    assert not conforms and components == ["MaxCountConstraintComponent"]

@@ -41,7 +41,7 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
     if shapes is not None and needs_shapes_graph(checks):
         named = shapes.serialize(format="nt", encoding="utf-8")
         store.load(named, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SHAPES_GRAPH))
-    stand_ins = keep_ill_typed(data, store, ill)
+    stand_ins = keep_ill_typed(data, store, ill, forms)
     return run_on_store(store, checks, lambda: {**original_literals(forms), **stand_ins})
 
 

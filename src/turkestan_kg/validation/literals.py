@@ -157,20 +157,23 @@ ILL_TYPED = "ill-typed in the data: "
 
 
 def keep_ill_typed(
-    data: Graph, store: ox.Store, ill: set[Literal] | None = None
+    data: Graph, store: ox.Store, ill: set[Literal] | None = None, forms: Forms | None = None
 ) -> dict[Node, Literal]:
     """rdflib reads some ill-typed literals into a well-formed lexical form ("none" as an
     xsd:boolean becomes "false") and only marks them ill-typed; put an ill-formed stand-in
     for each of the ``ill``-typed literals (default: :func:`ill_typed`) in the store, so
-    that sh:datatype still finds them. The stand-ins, mapped to the data's literals, for
-    the report."""
+    that sh:datatype still finds them. The store's triple is removed unless another value
+    of the same subject and predicate is stored as the same term ("00:00:00" beside
+    "24:00:00"), which stays. The stand-ins, mapped to the data's literals, for the report."""
+    stored: dict[Node, Node] = dict(stored_forms(data) if forms is None else forms)
     found: dict[Node, Literal] = {}
     for lit in ill_typed(data) if ill is None else ill:
         stand_in = ox.Literal(ILL_TYPED + str(lit), datatype=ox.NamedNode(str(lit.datatype)))
         for s, p, _ in data.triples((None, None, lit)):
             assert isinstance(s, URIRef | BNode)
             subject, predicate = to_oxigraph(s), ox.NamedNode(str(p))
-            store.remove(ox.Quad(subject, predicate, to_oxigraph(lit)))  # type: ignore[arg-type]
+            if not any(o != lit and stored.get(o) == stored.get(lit) for o in data.objects(s, p)):
+                store.remove(ox.Quad(subject, predicate, to_oxigraph(lit)))  # type: ignore[arg-type]
             store.add(ox.Quad(subject, predicate, stand_in))  # type: ignore[arg-type]
         found[from_oxigraph_term(stand_in)] = lit
     return found

@@ -239,9 +239,9 @@ def _checked(
 
 ZERO_LENGTH = (
     "a path with * or ? from a term that may be absent from the data (a constant, "
-    "$currentShape, $this or $value on sh:targetNode focus nodes) or inside GRAPH, in a "
-    "SPARQL query: SPARQL matches such a path of length zero from any term, Oxigraph only "
-    "from a node of the graph, so the check would misjudge it"
+    "$currentShape, $this or $value on sh:targetNode focus nodes) or inside EXISTS or GRAPH, "
+    "in a SPARQL query: SPARQL matches such a path of length zero from any term, Oxigraph "
+    "only from a node of the graph, so the check would misjudge it"
 )
 
 
@@ -249,20 +249,35 @@ def _zero_length_risk(query: object, named: bool) -> bool:
     """Whether a path that may be of length zero (written with ``*`` or ``?``) has an end
     that Oxigraph judges unlike SPARQL 1.1 (18.5): a term that may be absent from the data
     (a constant; a pre-bound ``$currentShape``; ``$this`` and ``$value`` where focus nodes
-    are ``named`` by sh:targetNode), or any end inside GRAPH, whose graph is not the data.
-    A variable bound by the query, or ``$this`` on other targets, is a node of the data."""
+    are ``named`` by sh:targetNode), any end inside EXISTS (whose variables the outer row
+    replaces by its terms, 18.6) or inside GRAPH (whose graph is not the data). A variable
+    bound by the query elsewhere, or ``$this`` on other targets, is a node of the data."""
     risky = {SHAPE, GRAPH, *((THIS, Variable("value")) if named else ())}
     inside_graph = any(getattr(n, "name", None) == "GraphGraphPattern" for n in walk(query))
-    for path, ends in _paths(query):
-        if any(get(n, "mod") in ("*", "?") for n in walk(path)) and (
-            inside_graph or any(not isinstance(e, Variable) or e in risky for e in ends)
+    substituted = _substituted(query)
+    for block, path, ends in _paths(query):
+        if _nullable(path) and (
+            inside_graph
+            or id(block) in substituted
+            or any(not isinstance(e, Variable) or e in risky for e in ends)
         ):
             return True
     return False
 
 
-def _paths(query: object) -> Iterator[tuple[object, tuple[object, object]]]:
-    """Each triple pattern's predicate (a path) with its two ends (rdflib's parser lists a
+def _nullable(path: object) -> bool:
+    """Whether a path has a step written with ``*`` or ``?`` (it may be of length zero)."""
+    return any(get(n, "mod") in ("*", "?") for n in walk(path))
+
+
+def _substituted(query: object) -> set[int]:
+    """The ids of the parts inside EXISTS or NOT EXISTS."""
+    exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
+    return {id(p) for n in walk(query) if getattr(n, "name", None) in exists for p in walk(n)}
+
+
+def _paths(query: object) -> Iterator[tuple[object, object, tuple[object, object]]]:
+    """Each triple pattern's block, predicate (a path) and two ends (rdflib's parser lists a
     block's triples flat: subject, predicate, object, subject...)."""
     for block in walk(query):
         if getattr(block, "name", None) != "TriplesBlock":
@@ -270,7 +285,7 @@ def _paths(query: object) -> Iterator[tuple[object, tuple[object, object]]]:
         for triples in children(get(block, "triples")):
             items = children(triples)
             for s, p, o in zip(items[0::3], items[1::3], items[2::3], strict=False):
-                yield p, (s, o)
+                yield block, p, (s, o)
 
 
 def _parse(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
