@@ -226,8 +226,9 @@ def _checked(
     named: bool = False,
 ) -> tuple[object, object]:
     """(the prologue, the query) of a parsed query, refused if SHACL forbids its form, it
-    uses a prefix neither it nor sh:prefixes (``declared``) declares, or, for ``named``
-    focus nodes, it has a path that may be of length zero (:data:`ZERO_LENGTH`)."""
+    uses a prefix neither it nor sh:prefixes (``declared``) declares, or it has a path that
+    may be of length zero from a term the data may lack (:func:`_zero_length_risk`;
+    ``named``: the focus nodes are sh:targetNode nodes)."""
     prologue, query = _parse(shapes, shape, text, kind)
     problem = undeclared((prologue, query), {p for p, _ in declared}) or forbidden(query)
     if problem:
