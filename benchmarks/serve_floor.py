@@ -54,8 +54,14 @@ Message = MutableMapping[str, Any]
 
 def worker(source: bytes, jobs: int, replies: int) -> None:
     """Answer each query from the pipe ``jobs`` on ``replies``: (number, length) then bytes."""
+    import ctypes
+    import signal
+
     import pyoxigraph as ox
 
+    # ended with the server, which a benchmark kills (each forked worker holds the other
+    # pipes' write ends, so no pipe would close to tell it)
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     store = ox.Store()
     store.load(source, format=ox.RdfFormat.N_QUADS)
     inbox, outbox = os.fdopen(jobs, "rb", buffering=0), os.fdopen(replies, "wb", buffering=0)
