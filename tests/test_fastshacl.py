@@ -312,3 +312,36 @@ def test_an_ill_typed_stand_in_leaves_the_value_stored_as_the_same_term(
         str(c).split("#")[1] for c in report.objects(None, SH.sourceConstraintComponent)
     )
     assert not conforms and components == ["MaxCountConstraintComponent"]
+
+
+SPELLING_READ = {
+    "sh:node": 'sh:property [ sh:path ex:v ; sh:node [ sh:pattern "\\\\.0$" ] ]',
+    "sh:or": "sh:property [ sh:path ex:v ; sh:or ( [ sh:maxLength 2 ] [ sh:datatype ex:D ] ) ]",
+}
+
+
+@pytest.mark.parametrize("constraint", SPELLING_READ.values(), ids=SPELLING_READ.keys())
+def test_a_spelling_the_store_changes_is_refused_where_a_nested_shape_reads_it(
+    constraint: str,
+) -> None:
+    """The store keeps "75.0"^^xsd:decimal as "75": a sh:pattern or sh:maxLength in a shape
+    reached through sh:node or sh:or would misjudge it (the first outside reviewer's finding:
+    false violations), so the data is refused; a shape that only reads the value still
+    runs."""
+    data = Graph().parse(
+        data='<http://e/a> <http://e/v> "75.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+        format="turtle",
+    )
+    prefixes = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . "
+    shapes = Graph().parse(
+        data=prefixes + f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; {constraint} .",
+        format="turtle",
+    )
+    with pytest.raises(UsageError, match="where a shape reads its spelling"):
+        validate_graph(data, shapes)
+    plain = Graph().parse(
+        data=prefixes + "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:v ; "
+        "sh:datatype <http://www.w3.org/2001/XMLSchema#decimal> ] .",
+        format="turtle",
+    )
+    assert validate_graph(data, plain)[0]

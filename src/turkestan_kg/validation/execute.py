@@ -34,7 +34,7 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
     check reads ``$shapesGraph``, ``shapes`` is the store's named graph SHAPES_GRAPH."""
     forms = stored_forms(data)
     ill = ill_typed(data, forms)
-    check_literals_kept(data, forms, checks, ill)
+    check_literals_kept(data, forms, checks, ill, shapes)
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels

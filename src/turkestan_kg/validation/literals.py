@@ -18,7 +18,6 @@ their spelling (:func:`ill_typed`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -26,13 +25,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
-from ..namespaces import SH
+from ..namespaces import RDF, SH
 from .support import UnsupportedShape, lexical_test
 
 if TYPE_CHECKING:
     from .compile import Check
 
 SPELLING = {SH[f"{c}ConstraintComponent"] for c in ("Pattern", "MinLength", "MaxLength")}
+SPELLING_PARAMETERS = (SH.pattern, SH.minLength, SH.maxLength)
 """Components whose answer depends on a literal's spelling. (Components that compare terms,
 sh:in, sh:hasValue, sh:equals, sh:disjoint, compare the stored forms: "75.0" and "75" as
 decimals are one term there; decision 0021 says so.)"""
@@ -123,13 +123,17 @@ def _passing(datatype: Node, literals: list[Literal]) -> list[Literal]:
 
 
 def check_literals_kept(
-    data: Graph, forms: Forms, checks: Iterable[Check], ill: set[Literal] | None = None
+    data: Graph,
+    forms: Forms,
+    checks: list[Check],
+    ill: set[Literal] | None = None,
+    shapes: Graph | None = None,
 ) -> None:
     """Refuse, before anything runs, data whose literals the store would change where the
     checks would see it: any change of datatype, and a change of spelling in a value a check
-    of SPELLING reads (a value of its path's predicate; any value, for a longer path).
-    ``ill``: the ill-typed literals (:func:`ill_typed`), which get stand-ins instead."""
-    reading = [c.path for c in checks if c.component in SPELLING]
+    may read the spelling of (:func:`_spelling_read`). ``ill``: the ill-typed literals
+    (:func:`ill_typed`), which get stand-ins instead."""
+    reading = _spelling_read(checks, shapes)
     for original, stored in changed(forms, ill):
         if original.datatype != stored.datatype:
             raise UnkeptLiteral(
@@ -144,6 +148,36 @@ def check_literals_kept(
                 "sh:maxLength)",
                 hint=f'write it as "{stored}", or use --engine pyshacl',
             )
+
+
+def _spelling_read(checks: list[Check], shapes: Graph | None) -> list[Node | None]:
+    """The paths whose values' spelling a check may read: a SPELLING check's path (None, any
+    value, for a node shape's), and any value where a shape reached through sh:node,
+    sh:qualifiedValueShape, sh:not or a list (sh:or, sh:and, sh:xone...) has, at any depth,
+    a SPELLING parameter: its check is the outer shape's, whose component does not say so.
+    (A SPARQL-based check may read STR() of any value too; refusing every changed spelling
+    for it would refuse "75.0"^^xsd:decimal beside any SPARQL constraint, so it is left
+    out, as decision 0021 says.)"""
+    reading: list[Node | None] = [c.path for c in checks if c.component in SPELLING]
+    if shapes is not None and _nested_spelling(shapes):
+        reading.append(None)
+    return reading
+
+
+def _nested_spelling(shapes: Graph) -> bool:
+    roots = [
+        o for p in (SH.node, SH.qualifiedValueShape, SH["not"]) for o in shapes.objects(None, p)
+    ]
+    todo, seen = roots + list(shapes.objects(None, RDF.first)), set()
+    while todo:
+        node = todo.pop()
+        if node in seen or isinstance(node, Literal):
+            continue
+        seen.add(node)
+        if any((node, p, None) in shapes for p in SPELLING_PARAMETERS):
+            return True
+        todo += shapes.objects(node, None)
+    return False
 
 
 def _read(data: Graph, literal: Literal, paths: list[Node | None]) -> bool:
