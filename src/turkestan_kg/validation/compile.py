@@ -30,6 +30,7 @@ from ..namespaces import OWL, RDF, RDFS, SH
 from .components import deactivated, for_shape, violations
 from .context import Ctx, Names, PerFocus, PerValue, Violation
 from .custom import compile_use, used
+from .literals import check_targets_kept
 from .paths import path_triples
 from .sparql import Compiled, sparql_constraint
 from .support import UnsupportedShape as UnsupportedShape
@@ -145,11 +146,13 @@ def compile_shapes(
     try:
         check_shapes(shapes)
         names = Names()
-        return [
+        checks = [
             check
             for shape in targeted(shapes)
             for check in shape_checks(shapes, shape, targets(shapes, shape, names), names)
         ]
+        check_targets_kept(shapes, checks)
+        return checks
     finally:
         SUBCLASSES.reset(token)
 

@@ -18,7 +18,8 @@ their spelling (:func:`ill_typed`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,19 +29,29 @@ from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH
 from .support import UnsupportedShape, lexical_test
 
-if TYPE_CHECKING:
-    from .compile import Check
+
+class Check(Protocol):
+    """What this module reads of a compiled check (:class:`.compile.Check`)."""
+
+    @property
+    def component(self) -> Node: ...
+
+    @property
+    def path(self) -> Node | None: ...
+
 
 SPELLING = {SH[f"{c}ConstraintComponent"] for c in ("Pattern", "MinLength", "MaxLength")}
-SPELLING_PARAMETERS = (SH.pattern, SH.minLength, SH.maxLength)
 """Components whose answer depends on a literal's spelling. (Components that compare terms,
 sh:in, sh:hasValue, sh:equals, sh:disjoint, compare the stored forms: "75.0" and "75" as
 decimals are one term there; decision 0021 says so.)"""
+SPELLING_PARAMETERS = (SH.pattern, SH.minLength, SH.maxLength)
+"""Their parameters, as a shape holds them."""
 
 
 class UnkeptLiteral(UnsupportedShape):
-    """The data holds a literal the fast engine's store would change in a way a check sees
-    (exit code 2); pySHACL (``--engine pyshacl``) reads the data as it is."""
+    """The data (or a shape's sh:targetNode) holds a literal the fast engine's store would
+    change in a way a check sees (exit code 2); pySHACL (``--engine pyshacl``) reads the
+    data as it is."""
 
 
 Forms = list[tuple[Literal, Node]]
@@ -125,7 +136,7 @@ def _passing(datatype: Node, literals: list[Literal]) -> list[Literal]:
 def check_literals_kept(
     data: Graph,
     forms: Forms,
-    checks: list[Check],
+    checks: Sequence[Check],
     ill: set[Literal] | None = None,
     shapes: Graph | None = None,
 ) -> None:
@@ -150,7 +161,28 @@ def check_literals_kept(
             )
 
 
-def _spelling_read(checks: list[Check], shapes: Graph | None) -> list[Node | None]:
+def check_targets_kept(shapes: Graph, checks: Sequence[Check]) -> None:
+    """Refuse, before anything runs, a literal sh:targetNode that Oxigraph would read
+    otherwise than written, where that matters: the query holds it, and Oxigraph keeps
+    "24:00:00"^^xsd:time as "00:00:00", so a change of datatype misleads sh:datatype and a
+    change of spelling misleads a check that reads spellings (:func:`_spelling_read`)."""
+    targets = Graph()
+    for node in shapes.objects(None, SH.targetNode):
+        if isinstance(node, Literal):
+            targets.add((URIRef("urn:tkg:shape"), SH.targetNode, node))
+    reading = _spelling_read(checks, shapes) if len(targets) else []
+    for original, stored in changed(stored_forms(targets), set()):  # ill-typed ones too
+        if original.datatype != stored.datatype or reading:
+            raise UnkeptLiteral(
+                f"the shapes name the focus node {original.n3()}, which Oxigraph reads as "
+                f"{stored.n3()}: a check of its "
+                + ("datatype" if original.datatype != stored.datatype else "spelling")
+                + " would be misjudged",
+                hint=f"write it as {stored.n3()}, or use --engine pyshacl",
+            )
+
+
+def _spelling_read(checks: Sequence[Check], shapes: Graph | None) -> list[Node | None]:
     """The paths whose values' spelling a check may read: a SPELLING check's path (None, any
     value, for a node shape's), and any value where a shape reached through sh:node,
     sh:qualifiedValueShape, sh:not or a list (sh:or, sh:and, sh:xone...) has, at any depth,
