@@ -54,8 +54,8 @@ class UnkeptLiteral(UnsupportedShape):
     data as it is."""
 
 
-Forms = list[tuple[Literal, Node]]
-"""Each literal of the data with the form Oxigraph stores it in."""
+Forms = dict[Literal, Node]
+"""Each literal of the data, with the form Oxigraph stores it in."""
 
 
 def stored_forms(data: Graph) -> Forms:
@@ -70,16 +70,16 @@ def stored_forms(data: Graph) -> Forms:
         ox.Quad(ox.NamedNode(f"urn:tkg:{i}"), predicate, to_oxigraph(lit))
         for i, lit in enumerate(literals)
     )
-    return [
-        (literals[int(quad.subject.value.rsplit(":", 1)[1])], from_oxigraph_term(quad.object))
+    return {
+        literals[int(quad.subject.value.rsplit(":", 1)[1])]: from_oxigraph_term(quad.object)
         for quad in store
-    ]
+    }
 
 
 def original_literals(forms: Forms) -> dict[Node, Literal]:
     """Map each stored form back to how the data wrote it, so reports quote the data."""
     mapping: dict[Node, Literal] = {}
-    for original, stored in forms:
+    for original, stored in forms.items():
         mapping.setdefault(stored, original)
     return mapping
 
@@ -90,7 +90,7 @@ def changed(forms: Forms, ill: set[Literal] | None = None) -> list[tuple[Literal
     says)."""
     return [
         (original, stored)
-        for original, stored in forms
+        for original, stored in forms.items()
         if isinstance(stored, Literal)
         and original.datatype is not None
         and (str(original) != str(stored) or original.datatype != stored.datatype)
@@ -98,11 +98,11 @@ def changed(forms: Forms, ill: set[Literal] | None = None) -> list[tuple[Literal
     ]
 
 
-def ill_typed(data: Graph, forms: Forms | None = None) -> set[Literal]:
+def ill_typed(data: Graph, forms: Forms) -> set[Literal]:
     """The data's ill-typed literals: those rdflib says are, less those XSD 1.1 admits
-    (:func:`_admitted`). ``forms``: :func:`stored_forms` of the data, if known."""
+    (:func:`_admitted`). ``forms``: :func:`stored_forms` of the data."""
     marked = {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed}
-    return marked - _admitted(marked, stored_forms(data) if forms is None else forms)
+    return marked - _admitted(marked, forms)
 
 
 def _admitted(marked: set[Literal], forms: Forms) -> set[Literal]:
@@ -113,10 +113,9 @@ def _admitted(marked: set[Literal], forms: Forms) -> set[Literal]:
     Python's dates cannot hold), and the store keeps the spelling: it keeps
     "24:00:00"^^xsd:time as "00:00:00", one term with that literal, which sh:in, sh:equals
     or a count would then misjudge; such a literal stays ill-typed, as rdflib says."""
-    stored = {original: form for original, form in forms}
     kept: dict[Node, list[Literal]] = {}
     for lit in marked:
-        form, datatype = stored.get(lit), lit.datatype
+        form, datatype = forms.get(lit), lit.datatype
         if datatype and lit.value is None and form is not None and str(form) == str(lit):
             kept.setdefault(datatype, []).append(lit)
     return {lit for kind, literals in kept.items() for lit in _passing(kind, literals)}
@@ -223,22 +222,23 @@ ILL_TYPED = "ill-typed in the data: "
 
 
 def keep_ill_typed(
-    data: Graph, store: ox.Store, ill: set[Literal] | None = None, forms: Forms | None = None
+    data: Graph, store: ox.Store, ill: set[Literal], forms: Forms
 ) -> dict[Node, Literal]:
     """rdflib reads some ill-typed literals into a well-formed lexical form ("none" as an
     xsd:boolean becomes "false") and only marks them ill-typed; put an ill-formed stand-in
-    for each of the ``ill``-typed literals (default: :func:`ill_typed`) in the store, so
+    for each of the ``ill``-typed literals (:func:`ill_typed`) in the store, so
     that sh:datatype still finds them. The store's triple is removed unless another value
     of the same subject and predicate is stored as the same term ("00:00:00" beside
     "24:00:00"), which stays. The stand-ins, mapped to the data's literals, for the report."""
-    stored: dict[Node, Node] = dict(stored_forms(data) if forms is None else forms)
     found: dict[Node, Literal] = {}
-    for lit in ill_typed(data) if ill is None else ill:
+    for lit in ill:
+        form = forms.get(lit)
         stand_in = ox.Literal(ILL_TYPED + str(lit), datatype=ox.NamedNode(str(lit.datatype)))
         for s, p, _ in data.triples((None, None, lit)):
             assert isinstance(s, URIRef | BNode)
             subject, predicate = to_oxigraph(s), ox.NamedNode(str(p))
-            if not any(o != lit and stored.get(o) == stored.get(lit) for o in data.objects(s, p)):
+            twins = (o for o in data.objects(s, p) if isinstance(o, Literal) and o != lit)
+            if not any(forms.get(o) == form for o in twins):
                 store.remove(ox.Quad(subject, predicate, to_oxigraph(lit)))  # type: ignore[arg-type]
             store.add(ox.Quad(subject, predicate, stand_in))  # type: ignore[arg-type]
         found[from_oxigraph_term(stand_in)] = lit
