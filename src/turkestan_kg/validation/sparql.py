@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, Variable
 from rdflib.term import Node
 
 from ..namespaces import OWL, SH
-from ..sparql.tree import children, get, walk
+from ..sparql.tree import children, get, parse, walk
 from .prebind import prebind
 from .support import KNOWN as SHAPE_KEYS
 from .support import ill_formed, refusal
@@ -291,10 +291,9 @@ def _paths(query: object) -> Iterator[tuple[object, object, tuple[object, object
 
 def _parse(shapes: Graph, shape: Node, text: str, kind: str) -> tuple[object, object]:
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        tree = parseQuery(text)
+        tree = parse(text)
     except ParseException as err:
         raise ill_formed(shapes, shape, f"a SPARQL query that does not parse ({err.msg})") from None
     except RecursionError:
