@@ -57,6 +57,29 @@ def key(constraint: str) -> str:
     return constraint.split()[0]
 
 
+counts = st.sampled_from(
+    ["sh:minCount 1", "sh:minCount 2", "sh:maxCount 0", "sh:maxCount 1", "sh:uniqueLang true"]
+)
+member_properties = st.tuples(
+    st.sampled_from(PATHS),
+    st.lists(
+        st.one_of(
+            st.sampled_from(["sh:class ex:C", "sh:datatype xsd:integer", "sh:hasValue ex:a",
+                             "sh:in ( ex:a 1 )", "sh:equals ex:q", "sh:nodeKind sh:IRI"]),
+            counts,
+            st.sampled_from(["sh:qualifiedValueShape [ sh:class ex:C ] ; sh:qualifiedMinCount 1",
+                             "sh:qualifiedValueShape [ sh:datatype xsd:integer ] ; "
+                             "sh:qualifiedMaxCount 1"]),
+        ),
+        min_size=1,
+        max_size=3,
+        unique_by=key,
+    ),
+).map(lambda t: f"[ sh:path {t[0]} ; {' ; '.join(t[1])} ]")  # fmt: skip
+"""Property shapes inside sh:or, sh:and, sh:xone and sh:not: a node-level logical
+constraint reads the nodes that have, or lack, the values they need over the whole graph."""
+
+
 def value_constraints(depth: int) -> st.SearchStrategy[str]:
     """A constraint on value nodes, nested shapes down to ``depth``."""
     simple = st.sampled_from(
@@ -71,10 +94,11 @@ def value_constraints(depth: int) -> st.SearchStrategy[str]:
     )  # fmt: skip
     if depth == 0:
         return simple
-    inner = value_constraints(depth - 1).map(lambda c: f"[ {c} ]")
+    node = value_constraints(depth - 1).map(lambda c: f"[ {c} ]")
+    inner = st.one_of(node, member_properties)  # sh:node takes node shapes only (SHACL 4.7.1)
     nested = st.one_of(
         inner.map(lambda s: f"sh:not {s}"),
-        inner.map(lambda s: f"sh:node {s}"),
+        node.map(lambda s: f"sh:node {s}"),
         st.lists(inner, min_size=1, max_size=3).map(lambda ss: f"sh:or ( {' '.join(ss)} )"),
         st.lists(inner, min_size=1, max_size=3).map(lambda ss: f"sh:and ( {' '.join(ss)} )"),
         st.lists(inner, min_size=1, max_size=3).map(lambda ss: f"sh:xone ( {' '.join(ss)} )"),
@@ -82,9 +106,6 @@ def value_constraints(depth: int) -> st.SearchStrategy[str]:
     return st.one_of(simple, nested)
 
 
-counts = st.sampled_from(
-    ["sh:minCount 1", "sh:minCount 2", "sh:maxCount 0", "sh:maxCount 1", "sh:uniqueLang true"]
-)
 qualified = st.tuples(value_constraints(0), st.integers(0, 2), st.integers(0, 2)).map(
     lambda t: (
         f"sh:qualifiedValueShape [ {t[0]} ] ; sh:qualifiedMinCount {t[1]} ; "

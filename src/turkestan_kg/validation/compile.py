@@ -20,7 +20,7 @@ passes data it did not check.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from rdflib import Graph, Literal
@@ -28,37 +28,15 @@ from rdflib.term import Node
 
 from ..namespaces import OWL, RDF, RDFS, SH
 from .components import deactivated, for_shape, violations
-from .context import Ctx, Names, PerFocus, PerValue, Violation
+from .context import Ctx, Focus, Names, PerFocus, PerValue, Violation
 from .custom import compile_use, used
 from .literals import check_targets_kept
 from .paths import path_triples
+from .sets import as_sets, failing
 from .sparql import Compiled, sparql_constraint
 from .support import UnsupportedShape as UnsupportedShape
 from .support import check_shapes
 from .terms import SUBCLASSES, instance_of, term
-
-
-@dataclass(frozen=True)
-class Focus:
-    """A shape's focus nodes: given a variable, a group pattern binding it to each focus
-    node (once for each of the shape's target classes it is in: each check's query gives
-    distinct rows, so no DISTINCT over millions of focus nodes). Below a property shape, a
-    focus node is there once per focus node above it (the ``outers``, kept in the rows:
-    SHACL reports a result once per way it was reached)."""
-
-    pattern: Callable[[str], str]
-    outers: tuple[str, ...] = ()
-    few: bool = False
-    """Only nodes the shapes name (sh:targetNode): a lookup per focus node beats computing a
-    path, or an anti-join, over the whole graph."""
-    named: bool = False
-    """Some are sh:targetNode nodes (or reached from them), which may be absent from the
-    data."""
-
-    @property
-    def keys(self) -> str:
-        """What identifies a focus node in a row: ?this and the focus nodes above it."""
-        return " ".join(("?this", *self.outers))
 
 
 @dataclass(frozen=True)
@@ -253,18 +231,24 @@ def _query(ctx: Ctx, found: Violation, at: Focus) -> str:
     """The whole-graph query of one violation: a row per result."""
     focus, keys = at.pattern("?this"), at.keys
     if isinstance(found, PerValue):
-        if ctx.path is None:
-            bad = found.bad("?this", "?this")
-            return f"SELECT DISTINCT {keys} (?this AS ?value) WHERE {{ {focus} FILTER ({bad}) }}"
-        bad = found.bad("?this", "?value")
-        values = ctx.values if at.few else ctx.joined
-        where = f"{{ {focus} {values('?this', '?value')} FILTER ({bad}) }}"
-        return f"SELECT DISTINCT {keys} ?value WHERE {where}"
+        return _per_value(ctx, found, at)
     if found.count is not None and ctx.path is not None and not ctx.nullable:
         return _counted(ctx, found, focus, keys, at.few)
     out = {role: f"?{role}" for role in found.binds}
     where = f"{{ {focus} {found.pattern('?this', out)} }}"
     return f"SELECT DISTINCT {keys} {' '.join(out.values())} WHERE {where}"
+
+
+def _per_value(ctx: Ctx, found: PerValue, at: Focus) -> str:
+    focus, keys = at.pattern("?this"), at.keys
+    if ctx.path is None and found.members and not at.few:
+        return as_sets(ctx, found, at, _query)
+    if ctx.path is None:
+        bad = failing(found, "?this", at.few)
+        return f"SELECT DISTINCT {keys} (?this AS ?value) WHERE {{ {focus} {bad} }}"
+    values = ctx.values if at.few else ctx.joined
+    where = f"{{ {focus} {values('?this', '?value')} {failing(found, '?value', at.few)} }}"
+    return f"SELECT DISTINCT {keys} ?value WHERE {where}"
 
 
 def _counted(ctx: Ctx, found: PerFocus, focus: str, keys: str, few: bool) -> str:

@@ -51,7 +51,7 @@ from .shape_components import (
 from .support import refusal
 from .terms import is_true
 from .value_components import (
-    class_test,
+    class_of,
     compare,
     datatype,
     in_list,
@@ -59,7 +59,6 @@ from .value_components import (
     length,
     node_kind,
     pattern,
-    per_value,
 )  # fmt: skip
 
 
@@ -80,13 +79,24 @@ def for_shape(shapes: Graph, shape: Node, names: Names, stack: tuple[Node, ...] 
 
 def conforms(shapes: Graph, shape: Node, v: str, names: Names, stack: tuple[Node, ...] = ()) -> str:
     """An expression true when node ``v`` conforms to ``shape`` (no result of any severity)."""
-    if deactivated(shapes, shape):
+    nested = nested_violations(shapes, shape, names, stack)
+    if nested is None:
         return "true"
+    ctx, found = nested
+    return " && ".join(_holds(ctx, v, one) for one in found) or "true"
+
+
+def nested_violations(
+    shapes: Graph, shape: Node, names: Names, stack: tuple[Node, ...] = ()
+) -> tuple[Ctx, list[Violation]] | None:
+    """The context and violations of a shape used by another shape; None if deactivated (it
+    always conforms). SPARQL in it is refused: it would need pre-binding inside a test."""
+    if deactivated(shapes, shape):
+        return None
     if shapes.value(shape, SH.sparql) is not None or any(used(shapes, shape)):
         raise refusal(shapes, shape, "SPARQL in a shape used by another shape")
     ctx = for_shape(shapes, shape, names, stack)
-    tests = [_holds(ctx, v, found) for found in violations(ctx, nested=True)]
-    return " && ".join(tests) or "true"
+    return ctx, list(violations(ctx, nested=True))
 
 
 def _holds(ctx: Ctx, this: str, found: Violation) -> str:
@@ -119,7 +129,7 @@ def violations(ctx: Ctx, *, nested: bool = False) -> Iterator[Violation]:
 
 
 COMPONENTS: dict[Node, Builder] = {
-    SH["class"]: per_value(SH.ClassConstraintComponent, class_test),
+    SH["class"]: class_of,
     SH.datatype: datatype,
     SH.nodeKind: node_kind,
     SH.minCount: min_count,

@@ -128,17 +128,20 @@ def shape_test(ctx: Ctx, shape: Node, *, negate: bool) -> Callable[[str, str], s
 
 
 def node_shape(ctx: Ctx, shape: Node) -> Iterator[Violation]:
-    yield PerValue(SH.NodeConstraintComponent, shape_test(ctx, shape, negate=True))
+    test = shape_test(ctx, shape, negate=True)
+    yield PerValue(SH.NodeConstraintComponent, test, (shape,), lambda t: f"!({t[0]})")
 
 
 def not_shape(ctx: Ctx, shape: Node) -> Iterator[Violation]:
-    yield PerValue(SH.NotConstraintComponent, shape_test(ctx, shape, negate=False))
+    test = shape_test(ctx, shape, negate=False)
+    yield PerValue(SH.NotConstraintComponent, test, (shape,), lambda t: f"({t[0]})")
 
 
 def logical(component: URIRef, combine: Callable[[list[str]], str]) -> Builder:
     def build(ctx: Ctx, lst: Node) -> Iterator[Violation]:
         shapes = members(ctx, lst)
-        yield PerValue(component, lambda this, v: combine([ctx.conforms(s, v) for s in shapes]))
+        test = lambda this, v: combine([ctx.conforms(s, v) for s in shapes])  # noqa: E731
+        yield PerValue(component, test, tuple(shapes), combine)
 
     return build
 

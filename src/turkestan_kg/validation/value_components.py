@@ -32,6 +32,15 @@ def class_test(v: str, cls: Node) -> str:
     return f"NOT EXISTS {{ {instance_of(v, term(cls))} }}"
 
 
+def class_of(ctx: Ctx, cls: Node) -> Iterator[Violation]:
+    """sh:class: a test of each value, and the instances of the class to take away."""
+
+    def good(v: str) -> str:
+        return f"SELECT {v} WHERE {{ {instance_of(v, term(cls))} }}"
+
+    yield PerValue(SH.ClassConstraintComponent, lambda this, v: class_test(v, cls), good=good)
+
+
 NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.Literal: "isLiteral({v})",
