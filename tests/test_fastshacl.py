@@ -372,3 +372,43 @@ def test_a_literal_target_node_oxigraph_reads_otherwise_is_refused_where_it_matt
             compile_shapes(shapes)
     else:
         assert validate_graph(Graph(), shapes)[0]
+
+
+SPARQL_SPELLING = {  # a SPARQL constraint's WHERE, and whether it reads ex:v's spelling
+    "STR of the value": ("$this ex:v ?v . FILTER (STRENDS(STR(?v), '.0'))", True),
+    "through BIND": ("$this ex:v ?v . BIND (STR(?v) AS ?s) FILTER (REGEX(?s, '0$'))", True),
+    "a variable predicate": ("$this ?p ?v . FILTER (STRENDS(STR(?v), '.0'))", True),
+    "listed predicates": ("$this ?p ?v . FILTER (?p IN (ex:v)) FILTER (STRENDS(STR(?v), '.0'))", True),
+    "a path ending in it": ("$this ex:w/ex:v ?v . FILTER (STRENDS(STR(?v), '.0'))", True),
+    "GROUP_CONCAT": ("{ SELECT $this (GROUP_CONCAT(?v) AS ?g) WHERE { $this ex:v ?v } GROUP BY $this } "
+                     "FILTER (STRENDS(?g, '.0'))", True),
+    "another predicate": ("$this ex:w ?v . FILTER (STRENDS(STR(?v), '.0'))", False),
+    "listed others": ("$this ?p ?v . FILTER (?p IN (ex:w)) FILTER (STRENDS(STR(?v), '.0'))", False),
+    "the value only": ("$this ex:v ?v . FILTER (?v > 70)", False),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("where, reads", SPARQL_SPELLING.values(), ids=SPARQL_SPELLING.keys())
+def test_a_spelling_the_store_changes_is_refused_where_a_sparql_constraint_reads_it(
+    where: str, reads: bool
+) -> None:
+    """The store keeps "75.0"^^xsd:decimal as "75", so STR() in a SPARQL constraint read
+    "75" where SPARQL says "75.0": a wrong conforms here. Such data is refused where the
+    constraint may read that value's spelling, and validated, as pySHACL does, where not."""
+    data = Graph().parse(
+        data="@prefix ex: <http://e/> . ex:a ex:v 75.0 ; ex:w ex:b . ex:b ex:v 75.0 .",
+        format="turtle",
+    )
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . "
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:prefixes ex:S ; "
+        'sh:declare [ sh:prefix "ex" ; sh:namespace "http://e/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] ; '
+        f'sh:sparql [ sh:prefixes ex:S ; sh:select """SELECT $this WHERE {{ {where} }}""" ] .',
+        format="turtle",
+    )
+    if reads:
+        with pytest.raises(UsageError, match="or a SPARQL function such as STR"):
+            validate_graph(data, shapes)
+        assert not validator("auto")(data, shapes)[0]  # handed to pySHACL: "75.0" ends in .0
+    else:
+        assert validate_graph(data, shapes)[0] == validator("pyshacl")(data, shapes)[0]

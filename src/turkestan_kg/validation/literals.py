@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH
+from .lexical import spelling_read
 from .support import UnsupportedShape, lexical_test
 
 
@@ -38,6 +39,12 @@ class Check(Protocol):
 
     @property
     def path(self) -> Node | None: ...
+
+    @property
+    def template(self) -> bool: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 SPELLING = {SH[f"{c}ConstraintComponent"] for c in ("Pattern", "MinLength", "MaxLength")}
@@ -143,7 +150,7 @@ def check_literals_kept(
     checks would see it: any change of datatype, and a change of spelling in a value a check
     may read the spelling of (:func:`_spelling_read`). ``ill``: the ill-typed literals
     (:func:`ill_typed`), which get stand-ins instead."""
-    reading = _spelling_read(checks, shapes)
+    reading: list[Node | None] | None = None  # only read where a spelling changes
     for original, stored in changed(forms, ill):
         if original.datatype != stored.datatype:
             raise UnkeptLiteral(
@@ -151,11 +158,13 @@ def check_literals_kept(
                 f"{stored.n3()}: sh:datatype would be misjudged",
                 hint="use --engine pyshacl",
             )
+        if reading is None:
+            reading = _spelling_read(checks, shapes)
         if _read(data, original, reading):
             raise UnkeptLiteral(
                 f"the data holds {original.n3()}, which the fast engine's store keeps as "
                 f"{stored.n3()}, where a shape reads its spelling (sh:pattern, sh:minLength, "
-                "sh:maxLength)",
+                "sh:maxLength, or a SPARQL function such as STR)",
                 hint=f'write it as "{stored}", or use --engine pyshacl',
             )
 
@@ -185,11 +194,11 @@ def _spelling_read(checks: Sequence[Check], shapes: Graph | None) -> list[Node |
     """The paths whose values' spelling a check may read: a SPELLING check's path (None, any
     value, for a node shape's), and any value where a shape reached through sh:node,
     sh:qualifiedValueShape, sh:not or a list (sh:or, sh:and, sh:xone...) has, at any depth,
-    a SPELLING parameter: its check is the outer shape's, whose component does not say so.
-    (A SPARQL-based check may read STR() of any value too; refusing every changed spelling
-    for it would refuse "75.0"^^xsd:decimal beside any SPARQL constraint, so it is left
-    out, as decision 0021 says.)"""
+    a SPELLING parameter: its check is the outer shape's, whose component does not say so;
+    and the values a SPARQL-based check reads with STR, REGEX, sameTerm... (:mod:`.lexical`:
+    the objects of the predicates that bind them)."""
     reading: list[Node | None] = [c.path for c in checks if c.component in SPELLING]
+    reading += [p for c in checks if c.template for p in spelling_read(c.text)]
     if shapes is not None and _nested_spelling(shapes):
         reading.append(None)
     return reading

@@ -1,0 +1,149 @@
+"""Which values a SPARQL-based check may read the spelling of.
+
+The validation store keeps "75.0"^^xsd:decimal as "75" (:mod:`.literals`). A SPARQL
+constraint that reads a value's spelling (STR, SUBSTR, REGEX, sameTerm...) would see "75"
+where SPARQL 1.1 says "75.0". This module finds, on the query's algebra (rdflib's), the
+variables such a function reads, follows each back through BIND and aggregates to the triple
+patterns that bind it as an object, and gives their predicates: only a literal that is the
+object of one of them can be read. Where it cannot tell (a variable predicate not listed
+by a FILTER IN above it, a path with repetition, a pre-bound ``$this``), it says any value
+may be read (None).
+
+>>> reads = spelling_read('''PREFIX ex: <http://e/>
+... SELECT $this WHERE { $this ex:name ?n . FILTER (STRLEN(STR(?n)) > 3) }''')
+>>> [str(r) for r in reads]
+['http://e/name']
+>>> spelling_read("SELECT $this WHERE { $this <http://e/p> ?n . FILTER (?n > 3) }")
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import URIRef, Variable
+from rdflib.paths import AlternativePath, InvPath, SequencePath
+from rdflib.term import Node
+
+from ..sparql.tree import get, parse, walk
+
+SPELLING_FUNCTIONS = frozenset(
+    f"Builtin_{name}"
+    for name in (
+        "STR", "STRLEN", "SUBSTR", "UCASE", "LCASE", "STRSTARTS", "STRENDS", "CONTAINS",
+        "STRBEFORE", "STRAFTER", "ENCODE_FOR_URI", "CONCAT", "REGEX", "REPLACE", "MD5",
+        "SHA1", "SHA256", "SHA384", "SHA512", "sameTerm", "IRI", "STRDT", "STRLANG",
+    )
+) | {"Aggregate_GroupConcat"}  # fmt: skip
+"""The functions whose answer depends on a literal's spelling, not only its value."""
+
+
+def spelling_read(text: str) -> list[Node | None]:
+    """The predicates whose objects the query ``text`` may read the spelling of (None: any
+    value); empty if it reads no spelling."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    algebra = translateQuery(parse(text)).algebra
+    nodes = list(walk(algebra))
+    if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
+        return []
+    read = [v for n in nodes if _name(n) in SPELLING_FUNCTIONS for v in _variables(n)]
+    derived: dict[Node, set[Variable]] = {}
+    for n in nodes:
+        if _name(n) == "Extend":
+            derived.setdefault(get(n, "var"), set()).update(_variables(get(n, "expr")))  # type: ignore[arg-type]
+        elif _name(n).startswith("Aggregate_"):
+            derived.setdefault(get(n, "res"), set()).update(_variables(get(n, "vars")))  # type: ignore[arg-type]
+    bound = list(_objects(algebra, {}))
+    return _sources(read, derived, bound)
+
+
+def _sources(
+    read: list[Variable],
+    derived: dict[Node, set[Variable]],
+    bound: list[tuple[Node, list[Node | None]]],
+) -> list[Node | None]:
+    """The predicates behind each variable read, through BIND and aggregates."""
+    todo, seen, sources = list(read), set(), []
+    while todo:
+        var = todo.pop()
+        if var in seen:
+            continue
+        seen.add(var)
+        todo += derived.get(var, ())
+        found = [steps for obj, steps in bound if obj == var]
+        sources += [step for steps in found for step in steps]
+        if not found and var not in derived:  # pre-bound, or bound where this does not look
+            sources.append(None)
+    return sources
+
+
+def _objects(
+    node: object, listed: dict[Node, set[Node]]
+) -> Iterator[tuple[Node, list[Node | None]]]:
+    """Each triple pattern's object, with the predicates that may bind it; ``listed``: the
+    variables an enclosing FILTER (?p IN (...)) restricts to IRIs (none across a subquery)."""
+    name = _name(node)
+    if name == "BGP":
+        for _, p, o in get(node, "triples") or ():  # type: ignore[attr-defined]
+            yield o, _last_steps(p, listed)
+        return
+    if name == "Project":
+        listed = {}
+    if name == "Filter":
+        listed = {**listed, **_in_lists(get(node, "expr"))}
+        yield from _objects(get(node, "p"), listed)
+        yield from _objects(get(node, "expr"), {})
+        return
+    for child in _parts(node):
+        yield from _objects(child, listed)
+
+
+def _parts(node: object) -> list[object]:
+    if isinstance(node, dict):
+        return list(dict.values(node))
+    return list(node) if isinstance(node, list | tuple) else []
+
+
+def _in_lists(expr: object) -> dict[Node, set[Node]]:
+    """The variables ``expr`` requires to be one of listed IRIs: ``?p IN (...)``, alone or
+    in a conjunction."""
+    parts = [expr]
+    if _name(expr) == "ConditionalAndExpression":
+        parts = [get(expr, "expr"), *(get(expr, "other") or ())]  # type: ignore[misc]
+    return dict(found for part in parts if (found := _listed_iris(part)) is not None)
+
+
+def _listed_iris(part: object) -> tuple[Variable, set[Node]] | None:
+    """``(?p, {iris})`` where ``part`` is ``?p IN (iris)``."""
+    if _name(part) != "RelationalExpression" or get(part, "op") != "IN":
+        return None
+    var, other = get(part, "expr"), get(part, "other")
+    listed = list(other) if isinstance(other, list) else []
+    if isinstance(var, Variable) and listed and all(isinstance(x, URIRef) for x in listed):
+        return var, set(listed)
+    return None
+
+
+def _last_steps(predicate: object, listed: dict[Node, set[Node]]) -> list[Node | None]:
+    """The predicates whose objects a triple pattern's object may be: a path's last steps.
+    An inverse step ends at a subject, never a literal."""
+    if isinstance(predicate, URIRef):
+        return [predicate]
+    if isinstance(predicate, Variable):
+        return [*sorted(listed[predicate], key=str)] if predicate in listed else [None]
+    if isinstance(predicate, SequencePath):
+        return _last_steps(predicate.args[-1], listed)
+    if isinstance(predicate, AlternativePath):
+        return [step for arg in predicate.args for step in _last_steps(arg, listed)]
+    if isinstance(predicate, InvPath):
+        return []
+    return [None]  # a path with repetition (zero steps end where it began) or negated
+
+
+def _variables(node: object) -> list[Variable]:
+    return [n for n in walk(node) if isinstance(n, Variable)]
+
+
+def _name(node: object) -> str:
+    return str(getattr(node, "name", "")) if isinstance(node, dict) else ""
