@@ -44,7 +44,7 @@ def main() -> None:
     ]
     engines = RdflibEngine(kg), OxigraphEngine(kg)
     for name, query in stored_queries().items():
-        bindings = query.bindings({})
+        bindings = query.bindings(query.examples())
         rdflib_ms, oxigraph_ms = (
             median_ms(partial(e.run, query.text, bindings), args.repeat) for e in engines
         )

@@ -69,7 +69,8 @@ def report_fingerprint(results: Iterable[tuple[str, ...]]) -> str:
 
 
 def each_query(engine: Any, whole: bool = True) -> Iterator[tuple[str, Any, float]]:
-    """Every stored query with its default parameters: (name, answer, seconds to answer);
+    """Every stored query with its default parameters, or its examples where a parameter has
+    no default: (name, answer, seconds to answer);
     unless ``whole``, the queries with a page size only as their first page."""
     from turkestan_kg import stored_queries
 
@@ -77,7 +78,7 @@ def each_query(engine: Any, whole: bool = True) -> Iterator[tuple[str, Any, floa
         if query.page_size and not whole:
             query = query.page(1)
         start = clock()
-        result = engine.run(query.text, query.bindings({}))
+        result = engine.run(query.text, query.bindings(query.examples()))
         yield name, result, clock() - start
 
 
@@ -99,7 +100,7 @@ def first_pages(engine: Any) -> tuple[float, dict[str, float]]:
         if query.page_size:
             first = query.page(1)
             start = clock()
-            engine.run(first.text, first.bindings({}))
+            engine.run(first.text, first.bindings(first.examples()))
             times[name] = clock() - start
     return max(times.values()), times
 

@@ -1,0 +1,36 @@
+"""The benchmarks still run: each on the smallest input it takes, as a user would start it.
+(They measure; these tests only check that they finish and print their table.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_query_benchmark_runs_every_stored_query_with_its_examples() -> None:
+    """A query whose parameter has no default (describe-entity) runs with its example."""
+    out = run("benchmarks/queries.py", "--repeat", "1")
+    assert "describe-entity" in out and "all queries" in out
+
+
+def test_the_scale_benchmark_runs_a_small_roll(tmp_path: Path) -> None:
+    out = run(
+        "benchmarks/scale.py", "--part", "ours", "--work", str(tmp_path / "roll"),
+        "--members", "200", "--seed", "1", "--defects", "0.01",
+        "--pyshacl-up-to", "0", "--rdflib-up-to", "0", "--whole-up-to", "0",
+    )  # fmt: skip
+    measures = json.loads(out.strip().splitlines()[-1])
+    assert measures["defects found as injected"] is True
+    assert measures["validate"] > 0
