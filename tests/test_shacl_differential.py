@@ -129,7 +129,9 @@ node_shapes = st.tuples(
     targets,
     st.lists(value_constraints(1), max_size=2, unique_by=key),
     st.lists(property_shapes, max_size=2),
-    st.sampled_from(["", "sh:closed true ; sh:ignoredProperties ( rdf:type ) ;"]),
+    st.sampled_from(
+        ["", "sh:closed true ; sh:ignoredProperties ( rdf:type ) ;", "sh:closed true ;"]
+    ),
 ).map(
     lambda t: (
         f"ex:S a sh:NodeShape ; {t[0]} ; {t[3]} "

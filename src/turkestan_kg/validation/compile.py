@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from ..namespaces import OWL, RDF, RDFS, SH
@@ -35,7 +35,7 @@ from .paths import path_triples
 from .sets import as_sets, failing
 from .sparql import Compiled, sparql_constraint
 from .support import UnsupportedShape as UnsupportedShape
-from .support import check_shapes
+from .support import check_shapes, refusal
 from .terms import SUBCLASSES, instance_of, term
 
 
@@ -88,6 +88,8 @@ def targets(shapes: Graph, shape: Node, names: Names) -> Focus:
     if any((shape, RDF.type, c) in shapes for c in TARGET_CLASSES):
         classes.append(shape)
     nodes = list(shapes.objects(shape, SH.targetNode))
+    if any(isinstance(n, BNode) for n in nodes):
+        raise refusal(shapes, shape, "a blank node as sh:targetNode, which no query can name")
     subjects_of = list(shapes.objects(shape, SH.targetSubjectsOf))
     objects_of = list(shapes.objects(shape, SH.targetObjectsOf))
 

@@ -95,15 +95,18 @@ def _labels(engine: Engine, entities: set[URIRef]) -> dict[Node, str]:
     return {e: label(ls) for e, ls in by_entity.items()}
 
 
-def subclasses(engine: Engine) -> dict[str, set[str]]:
+def subclasses(engine: Engine) -> dict[str, set[str]] | None:
     """Each class's subclasses at every level, as the store's data has them: the direct
     rdfs:subClassOf statements asked once, followed down here (Virtuoso 7 will not run a
-    transitive path with neither end given), so the checks need no path."""
-    query = (
-        f"SELECT DISTINCT ?sub ?super WHERE {{ ?sub <{RDFS_SUBCLASS_IRI}> ?super "
-        "FILTER (isIRI(?sub) && isIRI(?super)) }"
-    )
+    transitive path with neither end given), so the checks need no path. None where a
+    blank node is a subclass or a superclass: no query can list it, so the checks follow
+    rdfs:subClassOf in the query instead (SHACL 3.2's instances through any class)."""
+    query = f"SELECT DISTINCT ?sub ?super WHERE {{ ?sub <{RDFS_SUBCLASS_IRI}> ?super }}"
     below: dict[str, set[str]] = {}
     for row in engine.run(query, {}).rows:
-        below.setdefault(str(row["super"]), set()).add(str(row["sub"]))
+        sub, sup = row["sub"], row["super"]
+        if isinstance(sub, BNode) or isinstance(sup, BNode):
+            return None
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            below.setdefault(str(sup), set()).add(str(sub))
     return transitive(below)

@@ -206,9 +206,8 @@ def closed(ctx: Ctx, value: Node) -> Iterator[Violation]:
     s = ctx.names("s")
 
     def pattern(this: str, out: Out) -> str:
-        return (
-            f"{ctx.values(this, s)} {s} {out['path']} {out['value']} . "
-            f"FILTER ({out['path']} NOT IN ({listed}))"
-        )
+        # nothing allowed: no filter (Oxigraph 0.5 drops every row for ?p NOT IN ())
+        only = f"FILTER ({out['path']} NOT IN ({listed}))" if listed else ""
+        return f"{ctx.values(this, s)} {s} {out['path']} {out['value']} . {only}"
 
     yield PerFocus(SH.ClosedConstraintComponent, pattern, binds=("path", "value"))
