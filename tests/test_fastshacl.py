@@ -484,3 +484,19 @@ def test_a_store_whose_subclass_is_a_blank_node_still_finds_its_instances(tmp_pa
     report = validate_store(store, shapes=shapes)
     found = sorted((p.entity, p.shape[-1]) for p in report.problems)
     assert found == [("http://e/x", "S"), ("http://e/y", "T")]  # ex:z is no instance
+
+
+def test_an_empty_in_list_in_a_sparql_constraint_is_handed_to_pyshacl() -> None:
+    """``?p NOT IN ()`` is true by SPARQL 1.1 (17.4.1.9); Oxigraph 0.5 drops every row for
+    it, so this constraint passed every focus node: a wrong conforms. The fast engine
+    refuses it, and auto hands the shapes to pySHACL."""
+    shapes = Graph().parse(
+        data=ZERO_LENGTH.replace("TARGET", "sh:targetClass ex:C").replace(
+            "$this <http://e/p>* ?x", "$this ?p ?x FILTER (?p NOT IN ())"
+        ),
+        format="turtle",
+    )
+    data = Graph().parse(data="<http://e/a> a <http://e/C> .", format="turtle")
+    with pytest.raises(UsageError, match="an empty IN or NOT IN list"):
+        validate_graph(data, shapes)
+    assert validator("auto")(data, shapes)[0] is False

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Variable
 from rdflib.term import Node
 
-from ..namespaces import OWL, SH
+from ..namespaces import OWL, RDF, SH
 from ..sparql.tree import children, get, parse, walk
 from .prebind import prebind
 from .support import KNOWN as SHAPE_KEYS
@@ -235,7 +235,24 @@ def _checked(
         raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
     if _zero_length_risk(query, named):
         raise refusal(shapes, shape, ZERO_LENGTH)
+    if any(_empty_in(node) for node in walk(query)):
+        raise refusal(shapes, shape, EMPTY_IN)
     return prologue, query
+
+
+EMPTY_IN = (
+    "an empty IN or NOT IN list on a variable in a SPARQL query: Oxigraph 0.5 drops every "
+    "row for ?x NOT IN (), which SPARQL says is true"
+)
+
+
+def _empty_in(node: object) -> bool:
+    """Whether ``node`` is ``x IN ()`` or ``x NOT IN ()`` (rdflib's parser: rdf:nil)."""
+    is_in = getattr(node, "name", None) == "RelationalExpression" and get(node, "op") in (
+        "IN",
+        "NOT IN",
+    )
+    return is_in and get(node, "other") == RDF.nil
 
 
 ZERO_LENGTH = (
