@@ -35,7 +35,8 @@ SPELLING_FUNCTIONS = frozenset(
         "SHA1", "SHA256", "SHA384", "SHA512", "sameTerm", "IRI", "STRDT", "STRLANG",
     )
 ) | {"Aggregate_GroupConcat"}  # fmt: skip
-"""The functions whose answer depends on a literal's spelling, not only its value."""
+"""The functions whose answer depends on a literal's spelling, not only its value (casts and
+other functions named by IRI are counted too: :func:`_reads_spelling`)."""
 
 
 def spelling_read(text: str) -> list[Node | None]:
@@ -44,10 +45,11 @@ def spelling_read(text: str) -> list[Node | None]:
     from rdflib.plugins.sparql.algebra import translateQuery
 
     algebra = translateQuery(parse(text)).algebra
-    nodes = list(walk(algebra))
-    if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
+    nodes = [n for n in walk(algebra) if _reads_spelling(n)]
+    if not nodes:
         return []
-    read = [v for n in nodes if _name(n) in SPELLING_FUNCTIONS for v in _variables(n)]
+    read = [v for n in nodes for v in _variables(n)]
+    nodes = list(walk(algebra))
     derived: dict[Node, set[Variable]] = {}
     for n in nodes:
         if _name(n) == "Extend":
@@ -139,6 +141,12 @@ def _last_steps(predicate: object, listed: dict[Node, set[Node]]) -> list[Node |
     if isinstance(predicate, InvPath):
         return []
     return [None]  # a path with repetition (zero steps end where it began) or negated
+
+
+def _reads_spelling(node: object) -> bool:
+    """A spelling function, or a cast to xsd:string (or any other function a query names:
+    one of the project's, or of the store, may read the spelling too)."""
+    return _name(node) in SPELLING_FUNCTIONS or _name(node) == "Function"
 
 
 def _variables(node: object) -> list[Variable]:
