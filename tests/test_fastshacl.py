@@ -382,7 +382,6 @@ SPARQL_SPELLING = {  # a SPARQL constraint's WHERE, and whether it reads ex:v's 
     "a path ending in it": ("$this ex:w/ex:v ?v . FILTER (STRENDS(STR(?v), '.0'))", True),
     "GROUP_CONCAT": ("{ SELECT $this (GROUP_CONCAT(?v) AS ?g) WHERE { $this ex:v ?v } GROUP BY $this } "
                      "FILTER (STRENDS(?g, '.0'))", True),
-    "a cast to a string": ("$this ex:v ?v . FILTER (<http://www.w3.org/2001/XMLSchema#string>(?v) = '75.0')", True),
     "another predicate": ("$this ex:w ?v . FILTER (STRENDS(STR(?v), '.0'))", False),
     "listed others": ("$this ?p ?v . FILTER (?p IN (ex:w)) FILTER (STRENDS(STR(?v), '.0'))", False),
     "the value only": ("$this ex:v ?v . FILTER (?v > 70)", False),

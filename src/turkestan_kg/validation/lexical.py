@@ -35,8 +35,7 @@ SPELLING_FUNCTIONS = frozenset(
         "SHA1", "SHA256", "SHA384", "SHA512", "sameTerm", "IRI", "STRDT", "STRLANG",
     )
 ) | {"Aggregate_GroupConcat"}  # fmt: skip
-"""The functions whose answer depends on a literal's spelling, not only its value (casts and
-other functions named by IRI are counted too: :func:`_reads_spelling`)."""
+"""The functions whose answer depends on a literal's spelling, not only its value."""
 
 
 def spelling_read(text: str) -> list[Node | None]:
@@ -45,11 +44,10 @@ def spelling_read(text: str) -> list[Node | None]:
     from rdflib.plugins.sparql.algebra import translateQuery
 
     algebra = translateQuery(parse(text)).algebra
-    nodes = [n for n in walk(algebra) if _reads_spelling(n)]
-    if not nodes:
-        return []
-    read = [v for n in nodes for v in _variables(n)]
     nodes = list(walk(algebra))
+    if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
+        return []
+    read = [v for n in nodes if _name(n) in SPELLING_FUNCTIONS for v in _variables(n)]
     derived: dict[Node, set[Variable]] = {}
     for n in nodes:
         if _name(n) == "Extend":
@@ -141,12 +139,6 @@ def _last_steps(predicate: object, listed: dict[Node, set[Node]]) -> list[Node |
     if isinstance(predicate, InvPath):
         return []
     return [None]  # a path with repetition (zero steps end where it began) or negated
-
-
-def _reads_spelling(node: object) -> bool:
-    """A spelling function, or a cast to xsd:string (or any other function a query names:
-    one of the project's, or of the store, may read the spelling too)."""
-    return _name(node) in SPELLING_FUNCTIONS or _name(node) == "Function"
 
 
 def _variables(node: object) -> list[Variable]:
