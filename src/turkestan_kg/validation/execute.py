@@ -20,6 +20,7 @@ from ..sparql.results import QueryResult
 from .compile import Check, compile_shapes
 from .literals import (
     check_literals_kept,
+    check_one_term_each,
     ill_typed,
     keep_ill_typed,
     original_literals,
@@ -35,6 +36,7 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
     forms = stored_forms(data)
     ill = ill_typed(data, forms)
     check_literals_kept(data, forms, checks, ill, shapes)
+    check_one_term_each(forms, ill, shapes)
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels

@@ -43,7 +43,10 @@ def spelling_read(text: str) -> list[Node | None]:
     value); empty if it reads no spelling."""
     from rdflib.plugins.sparql.algebra import translateQuery
 
-    algebra = translateQuery(parse(text)).algebra
+    tree = parse(text)
+    if _inside_exists(tree):  # rdflib's algebra drops an EXISTS's filters: read the tree
+        return [None]
+    algebra = translateQuery(tree).algebra
     nodes = list(walk(algebra))
     if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
         return []
@@ -56,6 +59,14 @@ def spelling_read(text: str) -> list[Node | None]:
             derived.setdefault(get(n, "res"), set()).update(_variables(get(n, "vars")))  # type: ignore[arg-type]
     bound = list(_objects(algebra, {}))
     return _sources(read, derived, bound)
+
+
+def _inside_exists(tree: object) -> bool:
+    """Whether a spelling function is inside EXISTS or NOT EXISTS (any value may be read:
+    its variables come from the row outside it as well as from its own patterns)."""
+    exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
+    inside = (n for node in walk(tree) if _name(node) in exists for n in walk(node))
+    return any(_name(n) in SPELLING_FUNCTIONS for n in inside)
 
 
 def _sources(
@@ -126,8 +137,7 @@ def _listed_iris(part: object) -> tuple[Variable, set[Node]] | None:
 
 
 def _last_steps(predicate: object, listed: dict[Node, set[Node]]) -> list[Node | None]:
-    """The predicates whose objects a triple pattern's object may be: a path's last steps.
-    An inverse step ends at a subject, never a literal."""
+    """The predicates whose objects a triple pattern's object may be: a path's last steps."""
     if isinstance(predicate, URIRef):
         return [predicate]
     if isinstance(predicate, Variable):
@@ -137,8 +147,18 @@ def _last_steps(predicate: object, listed: dict[Node, set[Node]]) -> list[Node |
     if isinstance(predicate, AlternativePath):
         return [step for arg in predicate.args for step in _last_steps(arg, listed)]
     if isinstance(predicate, InvPath):
+        return _inverse_ends(predicate.arg, listed)
+    return [None]  # repetition (zero steps end where they began), negation
+
+
+def _inverse_ends(inverted: object, listed: dict[Node, set[Node]]) -> list[Node | None]:
+    """:func:`_last_steps` of ``^inverted``: ^p ends at a subject, never a literal; ^^p is p;
+    any other may end anywhere."""
+    if isinstance(inverted, URIRef):
         return []
-    return [None]  # a path with repetition (zero steps end where it began) or negated
+    if isinstance(inverted, InvPath):
+        return _last_steps(inverted.arg, listed)
+    return [None]
 
 
 def _variables(node: object) -> list[Variable]:

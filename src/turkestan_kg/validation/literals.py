@@ -23,10 +23,11 @@ from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
-from ..namespaces import RDF, SH
+from ..namespaces import RDF, SH, XSD
 from .lexical import spelling_read
 from .support import UnsupportedShape, lexical_test
 
@@ -49,8 +50,8 @@ class Check(Protocol):
 
 SPELLING = {SH[f"{c}ConstraintComponent"] for c in ("Pattern", "MinLength", "MaxLength")}
 """Components whose answer depends on a literal's spelling. (Components that compare terms,
-sh:in, sh:hasValue, sh:equals, sh:disjoint, compare the stored forms: "75.0" and "75" as
-decimals are one term there; decision 0021 says so.)"""
+sh:in, sh:hasValue, sh:equals, sh:disjoint, and counts, compare the stored forms: two
+literals that would be one term there are refused, :func:`check_one_term_each`.)"""
 SPELLING_PARAMETERS = (SH.pattern, SH.minLength, SH.maxLength)
 """Their parameters, as a shape holds them."""
 
@@ -100,7 +101,7 @@ def changed(forms: Forms, ill: set[Literal] | None = None) -> list[tuple[Literal
         for original, stored in forms.items()
         if isinstance(stored, Literal)
         and original.datatype is not None
-        and (str(original) != str(stored) or original.datatype != stored.datatype)
+        and _term(original)[:2] != _term(stored)[:2]
         and not (original.ill_typed if ill is None else original in ill)
     ]
 
@@ -152,7 +153,7 @@ def check_literals_kept(
     (:func:`ill_typed`), which get stand-ins instead."""
     reading: list[Node | None] | None = None  # only read where a spelling changes
     for original, stored in changed(forms, ill):
-        if original.datatype != stored.datatype:
+        if _kind(original) != _kind(stored):
             raise UnkeptLiteral(
                 f"the data holds {original.n3()}, which the fast engine's store keeps as "
                 f"{stored.n3()}: sh:datatype would be misjudged",
@@ -169,6 +170,48 @@ def check_literals_kept(
             )
 
 
+def check_one_term_each(forms: Forms, ill: set[Literal], shapes: Graph | None = None) -> None:
+    """Refuse two different literals the store would keep as one term ("75.0" and "75.00"
+    as decimals): RDF holds two values there, the store one, so counts, sh:in, sh:hasValue,
+    sh:equals, sh:disjoint and SPARQL's joins would misjudge them. The shapes' sh:in and
+    sh:hasValue literals count too: the queries hold them, in the store's form. ``ill``: the
+    ill-typed literals, which get stand-ins (:func:`keep_ill_typed`)."""
+    seen: dict[Node, Literal] = {}
+    constants = stored_forms(_compared(shapes)) if shapes is not None else {}
+    for original, stored in [*forms.items(), *constants.items()]:
+        first = seen.setdefault(stored, original)
+        if original not in ill and first not in ill and _term(first) != _term(original):
+            raise UnkeptLiteral(
+                f"the data or the shapes hold {first.n3()} and {original.n3()}, which the "
+                f"fast engine's store keeps as one term, {stored.n3()}: counts and "
+                "comparisons of terms would be misjudged",
+                hint="write them alike, or use --engine pyshacl",
+            )
+
+
+def _term(literal: Literal) -> tuple[str, Node, str]:
+    """A literal as RDF 1.1 tells terms apart: a simple literal is an xsd:string, and a
+    language tag's case does not count."""
+    kind = literal.datatype or (RDF.langString if literal.language else XSD.string)
+    return str(literal), kind, (literal.language or "").lower()
+
+
+def _kind(literal: Literal) -> Node:
+    return _term(literal)[1]
+
+
+def _compared(shapes: Graph) -> Graph:
+    """The literals the shapes compare values with: sh:hasValue's, and sh:in's members."""
+    found = Graph()
+    values = list(shapes.objects(None, SH.hasValue))
+    for members in shapes.objects(None, SH["in"]):
+        values += list(Collection(shapes, members))
+    for value in values:
+        if isinstance(value, Literal):
+            found.add((URIRef("urn:tkg:shape"), SH.hasValue, value))
+    return found
+
+
 def check_targets_kept(shapes: Graph, checks: Sequence[Check]) -> None:
     """Refuse, before anything runs, a literal sh:targetNode that Oxigraph would read
     otherwise than written, where that matters: the query holds it, and Oxigraph keeps
@@ -180,11 +223,11 @@ def check_targets_kept(shapes: Graph, checks: Sequence[Check]) -> None:
             targets.add((URIRef("urn:tkg:shape"), SH.targetNode, node))
     reading = _spelling_read(checks, shapes) if len(targets) else []
     for original, stored in changed(stored_forms(targets), set()):  # ill-typed ones too
-        if original.datatype != stored.datatype or reading:
+        if _kind(original) != _kind(stored) or reading:
             raise UnkeptLiteral(
                 f"the shapes name the focus node {original.n3()}, which Oxigraph reads as "
                 f"{stored.n3()}: a check of its "
-                + ("datatype" if original.datatype != stored.datatype else "spelling")
+                + ("datatype" if _kind(original) != _kind(stored) else "spelling")
                 + " would be misjudged",
                 hint=f"write it as {stored.n3()}, or use --engine pyshacl",
             )
