@@ -545,3 +545,31 @@ def test_literals_rdf_counts_as_one_term_are_not_refused() -> None:
         format="turtle",
     )
     assert validate_graph(graph, shapes)[0] is True
+
+
+@pytest.mark.parametrize(
+    "shapes_text",
+    [
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select "
+        '"""SELECT $this WHERE { FILTER (STR(1.10) = "1.10") }""" ] .',
+        "ex:Comp a sh:ConstraintComponent ; sh:parameter [ sh:path ex:expected ] ; "
+        "sh:propertyValidator [ a sh:SPARQLSelectValidator ; sh:select "
+        '"""SELECT $this ?value WHERE { $this $PATH ?value . FILTER (?value != STR($expected)) }""" ] . '
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:v ; ex:expected 1.10 ] .",
+    ],
+    ids=["in the query", "a component's parameter"],
+)
+def test_a_typed_literal_a_query_writes_and_reads_the_spelling_of_is_refused(
+    shapes_text: str,
+) -> None:
+    """Oxigraph reads "1.10"^^xsd:decimal in a query's text as "1.1", so STR() of it is
+    "1.1" where SPARQL says "1.10" (an outside reviewer's finding): refused before it runs,
+    and auto gives pySHACL's answer."""
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . " + shapes_text,
+        format="turtle",
+    )
+    data = Graph().parse(data='<http://e/a> <http://e/v> "1.10" .', format="turtle")
+    with pytest.raises(UsageError, match="Oxigraph reads it as"):
+        validate_graph(data, shapes)
+    assert validator("auto")(data, shapes)[0] == validator("pyshacl")(data, shapes)[0]

@@ -19,9 +19,9 @@ may be read (None).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from rdflib import URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, SequencePath
 from rdflib.term import Node
 
@@ -167,3 +167,40 @@ def _variables(node: object) -> list[Variable]:
 
 def _name(node: object) -> str:
     return str(getattr(node, "name", "")) if isinstance(node, dict) else ""
+
+
+def constants_read(tree: object, declared: Iterable[tuple[str, str]] = ()) -> Graph:
+    """The typed literals a parsed query (``tree``: prologue and query) writes, where it
+    reads spellings (empty where it does not): Oxigraph reads each in its stored form, and
+    ``STR("1.10"^^xsd:decimal)`` is "1.1" there. ``declared``: the prefixes sh:prefixes
+    gives the query."""
+    nodes = list(walk(tree))
+    written = Graph()
+    if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
+        return written
+    prefixes = dict(declared)
+    prefixes |= {
+        str(get(n, "prefix") or ""): str(get(n, "iri")) for n in nodes if _name(n) == "PrefixDecl"
+    }
+    for node in nodes:
+        literal = node if isinstance(node, Literal) else _typed(node, prefixes)
+        if literal is not None and literal.datatype is not None:
+            written.add((URIRef("urn:tkg:query"), URIRef("urn:tkg:writes"), literal))
+    return written
+
+
+def _typed(node: object, prefixes: dict[str, str]) -> Literal | None:
+    """A ``"..."^^datatype`` literal of the parse tree, its prefixed datatype resolved."""
+    if _name(node) != "literal" or get(node, "datatype") is None:
+        return None
+    datatype = get(node, "datatype")
+    if _name(datatype) == "pname":
+        prefix = prefixes.get(str(get(datatype, "prefix") or ""))
+        datatype = (
+            None if prefix is None else URIRef(prefix + str(get(datatype, "localname") or ""))
+        )
+    return (
+        Literal(str(get(node, "string")), datatype=datatype)
+        if isinstance(datatype, URIRef)
+        else None
+    )

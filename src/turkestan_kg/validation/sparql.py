@@ -29,6 +29,8 @@ from rdflib.term import Node
 
 from ..namespaces import OWL, RDF, SH
 from ..sparql.tree import children, get, parse, walk
+from .lexical import constants_read
+from .literals import changed, stored_forms
 from .prebind import prebind
 from .support import KNOWN as SHAPE_KEYS
 from .support import ill_formed, refusal
@@ -237,7 +239,13 @@ def _checked(
         raise refusal(shapes, shape, ZERO_LENGTH)
     if any(_empty_in(node) for node in walk(query)):
         raise refusal(shapes, shape, EMPTY_IN)
+    if respelled := changed(stored_forms(constants_read((prologue, query), declared)), set()):
+        written, read = respelled[0]
+        raise refusal(shapes, shape, f"{written.n3()} {RESPELLED} {read.n3()}")
     return prologue, query
+
+
+RESPELLED = "in a SPARQL query that reads spellings (STR...): Oxigraph reads it as"
 
 
 EMPTY_IN = (
