@@ -573,3 +573,36 @@ def test_a_typed_literal_a_query_writes_and_reads_the_spelling_of_is_refused(
     with pytest.raises(UsageError, match="Oxigraph reads it as"):
         validate_graph(data, shapes)
     assert validator("auto")(data, shapes)[0] == validator("pyshacl")(data, shapes)[0]
+
+
+def test_a_namespace_check_on_class_targets_is_not_refused_beside_a_respelled_literal() -> None:
+    """STR($this) on class targets reads IRIs only: a focus node bound as a subject is never
+    a literal, so "10.50" elsewhere in the data does not refuse the check (an outside
+    reviewer's finding: a needless refusal)."""
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . "
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+        '"""SELECT $this WHERE { FILTER (!STRSTARTS(STR($this), \\"http://e/\\")) }""" ] .',
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="@prefix ex: <http://e/> . ex:a a ex:C ; ex:price 10.50 . <http://other/b> a ex:C .",
+        format="turtle",
+    )
+    conforms, report = validate_graph(data, shapes)
+    assert not conforms
+    assert [str(n) for n in report.objects(None, SH.focusNode)] == ["http://other/b"]
+
+
+def test_a_check_of_str_this_on_literal_focus_nodes_is_refused() -> None:
+    """The objects of a property may be literals: STR($this) of "10.50" would read "10.5"."""
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . "
+        "ex:S a sh:NodeShape ; sh:targetObjectsOf ex:price ; sh:sparql [ sh:select "
+        '"""SELECT $this WHERE { FILTER (STRENDS(STR($this), \\"0\\")) }""" ] .',
+        format="turtle",
+    )
+    data = Graph().parse(data="@prefix ex: <http://e/> . ex:a ex:price 10.50 .", format="turtle")
+    with pytest.raises(UsageError, match="or a SPARQL function such as STR"):
+        validate_graph(data, shapes)
+    assert validator("auto")(data, shapes)[0] is False

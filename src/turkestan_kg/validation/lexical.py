@@ -19,7 +19,7 @@ may be read (None).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, SequencePath
@@ -38,9 +38,10 @@ SPELLING_FUNCTIONS = frozenset(
 """The functions whose answer depends on a literal's spelling, not only its value."""
 
 
-def spelling_read(text: str) -> list[Node | None]:
+def spelling_read(text: str, prebound: Mapping[str, bool] | None = None) -> list[Node | None]:
     """The predicates whose objects the query ``text`` may read the spelling of (None: any
-    value); empty if it reads no spelling."""
+    value); empty if it reads no spelling. ``prebound``: the variables written into the
+    text later, per focus node, each with whether it may be a literal."""
     from rdflib.plugins.sparql.algebra import translateQuery
 
     tree = parse(text)
@@ -51,14 +52,57 @@ def spelling_read(text: str) -> list[Node | None]:
     if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
         return []
     read = [v for n in nodes if _name(n) in SPELLING_FUNCTIONS for v in _variables(n)]
+    derived = _derived(nodes)
+    bound = list(_objects(algebra, {}))
+    nodes_only = _subjects_only(nodes, {o for o, _ in bound} | set(derived))
+    return _sources(read, derived, bound, _with_prebound(nodes_only, prebound or {}))
+
+
+def _with_prebound(nodes_only: set[Node], prebound: Mapping[str, bool]) -> set[Node]:
+    """``nodes_only`` as the pre-bound variables change it: one that may be a literal out,
+    one that may not in."""
+    may = {Variable(name) for name, literal in prebound.items() if literal}
+    never = {Variable(name) for name, literal in prebound.items() if not literal}
+    return (nodes_only - may) | never
+
+
+def _derived(nodes: list[object]) -> dict[Node, set[Variable]]:
+    """Each variable BIND or an aggregate gives, with the variables it is computed from."""
     derived: dict[Node, set[Variable]] = {}
     for n in nodes:
         if _name(n) == "Extend":
             derived.setdefault(get(n, "var"), set()).update(_variables(get(n, "expr")))  # type: ignore[arg-type]
         elif _name(n).startswith("Aggregate_"):
             derived.setdefault(get(n, "res"), set()).update(_variables(get(n, "vars")))  # type: ignore[arg-type]
-    bound = list(_objects(algebra, {}))
-    return _sources(read, derived, bound)
+    return derived
+
+
+def never_literal(text: str) -> bool:
+    """Whether the query ``text`` binds ``?this`` only as a subject (the focus nodes of class
+    targets: never a literal)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    algebra = translateQuery(parse(text)).algebra
+    nodes = list(walk(algebra))
+    derived: set[Node] = {v for n in nodes if isinstance(v := get(n, "var"), Variable)}
+    objects = {o for o, _ in _objects(algebra, {})}
+    return Variable("this") in _subjects_only(nodes, objects | derived)
+
+
+def _subjects_only(nodes: list[object], elsewhere: set[Node]) -> set[Node]:
+    """The variables that only triple patterns' subjects bind (a plain predicate after them:
+    never a literal), and neither an object, a BIND nor a VALUES with a literal."""
+    triples = (t for n in nodes if _name(n) == "BGP" for t in get(n, "triples") or ())  # type: ignore[attr-defined]
+    found: set[Node] = {
+        s for s, p, _ in triples if isinstance(p, URIRef | Variable) and isinstance(s, Variable)
+    }
+    return found - elsewhere - _valued(nodes)
+
+
+def _valued(nodes: list[object]) -> set[Node]:
+    """The variables a VALUES clause gives a literal."""
+    rows = (r for n in nodes if _name(n) == "values" for r in get(n, "res") or ())  # type: ignore[attr-defined]
+    return {var for row in rows for var, term in row.items() if isinstance(term, Literal)}
 
 
 def _inside_exists(tree: object) -> bool:
@@ -73,8 +117,10 @@ def _sources(
     read: list[Variable],
     derived: dict[Node, set[Variable]],
     bound: list[tuple[Node, list[Node | None]]],
+    nodes_only: set[Node],
 ) -> list[Node | None]:
-    """The predicates behind each variable read, through BIND and aggregates."""
+    """The predicates behind each variable read, through BIND and aggregates (none for a
+    variable only subjects bind)."""
     todo, seen, sources = list(read), set(), []
     while todo:
         var = todo.pop()
@@ -84,8 +130,8 @@ def _sources(
         todo += derived.get(var, ())
         found = [steps for obj, steps in bound if obj == var]
         sources += [step for steps in found for step in steps]
-        if not found and var not in derived:  # pre-bound, or bound where this does not look
-            sources.append(None)
+        if not found and var not in derived and var not in nodes_only:
+            sources.append(None)  # pre-bound, or bound where this does not look
     return sources
 
 

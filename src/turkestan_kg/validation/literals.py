@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH, XSD
-from .lexical import spelling_read
+from .lexical import never_literal, spelling_read
 from .support import UnsupportedShape, lexical_test
 
 
@@ -46,6 +46,12 @@ class Check(Protocol):
 
     @property
     def text(self) -> str: ...
+
+    @property
+    def mode(self) -> str: ...
+
+    @property
+    def focus(self) -> str: ...
 
 
 SPELLING = {SH[f"{c}ConstraintComponent"] for c in ("Pattern", "MinLength", "MaxLength")}
@@ -241,7 +247,11 @@ def _spelling_read(checks: Sequence[Check], shapes: Graph | None) -> list[Node |
     and the values a SPARQL-based check reads with STR, REGEX, sameTerm... (:mod:`.lexical`:
     the objects of the predicates that bind them)."""
     reading: list[Node | None] = [c.path for c in checks if c.component in SPELLING]
-    reading += [p for c in checks if c.template for p in spelling_read(c.text)]
+    for c in checks:
+        if c.template:  # a pre-bound $this may be a literal unless its focus nodes never are
+            node = c.mode == "each" and never_literal(c.focus)
+            prebound = {} if c.mode == "join" else {"this": not node, "value": True}
+            reading += spelling_read(c.text, prebound)
     if shapes is not None and _nested_spelling(shapes):
         reading.append(None)
     return reading
