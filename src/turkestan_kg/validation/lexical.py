@@ -5,9 +5,10 @@ constraint that reads a value's spelling (STR, SUBSTR, REGEX, sameTerm...) would
 where SPARQL 1.1 says "75.0". This module finds, on the query's algebra (rdflib's), the
 variables such a function reads, follows each back through BIND and aggregates to the triple
 patterns that bind it as an object, and gives their predicates: only a literal that is the
-object of one of them can be read. Where it cannot tell (a variable predicate not listed
-by a FILTER IN above it, a path with repetition, a pre-bound ``$this``), it says any value
-may be read (None).
+object of one of them can be read. A variable only subjects bind is never a literal. Where
+it cannot tell (a variable predicate not listed by a FILTER IN above it, a path with
+repetition, a function inside EXISTS, a pre-bound ``$this`` that may be a literal), it says
+any value may be read (None).
 
 >>> reads = spelling_read('''PREFIX ex: <http://e/>
 ... SELECT $this WHERE { $this ex:name ?n . FILTER (STRLEN(STR(?n)) > 3) }''')
