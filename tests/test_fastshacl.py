@@ -606,3 +606,19 @@ def test_a_check_of_str_this_on_literal_focus_nodes_is_refused() -> None:
     with pytest.raises(UsageError, match="or a SPARQL function such as STR"):
         validate_graph(data, shapes)
     assert validator("auto")(data, shapes)[0] is False
+
+
+def test_a_typed_literal_a_query_matches_is_refused_where_the_store_merges_it() -> None:
+    """The query writes "1.10"^^xsd:decimal, the data holds "1.100": two terms in RDF, one
+    in the store, so the triple pattern matched where SPARQL does not (a wrong answer the
+    second outside reviewer left open): refused, and auto gives pySHACL's answer."""
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> . "
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select "
+        '"""SELECT $this WHERE { $this <http://e/v> 1.10 }""" ] .',
+        format="turtle",
+    )
+    data = Graph().parse(data="<http://e/a> <http://e/v> 1.100 .", format="turtle")
+    with pytest.raises(UsageError, match="keeps as one term"):
+        validate_graph(data, shapes)
+    assert validator("auto")(data, shapes)[0] is True

@@ -57,6 +57,7 @@ class Check:
     constraint: Node | None = None  # a SPARQL constraint's node: the results' sh:sourceConstraint
     parameters: tuple[tuple[str, Node], ...] = ()  # a component's, for {$name} in messages
     path_triples: tuple[tuple[Node, Node, Node], ...] = ()  # a blank-node path, written out
+    constants: tuple[Literal, ...] = ()  # the typed literals a SPARQL-based check writes
 
     @property
     def text(self) -> str:
@@ -210,6 +211,7 @@ class _About:
             prebound=compiled.prebound,
             constraint=constraint,
             parameters=parameters,
+            constants=compiled.constants,
         )
 
 

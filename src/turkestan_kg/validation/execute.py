@@ -36,7 +36,7 @@ def run_checks(data: Graph, checks: list[Check], shapes: Graph | None = None) ->
     forms = stored_forms(data)
     ill = ill_typed(data, forms)
     check_literals_kept(data, forms, checks, ill, shapes)
-    check_one_term_each(forms, ill, shapes)
+    check_one_term_each(forms, ill, shapes, [lit for c in checks for lit in c.constants])
     nt = data.serialize(format="nt", encoding="utf-8")
     store = ox.Store()
     store.extend(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # keeps blank node labels

@@ -216,19 +216,22 @@ def _name(node: object) -> str:
     return str(getattr(node, "name", "")) if isinstance(node, dict) else ""
 
 
-def constants_read(tree: object, declared: Iterable[tuple[str, str]] = ()) -> Graph:
-    """The typed literals a parsed query (``tree``: prologue and query) writes, where it
-    reads spellings (empty where it does not): Oxigraph reads each in its stored form, and
-    ``STR("1.10"^^xsd:decimal)`` is "1.1" there. ``declared``: the prefixes sh:prefixes
-    gives the query."""
+def reads_spelling(tree: object) -> bool:
+    """Whether a parsed query calls a function that reads spellings."""
+    return any(_name(n) in SPELLING_FUNCTIONS for n in walk(tree))
+
+
+def constants_written(tree: object, declared: Iterable[tuple[str, str]] = ()) -> Graph:
+    """The typed literals a parsed query (``tree``: prologue and query) writes, each the
+    object of one triple. Oxigraph reads each in its stored form: ``STR("1.10"^^
+    xsd:decimal)`` is "1.1" there, and "1.10" matches a value "1.100". ``declared``: the
+    prefixes sh:prefixes gives the query."""
     nodes = list(walk(tree))
-    written = Graph()
-    if not any(_name(n) in SPELLING_FUNCTIONS for n in nodes):
-        return written
     prefixes = dict(declared)
     prefixes |= {
         str(get(n, "prefix") or ""): str(get(n, "iri")) for n in nodes if _name(n) == "PrefixDecl"
     }
+    written = Graph()
     for node in nodes:
         literal = node if isinstance(node, Literal) else _typed(node, prefixes)
         if literal is not None and literal.datatype is not None:

@@ -18,7 +18,7 @@ their spelling (:func:`ill_typed`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -28,7 +28,8 @@ from rdflib.term import Node
 
 from ..graph.terms import from_oxigraph_term, to_oxigraph
 from ..namespaces import RDF, SH, XSD
-from .lexical import never_literal, spelling_read
+from ..sparql.tree import get, walk
+from .lexical import never_literal, reads_spelling, spelling_read
 from .support import UnsupportedShape, lexical_test
 
 
@@ -176,16 +177,23 @@ def check_literals_kept(
             )
 
 
-def check_one_term_each(forms: Forms, ill: set[Literal], shapes: Graph | None = None) -> None:
+def check_one_term_each(
+    forms: Forms, ill: set[Literal], shapes: Graph | None = None, written: Iterable[Literal] = ()
+) -> None:
     """Refuse two different literals the store would keep as one term ("75.0" and "75.00"
     as decimals): RDF holds two values there, the store one, so counts, sh:in, sh:hasValue,
     sh:equals, sh:disjoint and SPARQL's joins would misjudge them. The shapes' sh:in and
-    sh:hasValue literals count too: the queries hold them, in the store's form. ``ill``: the
-    ill-typed literals, which get stand-ins (:func:`keep_ill_typed`)."""
+    sh:hasValue literals count too, and those SPARQL-based checks write (``written``): the
+    queries hold them, in the store's form. ``ill``: the ill-typed literals, which get
+    stand-ins (:func:`keep_ill_typed`)."""
     seen: dict[Node, Literal] = {}
-    constants = stored_forms(_compared(shapes)) if shapes is not None else {}
+    compared = _compared(shapes) if shapes is not None else Graph()
+    for literal in written:
+        compared.add((URIRef("urn:tkg:query"), SH.hasValue, literal))
+    constants = stored_forms(compared)
     for original, stored in [*forms.items(), *constants.items()]:
-        first = seen.setdefault(stored, original)
+        data = original in forms  # two constants of the shapes never meet in the store
+        first = seen.setdefault(stored, original) if data else seen.get(stored, original)
         if original not in ill and first not in ill and _term(first) != _term(original):
             raise UnkeptLiteral(
                 f"the data or the shapes hold {first.n3()} and {original.n3()}, which the "
@@ -305,3 +313,31 @@ def keep_ill_typed(
             store.add(ox.Quad(subject, predicate, stand_in))  # type: ignore[arg-type]
         found[from_oxigraph_term(stand_in)] = lit
     return found
+
+
+def misreads(query: object, constants: Graph) -> str:
+    """What Oxigraph would read otherwise than SPARQL says in ``query`` ("" if nothing)."""
+    if any(_empty_in(node) for node in walk(query)):
+        return EMPTY_IN
+    if reads_spelling(query) and (respelled := changed(stored_forms(constants), set())):
+        written, read = respelled[0]
+        return f"{written.n3()} {RESPELLED} {read.n3()}"
+    return ""
+
+
+RESPELLED = "in a SPARQL query that reads spellings (STR...): Oxigraph reads it as"
+
+
+EMPTY_IN = (
+    "an empty IN or NOT IN list on a variable in a SPARQL query: Oxigraph 0.5 drops every "
+    "row for ?x NOT IN (), which SPARQL says is true"
+)
+
+
+def _empty_in(node: object) -> bool:
+    """Whether ``node`` is ``x IN ()`` or ``x NOT IN ()`` (rdflib's parser: rdf:nil)."""
+    is_in = getattr(node, "name", None) == "RelationalExpression" and get(node, "op") in (
+        "IN",
+        "NOT IN",
+    )
+    return is_in and get(node, "other") == RDF.nil

@@ -24,13 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Variable
+from rdflib import BNode, Graph, Literal, Variable
 from rdflib.term import Node
 
-from ..namespaces import OWL, RDF, SH
+from ..namespaces import OWL, SH
 from ..sparql.tree import children, get, parse, walk
-from .lexical import constants_read
-from .literals import changed, stored_forms
+from .lexical import constants_written
+from .literals import misreads
 from .prebind import prebind
 from .support import KNOWN as SHAPE_KEYS
 from .support import ill_formed, refusal
@@ -64,6 +64,7 @@ class Compiled:
     mode: str  # "join", "each" or "ask"
     prebound: tuple[str, ...]  # the variables written in per focus node: this, and any of
     # currentShape, shapesGraph the query uses (with "ask": this, value)
+    constants: tuple[Literal, ...] = ()  # the typed literals it writes (lexical.py)
 
 
 def sparql_constraint(
@@ -110,16 +111,16 @@ def compile_select(
     if path is not None:  # SHACL 6.3: $PATH is replaced by the path, token by token
         select = prebind(select, {"PATH": path})
     declared = list(declarations(shapes, owner))
-    prologue, query = _checked(shapes, shape, select, "SelectQuery", declared, named)
+    prologue, query, constants = _checked(shapes, shape, select, "SelectQuery", declared, named)
     variables = {n for n in walk(query) if isinstance(n, Variable)}
     _check_prebound(shapes, shape, variables, path)
     focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
     lines = _prologue(declared)
     if _joinable(query) and not children(prologue) and get(query, "datasetClause") is None:
         joined = f"SELECT * WHERE {{ {{ {focus_query} }} {{ {select} }} }}"  # a whole subquery
-        return Compiled(joined, lines, focus_query, "join", ())
+        return Compiled(joined, lines, focus_query, "join", (), constants)
     prebound = ("this", *(str(v) for v in (SHAPE, GRAPH) if v in variables))
-    return Compiled(select, lines, focus_query, "each", prebound)
+    return Compiled(select, lines, focus_query, "each", prebound, constants)
 
 
 def _check_prebound(shapes: Graph, shape: Node, variables: set[Variable], path: str | None) -> None:
@@ -215,8 +216,8 @@ def compile_ask(
     """An ASK validator (SHACL 6.3): run for each (``$this``, ``$value``) row of ``values``,
     a result where it answers false."""
     declared = list(declarations(shapes, owner))
-    _checked(shapes, shape, ask, "AskQuery", declared, named)
-    return Compiled(ask, _prologue(declared), values, "ask", ("this", "value"))
+    constants = _checked(shapes, shape, ask, "AskQuery", declared, named)[2]
+    return Compiled(ask, _prologue(declared), values, "ask", ("this", "value"), constants)
 
 
 def _checked(
@@ -226,8 +227,9 @@ def _checked(
     kind: str,
     declared: list[tuple[str, str]],
     named: bool = False,
-) -> tuple[object, object]:
-    """(the prologue, the query) of a parsed query, refused if SHACL forbids its form, it
+) -> tuple[object, object, tuple[Literal, ...]]:
+    """(the prologue, the query, its typed literals) of a parsed query, refused if SHACL
+    forbids its form, it
     uses a prefix neither it nor sh:prefixes (``declared``) declares, or it has a path that
     may be of length zero from a term the data may lack (:func:`_zero_length_risk`;
     ``named``: the focus nodes are sh:targetNode nodes)."""
@@ -237,30 +239,10 @@ def _checked(
         raise refusal(shapes, shape, f"{problem} in a SPARQL constraint")
     if _zero_length_risk(query, named):
         raise refusal(shapes, shape, ZERO_LENGTH)
-    if any(_empty_in(node) for node in walk(query)):
-        raise refusal(shapes, shape, EMPTY_IN)
-    if respelled := changed(stored_forms(constants_read((prologue, query), declared)), set()):
-        written, read = respelled[0]
-        raise refusal(shapes, shape, f"{written.n3()} {RESPELLED} {read.n3()}")
-    return prologue, query
-
-
-RESPELLED = "in a SPARQL query that reads spellings (STR...): Oxigraph reads it as"
-
-
-EMPTY_IN = (
-    "an empty IN or NOT IN list on a variable in a SPARQL query: Oxigraph 0.5 drops every "
-    "row for ?x NOT IN (), which SPARQL says is true"
-)
-
-
-def _empty_in(node: object) -> bool:
-    """Whether ``node`` is ``x IN ()`` or ``x NOT IN ()`` (rdflib's parser: rdf:nil)."""
-    is_in = getattr(node, "name", None) == "RelationalExpression" and get(node, "op") in (
-        "IN",
-        "NOT IN",
-    )
-    return is_in and get(node, "other") == RDF.nil
+    constants = constants_written((prologue, query), declared)
+    if misread := misreads(query, constants):
+        raise refusal(shapes, shape, misread)
+    return prologue, query, tuple(o for o in constants.objects() if isinstance(o, Literal))
 
 
 ZERO_LENGTH = (
