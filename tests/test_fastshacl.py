@@ -625,3 +625,16 @@ def test_a_typed_literal_a_query_matches_is_refused_where_the_store_merges_it() 
         '"""SELECT $this WHERE { $this <http://e/v> 1.10 }""" ] .'
     )
     assert auto_after_refusal("ex:a ex:v 1.100 .", shapes, "keeps as one term")
+
+
+def test_a_literal_a_query_only_computes_with_is_not_refused() -> None:
+    """S13 computes with 1000.0; a value 1000.00 in the data is the same number and, for
+    arithmetic, no different term: not refused (only a triple pattern or sameTerm compares
+    the query's literal with the data as a term)."""
+    shapes = Graph().parse(
+        data=PREFIXES + "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select "
+        '"""SELECT $this WHERE { $this <http://e/v> ?v . FILTER (?v * 1000.0 > 1000000) }""" ] .',
+        format="turtle",
+    )
+    data = Graph().parse(data=PREFIXES + "ex:a ex:v 1000.00 .", format="turtle")
+    assert validate_graph(data, shapes)[0] == validator("pyshacl")(data, shapes)[0] is True

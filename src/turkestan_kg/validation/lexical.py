@@ -223,20 +223,34 @@ def reads_spelling(tree: object) -> bool:
 
 def constants_written(tree: object, declared: Iterable[tuple[str, str]] = ()) -> Graph:
     """The typed literals a parsed query (``tree``: prologue and query) writes, each the
-    object of one triple. Oxigraph reads each in its stored form: ``STR("1.10"^^
-    xsd:decimal)`` is "1.1" there, and "1.10" matches a value "1.100". ``declared``: the
-    prefixes sh:prefixes gives the query."""
+    object of a triple: :data:`MATCHES` where a triple pattern or sameTerm compares it with
+    the data as a term, else :data:`WRITES`. Oxigraph reads each in its stored form:
+    ``STR("1.10"^^xsd:decimal)`` is "1.1" there, and a pattern's "1.10" matches a value
+    "1.100". ``declared``: the prefixes sh:prefixes gives the query."""
     nodes = list(walk(tree))
-    prefixes = dict(declared)
-    prefixes |= {
-        str(get(n, "prefix") or ""): str(get(n, "iri")) for n in nodes if _name(n) == "PrefixDecl"
-    }
+    prefixes = _prefixes(nodes, declared)
+    terms = ("TriplesBlock", "Builtin_sameTerm")
+    matched = {id(n) for c in nodes if _name(c) in terms for n in walk(c)}
     written = Graph()
     for node in nodes:
         literal = node if isinstance(node, Literal) else _typed(node, prefixes)
         if literal is not None and literal.datatype is not None:
-            written.add((URIRef("urn:tkg:query"), URIRef("urn:tkg:writes"), literal))
+            how = MATCHES if id(node) in matched else WRITES
+            written.add((URIRef("urn:tkg:query"), how, literal))
     return written
+
+
+def _prefixes(nodes: list[object], declared: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The prefixes a query may use: those sh:prefixes gives it, and its own PREFIX lines."""
+    found = dict(declared)
+    found |= {
+        str(get(n, "prefix") or ""): str(get(n, "iri")) for n in nodes if _name(n) == "PrefixDecl"
+    }
+    return found
+
+
+MATCHES = URIRef("urn:tkg:matches")
+WRITES = URIRef("urn:tkg:writes")
 
 
 def _typed(node: object, prefixes: dict[str, str]) -> Literal | None:

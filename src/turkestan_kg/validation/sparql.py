@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from ..namespaces import OWL, SH
 from ..sparql.tree import children, get, parse, walk
-from .lexical import constants_written
+from .lexical import MATCHES, constants_written
 from .literals import misreads
 from .prebind import prebind
 from .support import KNOWN as SHAPE_KEYS
@@ -242,7 +242,8 @@ def _checked(
     constants = constants_written((prologue, query), declared)
     if misread := misreads(query, constants):
         raise refusal(shapes, shape, misread)
-    return prologue, query, tuple(o for o in constants.objects() if isinstance(o, Literal))
+    matched = constants.objects(None, MATCHES)  # compared with the data as terms
+    return prologue, query, tuple(o for o in matched if isinstance(o, Literal))
 
 
 ZERO_LENGTH = (
