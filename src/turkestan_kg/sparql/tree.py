@@ -54,3 +54,10 @@ def get(node: object, key: str) -> object:
     """``node[key]`` of a ``CompValue`` (or any dict), None if absent or not a dict: rdflib's
     own ``CompValue.get`` answers a missing key with the key itself."""
     return dict.get(node, key) if isinstance(node, dict) else None
+
+
+def inside_exists(tree: object) -> set[int]:
+    """The ids of the nodes inside an EXISTS or NOT EXISTS of ``tree`` (a parse tree: whose
+    variables the outer row replaces by its terms, SPARQL 1.1 18.6)."""
+    exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
+    return {id(p) for n in walk(tree) if getattr(n, "name", None) in exists for p in walk(n)}

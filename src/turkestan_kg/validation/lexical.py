@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, SequencePath
 from rdflib.term import Node
 
-from ..sparql.tree import get, parse, walk
+from ..sparql.tree import children, get, inside_exists, parse, walk
 
 SPELLING_FUNCTIONS = frozenset(
     f"Builtin_{name}"
@@ -85,9 +85,8 @@ def never_literal(text: str) -> bool:
 
     algebra = translateQuery(parse(text)).algebra
     nodes = list(walk(algebra))
-    derived: set[Node] = {v for n in nodes if isinstance(v := get(n, "var"), Variable)}
     objects = {o for o, _ in _objects(algebra, {})}
-    return Variable("this") in _subjects_only(nodes, objects | derived)
+    return Variable("this") in _subjects_only(nodes, objects | set(_derived(nodes)))
 
 
 def _subjects_only(nodes: list[object], elsewhere: set[Node]) -> set[Node]:
@@ -109,9 +108,8 @@ def _valued(nodes: list[object]) -> set[Node]:
 def _inside_exists(tree: object) -> bool:
     """Whether a spelling function is inside EXISTS or NOT EXISTS (any value may be read:
     its variables come from the row outside it as well as from its own patterns)."""
-    exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
-    inside = (n for node in walk(tree) if _name(node) in exists for n in walk(node))
-    return any(_name(n) in SPELLING_FUNCTIONS for n in inside)
+    inside = inside_exists(tree)
+    return any(_name(n) in SPELLING_FUNCTIONS for n in walk(tree) if id(n) in inside)
 
 
 def _sources(
@@ -153,14 +151,8 @@ def _objects(
         yield from _objects(get(node, "p"), listed)
         yield from _objects(get(node, "expr"), {})
         return
-    for child in _parts(node):
+    for child in children(node):
         yield from _objects(child, listed)
-
-
-def _parts(node: object) -> list[object]:
-    if isinstance(node, dict):
-        return list(dict.values(node))
-    return list(node) if isinstance(node, list | tuple) else []
 
 
 def _in_lists(expr: object) -> dict[Node, set[Node]]:

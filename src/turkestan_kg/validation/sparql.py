@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, Literal, Variable
 from rdflib.term import Node
 
 from ..namespaces import OWL, SH
-from ..sparql.tree import children, get, parse, walk
+from ..sparql.tree import children, get, inside_exists, parse, walk
 from .lexical import MATCHES, constants_written
 from .literals import misreads
 from .prebind import prebind
@@ -263,7 +263,7 @@ def _zero_length_risk(query: object, named: bool) -> bool:
     bound by the query elsewhere, or ``$this`` on other targets, is a node of the data."""
     risky = {SHAPE, GRAPH, *((THIS, Variable("value")) if named else ())}
     inside_graph = any(getattr(n, "name", None) == "GraphGraphPattern" for n in walk(query))
-    substituted = _substituted(query)
+    substituted = inside_exists(query)
     for block, path, ends in _paths(query):
         if _nullable(path) and (
             inside_graph
@@ -277,12 +277,6 @@ def _zero_length_risk(query: object, named: bool) -> bool:
 def _nullable(path: object) -> bool:
     """Whether a path has a step written with ``*`` or ``?`` (it may be of length zero)."""
     return any(get(n, "mod") in ("*", "?") for n in walk(path))
-
-
-def _substituted(query: object) -> set[int]:
-    """The ids of the parts inside EXISTS or NOT EXISTS."""
-    exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
-    return {id(p) for n in walk(query) if getattr(n, "name", None) in exists for p in walk(n)}
 
 
 def _paths(query: object) -> Iterator[tuple[object, object, tuple[object, object]]]:
