@@ -179,7 +179,8 @@ def test_an_added_format_is_written_by_the_endpoint_workers(toys: None) -> None:
     (here, in this process, where the toy entries are)."""
     import pyoxigraph as ox
 
-    from turkestan_kg.web.worker import Job, Setup, answer, result_types
+    from turkestan_kg.web.jobs import Job, Setup
+    from turkestan_kg.web.worker import answer, result_types
 
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from servers import project_app
 from turkestan_kg.sparql.policy import Unchecked, federated
 from turkestan_kg.web.app import LinkedDataApp
+from turkestan_kg.web.jobs import Job
 from turkestan_kg.web.sandbox import Limits
 from turkestan_kg.web.server import running
-from turkestan_kg.web.worker import Job
 
 
 class Listener:

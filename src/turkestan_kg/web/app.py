@@ -11,12 +11,12 @@ docs/decisions/0009-linked-data-server.md and 0014-web-stack.md.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +30,7 @@ from . import endpoint, entities, files, home, reconcile, search
 from .answers import AnswerCache
 from .conneg import choose
 from .headers import SecurityHeaders
+from .http import Endpoint
 from .i18n import N_
 from .pages import message_page
 from .sandbox import Limits
@@ -37,9 +38,10 @@ from .site import Site
 
 LOG = logging.getLogger("turkestan_kg")
 DEFAULT_LIMITS = Limits()
+READS = frozenset({"GET", "HEAD"})
 
 
-def routes(site: Site, max_query_bytes: int) -> list[BaseRoute]:
+def routes(site: Site, sparql: Endpoint) -> list[BaseRoute]:
     """Every path the server answers, most specific first; the last one is the entities."""
     return [
         Route("/", home.home_page(site)),
@@ -47,11 +49,7 @@ def routes(site: Site, max_query_bytes: int) -> list[BaseRoute]:
         *files.assets(),
         Route("/static/{name}", files.static_file(site)),
         Route("/dist/{name:path}", files.dist_file(site)),
-        Route(
-            "/sparql",
-            endpoint.sparql(site, max_query_bytes),
-            methods=["GET", "HEAD", "POST"],
-        ),
+        Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/queries/{name:path}", home.stored_query(site)),
         Route("/search", search.search_page(site)),
         *reconcile.routes(site),
@@ -89,23 +87,38 @@ class LinkedDataApp:
             base_url=base_url,
         )
         self.site.charts = home.draw_charts(self.site)
+        self.sparql = endpoint.sparql(self.site, max_query_bytes)
         self.starlette = Starlette(
-            routes=routes(self.site, max_query_bytes),
-            middleware=[
-                Middleware(
-                    CORSMiddleware,
-                    allow_origins=["*"],
-                    allow_methods=["GET", "POST", "OPTIONS"],
-                    allow_headers=["Content-Type", "Accept"],
-                )
-            ],
+            routes=routes(self.site, self.sparql),
             exception_handlers={HTTPException: self.error, Exception: self.failure},
         )
-        self.cached = AnswerCache(self.starlette)
+        shared = CORSMiddleware(
+            self.dispatch,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Content-Type", "Accept"],
+        )
+        self.cached = AnswerCache(shared)
         self.secured = SecurityHeaders(self.cached)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.secured(scope, receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A GET or HEAD on /sparql straight to the endpoint, the one route a client can
+        send a new request to each time (a new query text); the rest through the router.
+        Both answer the same: the endpoint's handler, and the same two error handlers."""
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in READS:
+            await self.starlette(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.sparql(request)
+        except HTTPException as exc:
+            response = await self.error(request, exc)
+        except Exception as exc:
+            response = await self.failure(request, exc)
+        await response(scope, receive, send)
 
     async def error(self, request: Request, exc: Exception) -> Response:
         """An HTTP error as a page for browsers (404s suggest entities), else one line."""
@@ -136,6 +149,10 @@ class LinkedDataApp:
             500,
             media_type="text/plain",
         )
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Read the SPARQL workers' replies on the server's event loop (None: no more)."""
+        self.site.pool.attach(loop)
 
     def stop_queries(self) -> int:
         """Stop the SPARQL queries under way (their clients get 503); how many."""

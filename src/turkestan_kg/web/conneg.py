@@ -20,15 +20,31 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
+
+REMEMBERED_HEADER = 512
+"""Accept headers up to this length have their choices remembered: clients send a few
+headers again and again, and parsing one costs more than the rest of a cached answer."""
 
 
 def choose(header: str | None, offers: Sequence[str]) -> str | None:
     """The offered media type the client likes best, or None (answer 406)."""
     if not header or not header.strip():
         return offers[0] if offers else None
+    if len(header) <= REMEMBERED_HEADER:
+        return _remembered(header, tuple(offers))
+    return _best(header, offers)
+
+
+@lru_cache(maxsize=1024)
+def _remembered(header: str, offers: tuple[str, ...]) -> str | None:
+    return _best(header, offers)
+
+
+def _best(header: str, offers: Sequence[str]) -> str | None:
     return parse_accept_header(header, MIMEAccept).best_match(offers)
 
 

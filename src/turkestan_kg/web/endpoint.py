@@ -7,9 +7,10 @@ Queries sent by clients run in stoppable worker processes (:mod:`.sandbox`); upd
 from __future__ import annotations
 
 import asyncio
-import urllib.parse
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from starlette.requests import ClientDisconnect
@@ -20,10 +21,11 @@ from ..formats import FORMATS, graph_formats, w3c_results_formats
 from ..namespaces import RDF, RDFS, VOID, bind_prefixes
 from .conneg import choose
 from .http import Endpoint, HttpError, Rendered, computed
+from .jobs import Job, Reply
 from .sandbox import QueryPool, SandboxError
 from .site import Site
 from .views import HTML, serialize_graph, view_types
-from .worker import Job, Reply, result_types
+from .worker import result_types
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 READ_ONLY = "this endpoint is read-only: updates are refused"
@@ -33,13 +35,15 @@ BODY_SECONDS = 10
 def sparql(site: Site, max_query_bytes: int) -> Endpoint:
     """Answer a query (GET, POST form or POST direct), or describe the service."""
 
+    offers = Offers(tuple(result_types()), tuple(view_types()))
+
     async def answer(request: HttpRequest) -> Response:
         query = await read_query(request, max_query_bytes)
         accept = request.headers.get("accept")
         if query is None:
             return service_description(site, accept, site.origin(request.scope))
         base = _base(site.origin(request.scope))
-        job = _job(query, base, accept)
+        job = _job(query, base, offers.chosen(accept))
         if isinstance(site.pool, QueryPool):  # the reply wakes the loop: no thread waits
             return (await _answered(site.pool.answer_async(job, site.query_threads))).response()
         return await computed(lambda: run(site, job), site.query_threads)
@@ -47,13 +51,25 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
     return answer
 
 
-def _job(request: Request, base: str | None, accept: str | None) -> Job:
-    """The query as a worker takes it, with the media types ``accept`` prefers for each
+@dataclass(frozen=True)
+class Offers:
+    """The media types the endpoint offers answers in: results (SELECT, ASK) and graphs."""
+
+    results: tuple[str, ...]
+    graphs: tuple[str, ...]
+
+    def chosen(self, accept: str | None) -> tuple[str | None, str | None]:
+        """What ``accept`` prefers of each (None: nothing it accepts)."""
+        return choose(accept, self.results), choose(accept, self.graphs)
+
+
+def _job(request: Request, base: str | None, media: tuple[str | None, str | None]) -> Job:
+    """The query as a worker takes it, with the media types the client prefers for each
     form (the worker parses the query; this process only chooses the media types)."""
     return Job(
         request.query,
-        results_media=choose(accept, result_types()),
-        graph_media=choose(accept, view_types()),
+        results_media=media[0],
+        graph_media=media[1],
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
         base_iri=base,
@@ -97,7 +113,9 @@ class Request:
 async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | None:
     """The query of a request and its dataset, or None (a request for the service
     description). Protocol mistakes are 400, 403, 405, 413 or 415 with a message."""
-    params = _lists(request.query_params.multi_items())
+    params = _lists(
+        parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    )
     if request.method in ("GET", "HEAD"):
         if "update" in params:
             raise HttpError(403, READ_ONLY)
@@ -116,7 +134,7 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
         raise HttpError(
             415, "send application/x-www-form-urlencoded (query=...) or application/sparql-query"
         )
-    form = _lists(urllib.parse.parse_qsl(body, keep_blank_values=True))
+    form = _lists(parse_qsl(body, keep_blank_values=True))
     if "update" in form:
         raise HttpError(403, READ_ONLY)
     both = {key: params.get(key, []) + form.get(key, []) for key in params.keys() | form.keys()}
@@ -228,6 +246,7 @@ def _result_format_iris() -> list[str]:
     return [iri for iri in results if iri] + [f.w3c_iri for f in graph_formats()]
 
 
+@lru_cache(maxsize=16)
 def _base(origin: str) -> str | None:
     """The endpoint's own URL under this server's public ``origin``, the base IRI of
     relative IRIs in a query (None if it is not an http(s) URL)."""

@@ -1,42 +1,121 @@
 """The server's hold on a SPARQL worker process (:mod:`.sandbox`): the process, its pipe and
 the queries it runs, each a :class:`Pending` that a reply (or the worker's death) finishes,
-waking a thread that waits, or an event loop.
+waking a thread that waits, or a coroutine.
+
+Replies are read without waiting (:class:`Inbox`), so that the server's event loop can read
+them whenever the pipe is readable, with no thread woken for each reply; before the loop
+runs, and after it, a thread per worker reads them the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import pickle
+import select
+import signal
+import socket
+import struct
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from .worker import Answered, Job, Numbered, Ready, Reply
+from .jobs import Answered, Job, Numbered, Ready, Reply
+
+HEADER = struct.Struct("!i")
+"""A message's length, as ``multiprocessing.connection`` frames it (-1: a longer length follows)."""
+LONG_HEADER = struct.Struct("!Q")
 
 
 class Pending:
-    """A query sent to a worker: set ``done`` when its reply came (``reply``) or its worker
-    died (``reply`` stays None); with ``loop``, its ``future`` too, from whatever thread."""
+    """A query sent to a worker, finished when its reply came (``reply``) or its worker died
+    (``reply`` stays None): a thread waits for ``done``; with ``loop``, a coroutine awaits
+    :meth:`finished` instead."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
-        self.done = threading.Event()
         self.reply: Reply | None = None
         self.overdue = False
         self.loop = loop
-        self.future: asyncio.Future[None] | None = loop.create_future() if loop else None
+        self.done = threading.Event() if loop is None else None
+        self.future: asyncio.Future[bool] | None = loop.create_future() if loop else None
 
-    def finish(self, reply: Reply | None) -> None:
-        """The reply came (None: the worker died)."""
+    def finish(self, reply: Reply | None, on_loop: bool = False) -> None:
+        """The reply came (None: the worker died); ``on_loop``: this runs on ``loop``."""
         self.reply = reply
-        self.done.set()
-        if self.loop is not None and self.future is not None:
-            with contextlib.suppress(RuntimeError):  # a closed loop: no one is waiting
-                self.loop.call_soon_threadsafe(_resolve, self.future)
+        if self.done is not None:
+            self.done.set()
+        if self.loop is None or self.future is None:
+            return
+        if on_loop:
+            _settle(self.future, True)
+            return
+        with contextlib.suppress(RuntimeError):  # a closed loop: no one is waiting
+            self.loop.call_soon_threadsafe(_settle, self.future, True)
+
+    async def finished(self, timeout: float) -> bool:
+        """(With ``loop``.) Whether the query finished within ``timeout`` seconds."""
+        assert self.loop is not None and self.future is not None
+        timer = self.loop.call_later(timeout, _settle, self.future, False)
+        try:
+            return await self.future  # (cancelled with its waiter: a late reply is dropped)
+        finally:
+            timer.cancel()
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
+def _settle(future: asyncio.Future[bool], came: bool) -> None:
     if not future.done():
-        future.set_result(None)
+        future.set_result(came)
+
+
+class Inbox:
+    """The messages a worker sent, read from its end of the pipe (a socket pair, as
+    ``multiprocessing.Pipe`` makes on POSIX) without waiting, in the pipe's own framing: a
+    message cut in two stays here until the rest comes, whoever reads next (a thread or
+    the event loop)."""
+
+    def __init__(self, conn: Connection[Numbered, Answered | Ready]) -> None:
+        self.sock = socket.socket(fileno=os.dup(conn.fileno()))
+        self.buffer = bytearray()
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def read(self) -> tuple[list[Answered], bool]:
+        """(The replies complete so far, whether the pipe has ended.) Never waits."""
+        while True:
+            try:
+                chunk = self.sock.recv(1 << 20, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                return self._messages(), False
+            except OSError:
+                return self._messages(), True
+            if not chunk:
+                return self._messages(), True
+            self.buffer += chunk
+
+    def _messages(self) -> list[Answered]:
+        messages: list[Answered] = []
+        while len(self.buffer) >= HEADER.size:
+            (size,) = HEADER.unpack_from(self.buffer)
+            start = HEADER.size
+            if size == -1:
+                if len(self.buffer) < start + LONG_HEADER.size:
+                    break
+                (size,) = LONG_HEADER.unpack_from(self.buffer, start)
+                start += LONG_HEADER.size
+            if len(self.buffer) < start + size:
+                break
+            message = pickle.loads(self.buffer[start : start + size])
+            del self.buffer[: start + size]
+            if isinstance(message, tuple):  # (the Ready flag comes only first)
+                messages.append(message)
+        return messages
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
 
 
 class Worker:
@@ -48,13 +127,93 @@ class Worker:
         self.jobs: dict[int, Pending] = {}
         self.retired = False
         self.sending = threading.Lock()
+        self.inbox = Inbox(conn)
+        self.watcher: asyncio.AbstractEventLoop | None = None
+        """The event loop that reads its replies (None: a thread does)."""
 
     def send(self, number: int, job: Job) -> None:
+        message = pickle.dumps((number, job), pickle.HIGHEST_PROTOCOL)
         try:
             with self.sending:
-                self.conn.send((number, job))
-        except (OSError, ValueError):  # it died: its listener answers the query's waiter
+                self.conn.send_bytes(message)
+        except (OSError, ValueError):  # it died: whoever reads its pipe answers the waiter
             self.process.kill()
+
+    def close(self) -> None:
+        self.inbox.close()
+        self.conn.close()
+
+
+class Readers:
+    """Who reads each worker's replies: a thread of its own, or the attached event loop,
+    which reads a pipe when it is readable, so that no thread wakes for each reply. A reader
+    hands each reply to ``pass_on`` (saying whether it runs on the loop), and a worker
+    whose pipe ended to ``ended`` (on a thread: it waits for the process); ``thread`` starts
+    a thread the pool keeps track of."""
+
+    def __init__(
+        self,
+        pass_on: Callable[[Worker, int, Reply, bool], None],
+        ended: Callable[[Worker], None],
+        thread: Callable[[Callable[[Worker], None], Worker], None],
+    ) -> None:
+        self.pass_on, self.ended, self.thread = pass_on, ended, thread
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.lock = threading.Lock()
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None, everyone: list[Worker]) -> None:
+        """Read on ``loop`` from now on; None: on threads again (call it on the loop that
+        was attached, before it ends). Each thread hands its worker over between reads."""
+        with self.lock:
+            self.loop = loop
+        for worker in everyone:
+            if worker.watcher is not None:
+                self._unwatch(worker)
+                self.thread(self.listen, worker)
+
+    def listen(self, worker: Worker) -> None:
+        """(A worker's own thread.) Pass on its replies until it ends or the attached loop
+        takes the reading over."""
+        while True:
+            with self.lock:
+                loop = self.loop
+            if loop is not None:
+                with contextlib.suppress(RuntimeError):  # a closed loop: read on here
+                    loop.call_soon_threadsafe(self._watch, worker, loop)
+                    return
+            with contextlib.suppress(OSError, ValueError):  # (closed: read() says so)
+                select.select([worker.inbox], [], [], 0.25)
+            if self._received(worker, on_loop=False):
+                self.ended(worker)
+                return
+
+    def _watch(self, worker: Worker, loop: asyncio.AbstractEventLoop) -> None:
+        """(On ``loop``.) Read ``worker``'s replies whenever its pipe is readable."""
+        if self.loop is not loop:  # detached meanwhile
+            self.thread(self.listen, worker)
+            return
+        worker.watcher = loop
+        loop.add_reader(worker.inbox.fileno(), self._readable, worker)
+        self._readable(worker)  # what came during the hand-over
+
+    def _readable(self, worker: Worker) -> None:
+        if self._received(worker, on_loop=True):
+            self._unwatch(worker)
+            self.thread(self.ended, worker)
+
+    @staticmethod
+    def _unwatch(worker: Worker) -> None:
+        """(On the loop that reads ``worker``'s replies.) Stop reading them there."""
+        if worker.watcher is not None:
+            worker.watcher.remove_reader(worker.inbox.fileno())
+            worker.watcher = None
+
+    def _received(self, worker: Worker, *, on_loop: bool) -> bool:
+        """Pass on the replies that came; whether the worker's pipe has ended."""
+        replies, ended = worker.inbox.read()
+        for number, reply in replies:
+            self.pass_on(worker, number, reply, on_loop)
+        return ended
 
 
 def ended_line(worker: Worker, queries: int) -> str:
@@ -67,3 +226,26 @@ def ended_line(worker: Worker, queries: int) -> str:
         f"a SPARQL worker ended under {queries} {'query' if queries == 1 else 'queries'} "
         f"({how}); it is being replaced, and what it ran runs once more on another"
     )
+
+
+def death(worker: Worker, memory: int, retry: int) -> tuple[str, int, int | None]:
+    """Why ``worker`` died under a query: the message its client gets, the HTTP status, and
+    the seconds to wait before trying again (None: trying again will not help)."""
+    code = worker.process.exitcode
+    if code == -signal.SIGKILL:
+        return (
+            "the query's worker was killed (by the system's out-of-memory killer, say); "
+            "it was replaced",
+            503,
+            retry,
+        )
+    if code == -signal.SIGABRT:
+        return f"the query needed more than {memory:,} bytes and was stopped", 503, None
+    if code == -signal.SIGSEGV:
+        return (
+            "the query could not be run: it ended its worker, as a query nested too deeply "
+            "does; the worker was replaced",
+            400,
+            None,
+        )
+    return "the query ended its worker; it was replaced", 503, retry

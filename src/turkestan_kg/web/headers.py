@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..publish.htmldoc import STYLE
@@ -53,8 +52,19 @@ def policy(path: str) -> str:
     return "; ".join((*BASE_POLICY, framing))
 
 
+def _raw(csp: str) -> tuple[tuple[bytes, bytes], ...]:
+    pairs = (("Content-Security-Policy", csp), *HEADERS.items())
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in pairs)
+
+
+RAW = {framed: _raw(policy("/reconcile/preview" if framed else "/")) for framed in (False, True)}
+"""The headers as an ASGI message holds them, for answers framed or not (made once)."""
+OURS = frozenset(name for name, _ in RAW[False])
+
+
 class SecurityHeaders:
-    """ASGI middleware adding the security headers to every HTTP answer."""
+    """ASGI middleware adding the security headers to every HTTP answer, in place of any
+    a handler set."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,14 +73,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = policy(scope["path"])
+        ours = RAW[scope["path"] in FRAMED]
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = csp
-                for name, value in HEADERS.items():
-                    headers[name] = value
+                theirs = message.get("headers", ())
+                message["headers"] = [h for h in theirs if h[0].lower() not in OURS] + [*ours]
             await send(message)
 
         await self.app(scope, receive, secured)

@@ -10,6 +10,7 @@ and result cap, the protocol's dataset parameters passed along.
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 
 from rdflib import Graph, URIRef
@@ -19,9 +20,10 @@ from ..namespaces import RDFS, SKOS, bind_prefixes
 from ..remote.sparql import RemoteEngine
 from ..sparql.results import QueryResult
 from ..values import JsonObject
+from .jobs import Job, Reply
 from .neighbourhood import MAX_INCOMING, MAX_OUTGOING, View
 from .sandbox import Limits, QueryPool, SandboxError, checked
-from .worker import Job, Reply, not_acceptable
+from .worker import not_acceptable
 
 LABELS = " ".join(f"<{p}>" for p in (SKOS.prefLabel, RDFS.label, "http://purl.org/dc/terms/title"))
 
@@ -129,6 +131,10 @@ class RemotePool:
             return checked(not_acceptable("results"))
         fmt = results_by_media_type(job.results_media)
         return Reply(200, fmt.media_type, render(result, fmt.name).encode())
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """The checker's replies read on ``loop`` (:meth:`.sandbox.QueryPool.attach`)."""
+        self.checker.attach(loop)
 
     def stop(self) -> int:
         """Queries sent on are not stopped here: each ends by the store's time limit."""

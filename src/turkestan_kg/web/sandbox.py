@@ -23,7 +23,6 @@ import logging
 import math
 import multiprocessing
 import os
-import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +33,9 @@ from anyio import CapacityLimiter
 
 from ..errors import TkgError
 from ..values import JsonObject
-from .handles import Pending, Worker, ended_line
-from .worker import Bounds, Job, Reply, Setup, serve
+from .handles import Pending, Readers, Worker, death, ended_line
+from .jobs import Bounds, Job, Reply, Setup
+from .worker import serve
 
 LOG = logging.getLogger("turkestan_kg")
 
@@ -116,6 +116,7 @@ class QueryPool:
         self._stopping = False
         self._closed = False
         self._threads: list[threading.Thread] = []
+        self._readers = Readers(self._pass_on, self._ended, self._thread)
         self.isolated = True
         started = [self._spawn() for _ in range(self.size)]
         for worker in started:
@@ -148,7 +149,8 @@ class QueryPool:
         return worker
 
     def _enlist(self, worker: Worker) -> None:
-        """Take ``worker`` into the pool, with a thread that passes on its replies."""
+        """Take ``worker`` into the pool; a thread passes on its replies, or the attached
+        event loop once it can."""
         with self._lock:
             if self._closed:
                 worker.process.kill()
@@ -156,7 +158,7 @@ class QueryPool:
             self._workers.append(worker)
             self._everyone.add(worker)
             self._lock.notify_all()
-        self._thread(self._listen, worker)
+        self._thread(self._readers.listen, worker)
 
     def _thread(self, target: Callable[[Worker], None], worker: Worker | None = None) -> None:
         thread = threading.Thread(target=target, args=(worker,), daemon=True)
@@ -169,6 +171,7 @@ class QueryPool:
         A query whose worker dies under it is run once more on another."""
         for attempt in (1, 2):
             worker, pending = self._submit(job)
+            assert pending.done is not None  # (a thread waits for it)
             came = pending.done.wait(self.limits.timeout)
             if (reply := self._settled(worker, pending, attempt, came)) is not None:
                 return reply
@@ -184,19 +187,10 @@ class QueryPool:
             if sent is None:
                 return await anyio.to_thread.run_sync(self.answer, job, limiter=threads)
             worker, pending = sent
-            came = await self._arrived(pending)
+            came = await pending.finished(self.limits.timeout)
             if (reply := self._settled(worker, pending, attempt, came)) is not None:
                 return reply
         raise AssertionError("unreachable")
-
-    async def _arrived(self, pending: Pending) -> bool:
-        """Whether ``pending`` finished within the time limit (a reply, or its worker's end)."""
-        assert pending.future is not None
-        try:
-            await asyncio.wait_for(asyncio.shield(pending.future), self.limits.timeout)
-        except TimeoutError:
-            return False
-        return True
 
     def _settled(self, worker: Worker, pending: Pending, attempt: int, came: bool) -> Reply | None:
         """What a query sent to ``worker`` came to: its reply; SandboxError if it ran past
@@ -274,17 +268,17 @@ class QueryPool:
         worker = min(self._workers, key=lambda w: len(w.jobs))
         return worker if len(worker.jobs) < self.limits.slots else None
 
-    def _listen(self, worker: Worker | None) -> None:
-        """Pass ``worker``'s replies to their queries until it ends; then replace it (if it
-        was not retired) and wake the queries it was running."""
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Read the workers' replies on ``loop``, the server's, while it runs (None: on a
+        thread per worker again; call it on the loop that was attached, before it ends)."""
+        with self._lock:
+            everyone = list(self._everyone)
+        self._readers.attach(loop, everyone)
+
+    def _ended(self, worker: Worker | None) -> None:
+        """Replace ``worker``, which ended (unless it was retired), and wake the queries it
+        was running."""
         assert worker is not None
-        while True:
-            try:
-                message = worker.conn.recv()
-            except (EOFError, OSError, ValueError):
-                break
-            if isinstance(message, tuple):  # (the Ready flag comes only first)
-                self._pass_on(worker, *message)
         worker.process.join(timeout=5)  # the exit code says why it ended
         with self._lock:
             orphans, worker.jobs = list(worker.jobs.values()), {}
@@ -295,18 +289,19 @@ class QueryPool:
                     LOG.warning(ended_line(worker, len(orphans)))
                 self._replace_later()
             self._lock.notify_all()
-        worker.conn.close()
+        worker.close()
         for pending in orphans:
             pending.finish(None)
 
-    def _pass_on(self, worker: Worker, number: int, reply: Reply) -> None:
+    def _pass_on(self, worker: Worker, number: int, reply: Reply, on_loop: bool) -> None:
         with self._lock:
             pending = worker.jobs.pop(number, None)
-            self._lock.notify_all()
+            if self._waiting:
+                self._lock.notify_all()
             if worker.retired:
                 self._reap(worker)
         if pending is not None:
-            pending.finish(reply)
+            pending.finish(reply, on_loop)
 
     def _overran(self, worker: Worker, pending: Pending) -> None:
         """Retire ``worker`` (a fresh one takes its place), and end it once every query it
@@ -340,30 +335,12 @@ class QueryPool:
 
     def _death(self, worker: Worker) -> SandboxError:
         """Why a worker died under a query, as the error its client gets."""
-        code = worker.process.exitcode
         retry = self.retry_after
         if self._stopping:
             return SandboxError(
                 "the server stopped before the query finished; try again", 503, retry
             )
-        if code == -signal.SIGKILL:
-            return SandboxError(
-                "the query's worker was killed (by the system's out-of-memory killer, say); "
-                "it was replaced",
-                503,
-                retry,
-            )
-        if code == -signal.SIGABRT:
-            return SandboxError(
-                f"the query needed more than {self.limits.memory:,} bytes and was stopped", 503
-            )
-        if code == -signal.SIGSEGV:
-            return SandboxError(
-                "the query could not be run: it ended its worker, as a query nested too deeply "
-                "does; the worker was replaced",
-                400,
-            )
-        return SandboxError("the query ended its worker; it was replaced", 503, retry)
+        return SandboxError(*death(worker, self.limits.memory, retry))
 
     def stop(self) -> int:
         """Stop the queries under way (their clients get 503) and take no more; the number

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import socket
 import threading
 from collections import Counter
@@ -79,6 +80,8 @@ def serve(
     server = _server(app, quiet=quiet)
     if announce is not None:
         announce(bound + "/")
+    gc.collect()
+    gc.freeze()  # what the server holds from its start is never scanned again: no long pauses
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
@@ -132,6 +135,10 @@ class GracefulServer(uvicorn.Server):
         self.app = app
         self.stopped_queries = 0
 
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.app.attach(asyncio.get_running_loop())  # the workers' replies read on this loop
+        await super().startup(sockets)
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         loop = asyncio.get_running_loop()
         late = loop.call_later(max(0.0, GRACE_SECONDS - 1), self._stop_queries)
@@ -139,6 +146,7 @@ class GracefulServer(uvicorn.Server):
             await super().shutdown(sockets)
         finally:
             late.cancel()
+            self.app.attach(None)  # the loop ends: threads read the replies again
 
     def _stop_queries(self) -> None:
         self.stopped_queries = self.app.stop_queries()

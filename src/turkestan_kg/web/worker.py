@@ -20,123 +20,26 @@ True
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
-import queue
 import signal
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
 from ..namespaces import PREFIXES
 from ..sparql.policy import might_name_service
-from ..values import JsonObject
+from .jobs import Answered, Bounds, Job, Numbered, Ready, Reply, Setup
+from .lanes import Lanes, Stacks
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from typing_extensions import Buffer
-
-STACK_BYTES = 256 * 1024**2
-"""The most stack a worker's thread for long texts gets: Oxigraph's parser and evaluator
-recurse once per level of nesting, and the largest query the server takes (64 kB) nests
-32,000 levels."""
-
-STACK_PER_CHAR = 4_096
-"""Stack a query may need per character of its text. The costliest nesting measured (braces,
-then nested function calls) took about 2 kB per character; this is twice that."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """What the server asks a worker: a query, its dataset, and what the client accepts."""
-
-    text: str
-    results_media: str | None = "application/sparql-results+json"
-    """The results format for SELECT and ASK (None: the client accepts none)."""
-    graph_media: str | None = "application/n-triples"
-    """The RDF format for CONSTRUCT and DESCRIBE (None: the client accepts none)."""
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    base_iri: str | None = None
-    check_only: bool = False
-    """Only check the query (parse it, refuse SERVICE and updates), for a store elsewhere."""
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """What one answer may be: at most ``rows`` results and ``size`` bytes."""
-
-    rows: int = 10_000
-    size: int = 16 * 1024**2
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What a worker is given once: its answers' bounds, the memory it may hold, and the
-    JSON-LD context graph answers are compacted with."""
-
-    bounds: Bounds = Bounds()
-    memory: int = 2 * 1024**3
-    context: JsonObject = field(default_factory=dict)
-    slots: int = 1
-    """Queries the worker runs at once, each on its own thread (Oxigraph lets go of
-    Python's lock while it evaluates, so a cheap query is not held up by a long one)."""
-
-
-@dataclass(frozen=True)
-class Stacks:
-    """The worker's threads' stacks, an eighth of its memory each way: ``slots`` threads
-    of ``small`` bytes for short texts, and one of ``deep`` bytes for the rest (long texts,
-    and texts checked by rdflib's grammar, which recurses in Python).
-
-    >>> stacks = Stacks.within(2 * 1024**3, slots=32)
-    >>> stacks.small // 1024**2, stacks.deep // 1024**2
-    (8, 256)
-    >>> stacks.fits(Job("ASK {}")), stacks.fits(Job("ASK {" + " " * 4_000 + "}"))
-    (True, False)
-    """
-
-    small: int
-    deep: int
-
-    @classmethod
-    def within(cls, memory: int, slots: int) -> Stacks:
-        deep = max(1024**2, min(STACK_BYTES, memory // 8))
-        return cls(small=max(256 * 1024, min(deep, memory // 8 // slots)), deep=deep)
-
-    def fits(self, job: Job) -> bool:
-        """Whether ``job`` may run on a small stack."""
-        short = len(job.text) * STACK_PER_CHAR <= self.small
-        return short and not job.check_only and not might_name_service(job.text)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A worker's answer: a status, a media type and the body (a one-line text on errors)."""
-
-    status: int
-    media_type: str
-    body: bytes
-
-    @classmethod
-    def error(cls, status: int, message: str) -> Reply:
-        return cls(status, "text/plain", message.encode())
-
-
-Ready: TypeAlias = bool
-"""What a worker sends once, when it can take jobs: whether it is off the network."""
-
-Numbered: TypeAlias = tuple[int, Job]
-"""A job as the pool sends it, numbered so that its reply can find its way back."""
-
-Answered: TypeAlias = tuple[int, Reply]
-"""A reply, with the number of its job."""
 
 
 class TooLarge(Exception):
@@ -199,40 +102,10 @@ def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, se
     _quiet_stderr()  # an allocation past the limit aborts with a message; the server says it
     stacks = Stacks.within(setup.memory, setup.slots)
     sys.setrecursionlimit(max(1_000, stacks.deep // 4_096))  # rdflib's grammar recurses
-    lanes = _Lanes(conn, store, setup)
-    lanes.start(stacks)
+    lanes = Lanes(conn, functools.partial(answer, store, setup=setup))
+    lanes.start(stacks, setup.slots)
     conn.send(isolated)
-    while True:
-        try:
-            number, job = conn.recv()
-        except (EOFError, OSError):
-            return
-        (lanes.short if stacks.fits(job) else lanes.deep).put((number, job))
-
-
-class _Lanes:
-    """A worker's threads: ``slots`` on small stacks take short texts, one on a deep stack
-    takes the rest; each sends its replies, numbered as the jobs were."""
-
-    def __init__(self, conn: Connection[Answered | Ready, Numbered], store: ox.Store, setup: Setup):
-        self.conn, self.store, self.setup = conn, store, setup
-        self.sending = threading.Lock()
-        self.short: queue.SimpleQueue[Numbered] = queue.SimpleQueue()
-        self.deep: queue.SimpleQueue[Numbered] = queue.SimpleQueue()
-
-    def start(self, stacks: Stacks) -> None:
-        threading.stack_size(stacks.deep)
-        threading.Thread(target=self._run, args=(self.deep,), daemon=True).start()
-        threading.stack_size(stacks.small)
-        for _ in range(self.setup.slots):
-            threading.Thread(target=self._run, args=(self.short,), daemon=True).start()
-
-    def _run(self, jobs: queue.SimpleQueue[Numbered]) -> None:
-        while True:
-            number, job = jobs.get()
-            reply = answer(self.store, job, self.setup)
-            with self.sending:
-                self.conn.send((number, reply))
+    lanes.ended.wait()
 
 
 def _quiet_stderr() -> None:
@@ -324,7 +197,7 @@ def _results(
     json = Bounded(bounds.size)
     found.serialize(json, format=ox.QueryResultsFormat.JSON)
     body = json.getvalue()
-    if isinstance(found, ox.QuerySolutions):
+    if isinstance(found, ox.QuerySolutions) and not _few(body, bounds.rows):
         rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         assert isinstance(rows, ox.QuerySolutions)
         if sum(1 for _ in itertools.islice(rows, bounds.rows + 1)) > bounds.rows:
@@ -341,6 +214,17 @@ def _results(
         )
         body = out.getvalue()
     return Reply(200, fmt.media_type, body)
+
+
+def _few(json: bytes, rows: int) -> bool:
+    """Whether SPARQL JSON results of this length are sure to hold at most ``rows`` rows,
+    without reading them: each row takes at least three bytes (``{}`` and a comma).
+
+    >>> three = b'{"head":{"vars":[]},"results":{"bindings":[{},{},{}]}}'
+    >>> _few(three, 100), _few(three, 3)
+    (True, False)
+    """
+    return len(json) < 3 * (rows + 1) - 1
 
 
 def _within(body: bytes, size: int) -> bytes:

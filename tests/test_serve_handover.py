@@ -1,0 +1,167 @@
+"""The hand-over of a query between the server and its workers, which new queries pay for
+each time: replies read on the server's event loop (and on threads before and after it
+runs), a worker's threads taking turns at its pipe, the media types a client's Accept
+header chooses remembered, and the security headers set once. Each answers as before."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from anyio import CapacityLimiter
+from starlette.types import Message, Receive, Scope, Send
+
+from turkestan_kg.graph.dataset import load, store_payload
+from turkestan_kg.web import conneg
+from turkestan_kg.web.headers import SecurityHeaders
+from turkestan_kg.web.jobs import Job
+from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[QueryPool]:
+    started = QueryPool(store_payload(load()), workers=2, limits=Limits(timeout=20, slots=4))
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+@pytest.fixture()
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop running in a thread of its own, as the server's runs."""
+    running = asyncio.new_event_loop()
+    thread = threading.Thread(target=running.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield running
+    finally:
+        running.call_soon_threadsafe(running.stop)
+        thread.join(timeout=10)
+        running.close()
+
+
+def on(loop: asyncio.AbstractEventLoop, call: Callable[[], object]) -> None:
+    """Run ``call`` on ``loop`` and wait for it."""
+
+    async def run() -> None:
+        call()
+
+    asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=10)
+
+
+def asked(pool: QueryPool, loop: asyncio.AbstractEventLoop, text: str) -> bytes:
+    """``text``'s answer through the pool, awaited on ``loop``."""
+    job = Job(text)
+    reply = asyncio.run_coroutine_threadsafe(pool.answer_async(job, CapacityLimiter(4)), loop)
+    return reply.result(timeout=30).body
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_replies_move_from_threads_to_the_loop_and_back(
+    pool: QueryPool, loop: asyncio.AbstractEventLoop
+) -> None:
+    assert b"true" in pool.answer(Job("ASK {}")).body
+    on(loop, lambda: pool.attach(loop))
+    assert b"true" in asked(pool, loop, "ASK { FILTER (1 > 0) }")
+    assert wait_for(lambda: all(w.watcher is loop for w in pool._workers))
+    many = [asked(pool, loop, f"ASK {{ FILTER ({n} >= 0) }}") for n in range(40)]
+    assert all(b"true" in body for body in many)
+    on(loop, lambda: pool.attach(None))
+    assert all(w.watcher is None for w in pool._workers)
+    assert b"true" in pool.answer(Job("ASK { FILTER (2 > 1) }")).body  # a thread reads again
+
+
+def test_a_worker_killed_while_the_loop_reads_it_is_replaced(
+    pool: QueryPool, loop: asyncio.AbstractEventLoop
+) -> None:
+    on(loop, lambda: pool.attach(loop))
+    try:
+        assert wait_for(lambda: all(w.watcher is loop for w in pool._workers))
+        victim = pool._workers[0]
+        os.kill(victim.process.pid or 0, signal.SIGKILL)
+        assert wait_for(lambda: victim not in pool._workers and len(pool._workers) == 2)
+        assert wait_for(lambda: all(w.watcher is loop for w in pool._workers))
+        bodies = [asked(pool, loop, f"ASK {{ FILTER ({n} < 100) }}") for n in range(20)]
+        assert all(b"true" in body for body in bodies)
+    finally:
+        on(loop, lambda: pool.attach(None))
+
+
+def test_a_query_past_its_turn_does_not_hold_up_the_next() -> None:
+    """A worker's thread that runs a long query passes its turn at the pipe on, so the same
+    worker answers a cheap query meanwhile."""
+    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=60, slots=4))
+    slow = Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    ended: list[int] = []
+
+    def run_slow() -> None:
+        try:
+            one.answer(slow)
+        except SandboxError as err:
+            ended.append(err.status)
+
+    long_ones = [threading.Thread(target=run_slow) for _ in range(2)]
+    try:
+        for thread in long_ones:
+            thread.start()
+        assert wait_for(lambda: len(one._workers[0].jobs) == 2)
+        time.sleep(0.2)  # both well past their turn
+        started = time.monotonic()
+        assert b"true" in one.answer(Job("ASK { FILTER (3 > 2) }")).body
+        assert time.monotonic() - started < 5
+        assert all(thread.is_alive() for thread in long_ones)
+        assert one.stop() == 2
+        for thread in long_ones:
+            thread.join(timeout=30)
+        assert ended == [503, 503]
+    finally:
+        one.close()
+
+
+def test_a_remembered_choice_depends_on_the_offers_too() -> None:
+    header = "text/csv;q=0.5, application/sparql-results+json"
+    assert conneg.choose(header, ["text/csv", "application/sparql-results+json"]) == (
+        "application/sparql-results+json"
+    )
+    assert conneg.choose(header, ["text/csv", "text/turtle"]) == "text/csv"
+    assert conneg.choose(header, ["text/turtle"]) is None
+    long_header = "text/turtle;q=0.1, " + ", ".join(f"x/y{n}" for n in range(200))
+    assert len(long_header) > conneg.REMEMBERED_HEADER
+    assert conneg.choose(long_header, ["text/turtle"]) == "text/turtle"
+
+
+def test_a_handler_s_own_security_header_is_replaced_not_doubled() -> None:
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-security-policy", b"script-src *"), (b"x-kept", b"yes")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "path": "/", "method": "GET", "headers": []}
+    asyncio.run(SecurityHeaders(handler)(scope, receive, send))
+    headers = sent[0]["headers"]
+    policies = [value for name, value in headers if name == b"content-security-policy"]
+    assert len(policies) == 1 and b"script-src 'self'" in policies[0], headers
+    assert (b"x-kept", b"yes") in headers
+    assert (b"x-content-type-options", b"nosniff") in headers
