@@ -138,5 +138,8 @@ class Lanes:
 
     def _run(self, number: int, job: Job) -> None:
         reply = self.answer(job)
-        with self.sending:
-            self.conn.send((number, reply))
+        try:
+            with self.sending:
+                self.conn.send((number, reply))
+        except (OSError, ValueError):  # the server's end is gone: so is the worker's work
+            self.ended.set()
