@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -42,13 +43,23 @@ PERSON = "https://w3id.org/turkestan-kg/person/turar-risqulov"
 POINT = f"SELECT ?o WHERE {{ <{PERSON}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RESULTS = "application/sparql-results+json"
-# wrk script: each request a query text of its own, HEAD .. a counter .. TAIL (no cache can
-# answer it)
+# wrk script: each request a query text of its own, HEAD .. a number .. TAIL (no cache can
+# answer it): the number is the run's (a random one wrk passes to init), the thread's and
+# the request's, so no two threads of a run, and no two runs, send the same text (each of
+# wrk's threads has its own Lua state, whose math.random gives the same numbers in each)
 NEW_TEXTS = """
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+init = function(args)
+  run_id = args[1] or "1"
+end
 counter = 0
 request = function()
   counter = counter + 1
-  local n = tostring(1000000 + counter * 100 + math.random(0, 99))
+  local n = run_id .. thread_id .. string.format("%%09d", counter)
   local q = %(head)s .. n .. %(tail)s
   local encoded = string.gsub(q, "[^%%w%%-_%%.~]", function(c)
     return string.format("%%%%%%02X", string.byte(c)) end)
@@ -92,9 +103,12 @@ def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "
     command += ["-H", f"Accept: {accept}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
+    run_id = [str(secrets.randbelow(900_000) + 100_000)]  # (a script's init reads it)
     if script:
         command += ["-s", lua.name]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [*command, url, "--", *run_id], capture_output=True, text=True, check=True
+    ).stdout
     Path(lua.name).unlink()
     return report(out)
 

@@ -6,21 +6,28 @@ header chooses remembered, and the security headers set once. Each answers as be
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import signal
+import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 
 import pytest
 from anyio import CapacityLimiter
 from starlette.types import Message, Receive, Scope, Send
 
+from servers import project_site
 from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.web import conneg
 from turkestan_kg.web.headers import SecurityHeaders
 from turkestan_kg.web.jobs import Job
 from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
+
+JSON = "application/sparql-results+json"
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +172,80 @@ def test_a_handler_s_own_security_header_is_replaced_not_doubled() -> None:
     assert len(policies) == 1 and b"script-src 'self'" in policies[0], headers
     assert (b"x-kept", b"yes") in headers
     assert (b"x-content-type-options", b"nosniff") in headers
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    with project_site(Limits(timeout=20)) as url:
+        yield url
+
+
+def exchange(url: str, raw: bytes, until: Callable[[bytes], bool]) -> bytes:
+    """Send ``raw`` on one connection and read until ``until`` holds of what came."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(raw)
+        got = b""
+        while not until(got):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        return got
+
+
+def answers(got: bytes) -> list[tuple[bytes, bytes]]:
+    """The (head, body) of each answer in ``got``, by Content-Length."""
+    found = []
+    while b"\r\n\r\n" in got:
+        head, rest = got.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
+        body = rest[:length]
+        found.append((head, body))
+        got = rest[len(body) :]
+    return found
+
+
+def test_pipelined_answers_come_whole_and_in_order(site: str) -> None:
+    texts = [f"ASK {{ FILTER ({n} = {n}) }}" for n in range(3)]
+    raw = b"".join(
+        f"GET /sparql?query={urllib.parse.quote(t)} HTTP/1.1\r\nHost: x\r\n"
+        f"Accept: {JSON}\r\n\r\n".encode()
+        for t in texts
+    )
+    got = exchange(site, raw, lambda g: g.count(b'"boolean":true') == 3)
+    found = answers(got)
+    assert [head.split(b"\r\n")[0] for head, _ in found] == [b"HTTP/1.1 200 OK"] * 3
+    assert all(json.loads(body)["boolean"] is True for _, body in found)
+
+
+def test_a_head_is_sent_alone_and_the_connection_goes_on(site: str) -> None:
+    query = urllib.parse.quote("ASK {}")
+    raw = (
+        f"HEAD /sparql?query={query} HTTP/1.1\r\nHost: x\r\nAccept: {JSON}\r\n\r\n"
+        f"GET /sparql?query={query} HTTP/1.1\r\nHost: x\r\nAccept: {JSON}\r\n\r\n"
+    ).encode()
+    got = exchange(site, raw, lambda g: b'"boolean":true' in g)
+    first, second = got.split(b"\r\n\r\n", 1)
+    assert first.startswith(b"HTTP/1.1 200") and b"content-length" in first.lower()
+    assert second.startswith(b"HTTP/1.1 200") and second.endswith(b'"boolean":true}')
+
+
+def test_a_client_that_expects_100_continue_gets_it_then_the_answer(site: str) -> None:
+    body = b"ASK { FILTER (1 = 1) }"
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: {JSON}\r\n"
+        f"Content-Type: application/sparql-query\r\nContent-Length: {len(body)}\r\n"
+        "Expect: 100-continue\r\n\r\n"
+    ).encode()
+    host, port = site.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(head)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        got = b""
+        while b'"boolean":true}' not in got:
+            chunk = sock.recv(65536)
+            assert chunk, got
+            got += chunk
+    assert got.startswith(b"HTTP/1.1 200 OK")

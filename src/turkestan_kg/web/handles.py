@@ -27,6 +27,8 @@ from .jobs import Answered, Job, Numbered, Ready, Reply
 HEADER = struct.Struct("!i")
 """A message's length, as ``multiprocessing.connection`` frames it (-1: a longer length follows)."""
 LONG_HEADER = struct.Struct("!Q")
+CHUNK = 1 << 20
+"""Bytes read from a pipe at a time."""
 
 
 class Pending:
@@ -86,7 +88,7 @@ class Inbox:
         """(The replies complete so far, whether the pipe has ended.) Never waits."""
         while True:
             try:
-                chunk = self.sock.recv(1 << 20, socket.MSG_DONTWAIT)
+                chunk = self.sock.recv(CHUNK, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 return self._messages(), False
             except OSError:
@@ -94,6 +96,8 @@ class Inbox:
             if not chunk:
                 return self._messages(), True
             self.buffer += chunk
+            if len(chunk) < CHUNK:  # all there was (more wakes the reader again)
+                return self._messages(), False
 
     def _messages(self) -> list[Answered]:
         messages: list[Answered] = []

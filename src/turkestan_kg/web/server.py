@@ -256,11 +256,50 @@ class TimedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._cancel_headers_due()
         super().on_headers_complete()
+        if self.cycle is not None and self.cycle.transport is self.transport:
+            self.cycle.transport = OneWrite(self.transport, self.loop)  # type: ignore[assignment]
 
     def _cancel_headers_due(self) -> None:
         if self._headers_due is not None:
             self._headers_due.cancel()
             self._headers_due = None
+
+
+class OneWrite:
+    """The connection as one answer writes to it. uvicorn writes an answer's head (status
+    line and headers) on its own, before the body: the first write is held until the next
+    one, and both go to the socket in one system call, or until the end of the event
+    loop's turn if nothing follows in it (a HEAD, a stream still to come). The bytes go out
+    in the order written; everything but writing and closing is the connection's own."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport = transport
+        self.loop = loop
+        self.held: bytes | None = None
+        self.first = True
+
+    def write(self, data: bytes) -> None:
+        if self.first:
+            self.first, self.held = False, data
+            self.loop.call_soon(self.flush)
+        elif self.held is not None:
+            held, self.held = self.held, None
+            self.transport.writelines((held, data))
+        else:
+            self.transport.write(data)
+
+    def flush(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            if not self.transport.is_closing():  # (the client left meanwhile: nothing to send)
+                self.transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.transport, name)
 
 
 def listen(host: str, port: int) -> socket.socket:
