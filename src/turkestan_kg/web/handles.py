@@ -43,14 +43,15 @@ class Pending:
         self.done = threading.Event() if loop is None else None
         self.future: asyncio.Future[bool] | None = loop.create_future() if loop else None
 
-    def finish(self, reply: Reply | None, on_loop: bool = False) -> None:
-        """The reply came (None: the worker died); ``on_loop``: this runs on ``loop``."""
+    def finish(self, reply: Reply | None, reader: asyncio.AbstractEventLoop | None = None) -> None:
+        """The reply came (None: the worker died), read on the loop ``reader`` (None: on a
+        thread)."""
         self.reply = reply
         if self.done is not None:
             self.done.set()
         if self.loop is None or self.future is None:
             return
-        if on_loop:
+        if reader is self.loop:
             _settle(self.future, True)
             return
         with contextlib.suppress(RuntimeError):  # a closed loop: no one is waiting
@@ -150,14 +151,14 @@ class Worker:
 
 class Readers:
     """Who reads each worker's replies: a thread of its own, or the attached event loop,
-    which reads a pipe when it is readable, so that no thread wakes for each reply. A reader
-    hands each reply to ``pass_on`` (saying whether it runs on the loop), and a worker
-    whose pipe ended to ``ended`` (on a thread: it waits for the process); ``thread`` starts
-    a thread the pool keeps track of."""
+    which reads a pipe when it is readable, so that no thread wakes for each reply. A
+    reader hands each reply to ``pass_on`` (with the loop it reads on, None on a thread),
+    and a worker whose pipe ended to ``ended`` (on a thread: it waits for the process);
+    ``thread`` starts a thread the pool keeps track of."""
 
     def __init__(
         self,
-        pass_on: Callable[[Worker, int, Reply, bool], None],
+        pass_on: Callable[[Worker, int, Reply, asyncio.AbstractEventLoop | None], None],
         ended: Callable[[Worker], None],
         thread: Callable[[Callable[[Worker], None], Worker], None],
     ) -> None:
@@ -187,7 +188,7 @@ class Readers:
                     return
             with contextlib.suppress(OSError, ValueError):  # (closed: read() says so)
                 select.select([worker.inbox], [], [], 0.25)
-            if self._received(worker, on_loop=False):
+            if self._received(worker, None):
                 self.ended(worker)
                 return
 
@@ -201,7 +202,7 @@ class Readers:
         self._readable(worker)  # what came during the hand-over
 
     def _readable(self, worker: Worker) -> None:
-        if self._received(worker, on_loop=True):
+        if self._received(worker, worker.watcher):
             self._unwatch(worker)
             self.thread(self.ended, worker)
 
@@ -212,11 +213,11 @@ class Readers:
             worker.watcher.remove_reader(worker.inbox.fileno())
             worker.watcher = None
 
-    def _received(self, worker: Worker, *, on_loop: bool) -> bool:
+    def _received(self, worker: Worker, reader: asyncio.AbstractEventLoop | None) -> bool:
         """Pass on the replies that came; whether the worker's pipe has ended."""
         replies, ended = worker.inbox.read()
         for number, reply in replies:
-            self.pass_on(worker, number, reply, on_loop)
+            self.pass_on(worker, number, reply, reader)
         return ended
 
 

@@ -293,7 +293,9 @@ class QueryPool:
         for pending in orphans:
             pending.finish(None)
 
-    def _pass_on(self, worker: Worker, number: int, reply: Reply, on_loop: bool) -> None:
+    def _pass_on(
+        self, worker: Worker, number: int, reply: Reply, reader: asyncio.AbstractEventLoop | None
+    ) -> None:
         with self._lock:
             pending = worker.jobs.pop(number, None)
             if self._waiting:
@@ -301,7 +303,7 @@ class QueryPool:
             if worker.retired:
                 self._reap(worker)
         if pending is not None:
-            pending.finish(reply, on_loop)
+            pending.finish(reply, reader)
 
     def _overran(self, worker: Worker, pending: Pending) -> None:
         """Retire ``worker`` (a fresh one takes its place), and end it once every query it
