@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,8 @@ def client(
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(script)
         command += ["-s", lua.name]
-    return subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)
+    run_id = str(secrets.randbelow(900_000) + 100_000)  # (new_texts' scripts read it)
+    return subprocess.Popen([*command, url, "--", run_id], stdout=subprocess.PIPE, text=True)
 
 
 def sample(pid: int) -> tuple[float, float, int, int, int]:
