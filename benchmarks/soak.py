@@ -86,8 +86,8 @@ def _rss(pid: int) -> float:
         status = Path(f"/proc/{pid}/status").read_text()
     except FileNotFoundError:  # a worker ended between the listing and the reading
         return 0.0
-    kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
-    return int(kb) / 1024
+    kb = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+    return int(kb[0]) / 1024 if kb else 0.0  # (none: a worker that ended, not yet reaped)
 
 
 def main() -> None:
