@@ -13,12 +13,16 @@ import signal
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 
 import pytest
+import uvicorn
 from anyio import CapacityLimiter
 from starlette.types import Message, Receive, Scope, Send
+from uvicorn.server import ServerState
 
 from servers import project_site
 from turkestan_kg.graph.dataset import load, store_payload
@@ -26,6 +30,7 @@ from turkestan_kg.web import conneg
 from turkestan_kg.web.headers import SecurityHeaders
 from turkestan_kg.web.jobs import Job
 from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
+from turkestan_kg.web.server import OneWrite, TimedProtocol
 
 JSON = "application/sparql-results+json"
 
@@ -249,3 +254,75 @@ def test_a_client_that_expects_100_continue_gets_it_then_the_answer(site: str) -
             assert chunk, got
             got += chunk
     assert got.startswith(b"HTTP/1.1 200 OK")
+
+
+def test_a_head_answer_is_never_held_and_a_get_answer_is_written_once() -> None:
+    """A HEAD's head is all its answer: it goes out at once, since a graceful stop may
+    close the connection as soon as the answer is complete. A GET's head waits for its
+    body."""
+    config = uvicorn.Config(lambda scope, receive, send: None, lifespan="off")
+    config.load()
+
+    async def cycle_transport(method: str) -> object:
+        protocol = TimedProtocol(config=config, server_state=ServerState(), app_state={})
+        transport = Transport()
+        protocol.connection_made(transport)
+        protocol.data_received(
+            f"{method} /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        )
+        assert protocol.cycle is not None
+        written = protocol.cycle.transport
+        protocol.connection_lost(None)
+        return written
+
+    assert isinstance(asyncio.run(cycle_transport("GET")), OneWrite)
+    assert isinstance(asyncio.run(cycle_transport("HEAD")), Transport)
+
+
+class Transport(asyncio.Transport):
+    """A connection that keeps what is written to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[bytes] = []
+
+    def write(self, data: bytes) -> None:  # type: ignore[override]
+        self.written.append(data)
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return ("127.0.0.1", 5000) if name in ("peername", "sockname") else default
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_fault_on_get_is_answered_and_logged_as_on_post(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exception no handler expects: one line naming the path to the client, whether
+    the query came by GET (past the router) or by POST, and its traceback in the log."""
+
+    async def broken(self: QueryPool, job: Job, threads: CapacityLimiter) -> None:
+        raise RuntimeError("a fault of the server's own")
+
+    monkeypatch.setattr(QueryPool, "answer_async", broken)
+    with project_site(Limits(timeout=20)) as url:
+        for request in (
+            urllib.request.Request(url + "/sparql?query=ASK%7B%7D"),
+            urllib.request.Request(
+                url + "/sparql",
+                data=b"ASK {}",
+                headers={"Content-Type": "application/sparql-query"},
+            ),
+        ):
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(request, timeout=20)
+            body = caught.value.read()
+            assert caught.value.code == 500 and body.count(b"\n") == 1, body
+            assert b"/sparql" in body and b"RuntimeError" in body
+    log = capsys.readouterr().err  # (uvicorn's own handler writes the server's log there)
+    assert log.count("Exception in ASGI application") == 2, log
+    assert log.count("RuntimeError: a fault of the server's own") == 2, log

@@ -90,7 +90,11 @@ class LinkedDataApp:
         self.sparql = endpoint.sparql(self.site, max_query_bytes)
         self.starlette = Starlette(
             routes=routes(self.site, self.sparql),
-            exception_handlers={HTTPException: self.error, Exception: self.failure},
+            exception_handlers={
+                HTTPException: self.error,
+                RemoteError: self.failure,  # the served store failing: one line, no traceback
+                Exception: self.failure,
+            },
         )
         shared = CORSMiddleware(
             self.dispatch,
@@ -116,8 +120,11 @@ class LinkedDataApp:
             response = await self.sparql(request)
         except HTTPException as exc:
             response = await self.error(request, exc)
-        except Exception as exc:
+        except RemoteError as exc:
             response = await self.failure(request, exc)
+        except Exception as exc:
+            await (await self.failure(request, exc))(scope, receive, send)
+            raise  # a fault of the server's own: its traceback in the log, as the router's
         await response(scope, receive, send)
 
     async def error(self, request: Request, exc: Exception) -> Response:

@@ -256,8 +256,13 @@ class TimedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._cancel_headers_due()
         super().on_headers_complete()
-        if self.cycle is not None and self.cycle.transport is self.transport:
-            self.cycle.transport = OneWrite(self.transport, self.loop)  # type: ignore[assignment]
+        cycle = self.cycle
+        if (
+            cycle is not None
+            and cycle.transport is self.transport
+            and self.scope["method"] != "HEAD"
+        ):
+            cycle.transport = OneWrite(self.transport, self.loop)  # type: ignore[assignment]
 
     def _cancel_headers_due(self) -> None:
         if self._headers_due is not None:
@@ -269,8 +274,10 @@ class OneWrite:
     """The connection as one answer writes to it. uvicorn writes an answer's head (status
     line and headers) on its own, before the body: the first write is held until the next
     one, and both go to the socket in one system call, or until the end of the event
-    loop's turn if nothing follows in it (a HEAD, a stream still to come). The bytes go out
-    in the order written; everything but writing and closing is the connection's own."""
+    loop's turn if nothing follows in it (a stream still to come). The bytes go out in the
+    order written; everything but writing and closing is the connection's own. Not for a
+    HEAD, whose head is all there is: a graceful stop may close the connection as soon as
+    the answer is complete, before a held head went out."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self.transport = transport
