@@ -111,7 +111,9 @@ class LinkedDataApp:
     async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A GET or HEAD on /sparql straight to the endpoint, the one route a client can
         send a new request to each time (a new query text); the rest through the router.
-        Both answer the same: the endpoint's handler, and the same two error handlers."""
+        Both answer the same: the endpoint's handler and the same error handlers, and a
+        fault of the server's own is raised on after its answer, as the router's error
+        middleware does, for its traceback in the log."""
         if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in READS:
             await self.starlette(scope, receive, send)
             return
