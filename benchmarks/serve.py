@@ -94,6 +94,11 @@ class Run:
     errors: int
 
 
+def run_number() -> str:
+    """A random number for a wrk run, which :data:`NEW_TEXTS` scripts read in ``init``."""
+    return str(secrets.randbelow(900_000) + 100_000)
+
+
 def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "") -> Run:
     """Run wrk against ``url`` with two threads (one for one connection); parse its
     --latency report."""
@@ -103,11 +108,10 @@ def wrk(url: str, accept: str, seconds: float, connections: int, script: str = "
     command += ["-H", f"Accept: {accept}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
-    run_id = [str(secrets.randbelow(900_000) + 100_000)]  # (a script's init reads it)
     if script:
         command += ["-s", lua.name]
     out = subprocess.run(
-        [*command, url, "--", *run_id], capture_output=True, text=True, check=True
+        [*command, url, "--", run_number()], capture_output=True, text=True, check=True
     ).stdout
     Path(lua.name).unlink()
     return report(out)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve import NEW_LOOKUP, RESULTS, Run, new_texts, report, start_tkg
+from serve import NEW_LOOKUP, RESULTS, Run, new_texts, report, run_number, start_tkg
 
 HOSTILE = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
@@ -65,8 +64,7 @@ def client(
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(script)
         command += ["-s", lua.name]
-    run_id = str(secrets.randbelow(900_000) + 100_000)  # (new_texts' scripts read it)
-    return subprocess.Popen([*command, url, "--", run_id], stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([*command, url, "--", run_number()], stdout=subprocess.PIPE, text=True)
 
 
 def sample(pid: int) -> tuple[float, float, int, int, int]:

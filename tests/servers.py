@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +19,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from turkestan_kg.web.app import LinkedDataApp
     from turkestan_kg.web.sandbox import Limits
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 30) -> bool:
+    """Whether ``condition`` holds within ``seconds`` (asked every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def free_port() -> int:

@@ -24,7 +24,7 @@ from anyio import CapacityLimiter
 from starlette.types import Message, Receive, Scope, Send
 from uvicorn.server import ServerState
 
-from servers import project_site
+from servers import project_site, wait_for
 from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.web import conneg
 from turkestan_kg.web.headers import SecurityHeaders
@@ -72,15 +72,6 @@ def asked(pool: QueryPool, loop: asyncio.AbstractEventLoop, text: str) -> bytes:
     job = Job(text)
     reply = asyncio.run_coroutine_threadsafe(pool.answer_async(job, CapacityLimiter(4)), loop)
     return reply.result(timeout=30).body
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_replies_move_from_threads_to_the_loop_and_back(

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from servers import project_app
+from servers import project_app, wait_for
 from turkestan_kg import Dataset
 from turkestan_kg.graph.dataset import load
 from turkestan_kg.web.app import LinkedDataApp
@@ -170,23 +170,14 @@ def _worker_pids(app: LinkedDataApp, *, busy: bool = False) -> list[int]:
         return [w.process.pid for w in pool._workers if w.process.pid and bool(w.jobs) == busy]
 
 
-def _wait_for(condition: object, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_an_idle_worker_killed_is_replaced_at_once(base: str, app: LinkedDataApp) -> None:
     size = _pool(app).size
-    assert _wait_for(lambda: len(_worker_pids(app)) == size)
+    assert wait_for(lambda: len(_worker_pids(app)) == size)
     killed = set(_worker_pids(app))
     started = time.monotonic()
     for pid in killed:
         os.kill(pid, signal.SIGKILL)  # every one of them, as the OOM killer might
-    assert _wait_for(lambda: len(_worker_pids(app)) == size and not killed & set(_worker_pids(app)))
+    assert wait_for(lambda: len(_worker_pids(app)) == size and not killed & set(_worker_pids(app)))
     assert time.monotonic() - started < 15, "replaced without waiting for a query"
     for _ in range(size + 1):
         assert ask_works(base)
@@ -196,20 +187,20 @@ def test_a_query_whose_worker_is_killed_runs_again_and_a_second_death_is_a_503(
     base: str, app: LinkedDataApp, caplog: pytest.LogCaptureFixture
 ) -> None:
     size = _pool(app).size
-    assert _wait_for(lambda: len(_worker_pids(app)) == size)
+    assert wait_for(lambda: len(_worker_pids(app)) == size)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with ThreadPoolExecutor(max_workers=1) as pool:
         answer = pool.submit(query, base, slow)
-        assert _wait_for(lambda: len(_worker_pids(app, busy=True)) == 1)
+        assert wait_for(lambda: len(_worker_pids(app, busy=True)) == 1)
         first = _worker_pids(app, busy=True)[0]
         os.kill(first, signal.SIGKILL)  # as the OOM killer might: the query runs again
-        assert _wait_for(lambda: set(_worker_pids(app, busy=True)) - {first})
+        assert wait_for(lambda: set(_worker_pids(app, busy=True)) - {first})
         assert not answer.done()
         (second,) = _worker_pids(app, busy=True)
         os.kill(second, signal.SIGKILL)
         status, _, body = answer.result()
     assert status == 503 and b"replaced" in body, body
-    assert _wait_for(lambda: len(_worker_pids(app)) == size)
+    assert wait_for(lambda: len(_worker_pids(app)) == size)
     assert ask_works(base)
     said = [r.getMessage() for r in caplog.records]
     assert any("ended under 1 query (killed by signal 9)" in line for line in said), said
@@ -223,13 +214,13 @@ def test_a_full_queue_is_503_with_retry_after_at_once() -> None:
     try:
         with running(served) as url, ThreadPoolExecutor(max_workers=1) as pool:
             long_one = pool.submit(query, url, slow)
-            assert _wait_for(lambda: not _worker_pids(served))
+            assert wait_for(lambda: not _worker_pids(served))
             started = time.monotonic()
             status, headers, body = query(url, "ASK {}")
             assert time.monotonic() - started < 2
             assert status == 503 and int(headers["retry-after"]) >= 1, body
             assert long_one.result()[0] == 503  # past its time limit
-            assert _wait_for(lambda: len(_worker_pids(served)) == 1)
+            assert wait_for(lambda: len(_worker_pids(served)) == 1)
             assert query(url, "ASK {}")[0] == 200
     finally:
         served.close()
@@ -279,7 +270,7 @@ def test_queries_in_flight_while_workers_die_get_no_500(base: str, app: LinkedDa
         stop.set()
         thread.join()
     assert set(statuses) <= {200, 503}, statuses
-    assert _wait_for(lambda: len(_worker_pids(app)) == _pool(app).size)
+    assert wait_for(lambda: len(_worker_pids(app)) == _pool(app).size)
     assert ask_works(base)
 
 
@@ -477,8 +468,8 @@ def test_a_cheap_query_is_answered_while_fifty_long_ones_run() -> None:
     try:
         with running(served) as url, ThreadPoolExecutor(max_workers=50) as pool:
             long_ones = [pool.submit(query, url, slow + str(n)) for n in range(1, 51)]
-            assert _wait_for(lambda: len(_worker_pids(served, busy=True)) == 2)
-            assert _wait_for(lambda: sum(len(w.jobs) for w in _pool(served)._workers) >= 50)
+            assert wait_for(lambda: len(_worker_pids(served, busy=True)) == 2)
+            assert wait_for(lambda: sum(len(w.jobs) for w in _pool(served)._workers) >= 50)
             for n in range(5):
                 status, _, body = query(url, f"ASK {{ FILTER ({n} >= 0) }}")
                 assert status == 200 and b"true" in body, body
