@@ -38,7 +38,6 @@ from .site import Site
 
 LOG = logging.getLogger("turkestan_kg")
 DEFAULT_LIMITS = Limits()
-READS = frozenset({"GET", "HEAD"})
 
 
 def routes(site: Site, sparql: Endpoint) -> list[BaseRoute]:
@@ -114,7 +113,11 @@ class LinkedDataApp:
         Both answer the same: the endpoint's handler and the same error handlers, and a
         fault of the server's own is raised on after its answer, as the router's error
         middleware does, for its traceback in the log."""
-        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in READS:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != "/sparql"
+            or scope["method"] not in endpoint.READS
+        ):
             await self.starlette(scope, receive, send)
             return
         request = Request(scope, receive)

@@ -30,6 +30,8 @@ from .worker import result_types
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 READ_ONLY = "this endpoint is read-only: updates are refused"
 BODY_SECONDS = 10
+READS = frozenset({"GET", "HEAD"})
+"""The methods whose query is in the URL (the rest send it in the body)."""
 
 
 def sparql(site: Site, max_query_bytes: int) -> Endpoint:
@@ -116,7 +118,7 @@ async def read_query(request: HttpRequest, max_query_bytes: int) -> Request | No
     params = _lists(
         parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
     )
-    if request.method in ("GET", "HEAD"):
+    if request.method in READS:
         if "update" in params:
             raise HttpError(403, READ_ONLY)
         return _request(params.get("query"), params) if "query" in params else None
