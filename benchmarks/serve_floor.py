@@ -1,6 +1,6 @@
 """How fast can new queries be with the workers isolated? A floor for issue 24's target.
 
-    .venv/bin/python benchmarks/serve_floor.py [--seconds 6] [--runs 2]
+    .venv/bin/python benchmarks/serve_floor.py [--seconds 6] [--runs 2] [--repeated]
 
 Serves the project's data three ways on loopback and sends each the same new point lookups
 (every request a query text of its own, as `benchmarks/serve.py` does) with wrk:
@@ -12,8 +12,12 @@ Serves the project's data three ways on loopback and sends each the same new poi
   runs it on its own in-memory Oxigraph store and answers SPARQL JSON;
 - `tkg serve`.
 
-Prints requests per second and the ratio to Oxigraph in the same run. The second is not a
-server anyone should run; it shows how much of the gap is Python's HTTP stack and a pipe,
+With ``--repeated``, each is sent one point lookup over and over (the answer a cache keeps),
+and the floor is the least a server answering from memory must do: uvicorn (httptools,
+uvloop) with a bare ASGI function that sends the same bytes, made once, to every request.
+
+Prints requests per second and the ratio to Oxigraph in the same run. The floor is not a
+server anyone should run; it shows how much of the gap is Python's HTTP stack (and a pipe),
 and how much is ours.
 """
 
@@ -39,8 +43,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from serve import (  # noqa: E402
     NEW_LOOKUP,
+    POINT,
     RESULTS,
     new_texts,
+    query_url,
     start_on_free_port,
     start_oxigraph,
     start_tkg,
@@ -148,30 +154,67 @@ class Floor:
         await send({"type": "http.response.body", "body": body})
 
 
-def serve_floor(port: int) -> None:
+class Kept:
+    """The bare ASGI application for repeated queries: the point lookup's answer, made once
+    with Oxigraph, sent to every request."""
+
+    def __init__(self, source: bytes) -> None:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load(source, format=ox.RdfFormat.N_QUADS)
+        result = store.query(POINT)
+        assert isinstance(result, ox.QuerySolutions)
+        self.body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        self.start = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", RESULTS.encode())],
+        }
+
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await send(self.start)
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def serve_floor(port: int, repeated: bool) -> None:
     import uvicorn
 
     from turkestan_kg.graph.dataset import load, store_payload
 
-    app = Floor(store_payload(load()))
+    source = store_payload(load())
+    app = Kept(source) if repeated else Floor(source)
     uvicorn.run(
         app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", log_level="warning"
     )
 
 
-def start_floor() -> tuple[subprocess.Popen[bytes], str]:
-    return start_on_free_port(lambda port: [sys.executable, __file__, "--serve", str(port)])
+def start_floor(repeated: bool) -> tuple[subprocess.Popen[bytes], str]:
+    flags = ["--repeated"] if repeated else []
+    return start_on_free_port(lambda port: [sys.executable, __file__, *flags, "--serve", str(port)])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--repeated", action="store_true", help="one query over and over")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve_floor(args.serve)
+        serve_floor(args.serve, args.repeated)
         return
+    print(f"{'one point lookup over and over' if args.repeated else 'new point lookups'}:\n")
     print("| run | oxigraph req/s | floor req/s | floor/ox | tkg serve req/s | tkg/ox |")
     print("|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as workdir:
@@ -180,15 +223,16 @@ def main() -> None:
             rates = []
             starts: list[tuple[Callable[[], tuple[subprocess.Popen[bytes], str]], str]] = [
                 (functools.partial(start_oxigraph, Path(workdir) / str(run)), "/query"),
-                (start_floor, "/sparql"),
+                (functools.partial(start_floor, args.repeated), "/sparql"),
                 (start_tkg, "/sparql"),
             ]
             for start, path in starts:
                 process, base = start()  # a fresh server each time: no cache has seen a text
                 try:
-                    script = new_texts(path, NEW_LOOKUP)
-                    wrk(base + path, RESULTS, 1, 32, script)  # warm-up, as serve.py does
-                    rates.append(wrk(base + path, RESULTS, args.seconds, 32, script).rps)
+                    script = "" if args.repeated else new_texts(path, NEW_LOOKUP)
+                    url = query_url(base + path, POINT) if args.repeated else base + path
+                    wrk(url, RESULTS, 1, 32, script)  # warm-up, as serve.py does
+                    rates.append(wrk(url, RESULTS, args.seconds, 32, script).rps)
                 finally:
                     process.kill()
                     process.wait()

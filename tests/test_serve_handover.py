@@ -1,7 +1,8 @@
 """The hand-over of a query between the server and its workers, which new queries pay for
 each time: replies read on the server's event loop (and on threads before and after it
 runs), a worker's threads taking turns at its pipe, the media types a client's Accept
-header chooses remembered, and the security headers set once. Each answers as before."""
+header chooses remembered, the query string decoded by a compiled decoder, and the security
+headers set once. Each answers as before."""
 
 from __future__ import annotations
 
@@ -21,12 +22,15 @@ from collections.abc import Callable, Iterator
 import pytest
 import uvicorn
 from anyio import CapacityLimiter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.types import Message, Receive, Scope, Send
 from uvicorn.server import ServerState
 
 from servers import project_site, wait_for
 from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.web import conneg
+from turkestan_kg.web.endpoint import form_pairs
 from turkestan_kg.web.headers import SecurityHeaders
 from turkestan_kg.web.jobs import Job
 from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
@@ -317,3 +321,15 @@ def test_a_fault_on_get_is_answered_and_logged_as_on_post(
     log = capsys.readouterr().err  # (uvicorn's own handler writes the server's log there)
     assert log.count("Exception in ASGI application") == 2, log
     assert log.count("RuntimeError: a fault of the server's own") == 2, log
+
+
+PIECES = st.one_of(
+    st.text(max_size=4),
+    st.sampled_from(["&", "=", "+", "%", "%2", "%41", "%C3%A9", "%FF", "%D0%90", "%ZZ", "#", ";"]),
+)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_the_query_string_decodes_as_the_standard_library_decodes_it(text: str) -> None:
+    assert form_pairs(text) == urllib.parse.parse_qsl(text, keep_blank_values=True)

@@ -17,6 +17,7 @@ keys seen once, not the cache, so what is asked for again stays.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from typing import NamedTuple
 
 from cachetools import LRUCache
@@ -50,7 +51,9 @@ class AnswerCache:
     def __init__(self, app: ASGIApp, budget: int = BUDGET) -> None:
         self.app = app
         self.answers: LRUCache[Key, Answer] = LRUCache(budget, getsizeof=answer_size)
-        self.seen_once: LRUCache[int, bool] = LRUCache(SEEN_ONCE)
+        self.seen_once: OrderedDict[int, bool] = OrderedDict()
+        """Hashes of keys asked for once, oldest first (the standard library's ordered
+        dict: every new query text passes here, and cachetools' LRU costs more)."""
         self.pending: dict[Key, asyncio.Future[Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,12 +91,12 @@ class AnswerCache:
             waiting.set_result(answer)
 
     def _admitted(self, key: Key, answer: Answer) -> bool:
-        """Whether to keep ``answer``: it fits, and its key was asked for before."""
-        if self.answers.getsizeof(answer) > self.answers.maxsize:
-            return False
+        """Whether to keep ``answer``: its key was asked for before, and it fits."""
         if self.seen_once.pop(hash(key), False):
-            return True
+            return self.answers.getsizeof(answer) <= self.answers.maxsize
         self.seen_once[hash(key)] = True
+        if len(self.seen_once) > SEEN_ONCE:
+            self.seen_once.popitem(last=False)
         return False
 
 
