@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -268,6 +269,7 @@ def _find(registry: Mapping[str, F], own: Callable[[F], bool], theirs: object, k
     raise KeyError(key)
 
 
+@lru_cache(maxsize=256)  # (a SPARQL worker asks for each query's media type)
 def essence(media_type: str) -> str:
     """A media type without its parameters, lower-cased (RFC 9110, 8.3.1).
 

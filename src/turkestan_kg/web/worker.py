@@ -150,10 +150,10 @@ def refusal(text: str, *, parse: bool = False) -> str | None:
     one and cannot be parsed to check), or None. With ``parse``, every text is parsed (for
     a store elsewhere, which this worker does not run the query on: an update or a text
     that does not parse is refused here too)."""
-    from ..sparql.policy import Unchecked, federated
-
     if not parse and not might_name_service(text):
         return None
+    from ..sparql.policy import Unchecked, federated
+
     try:
         if federated(text):
             return "SERVICE is not allowed: this endpoint never fetches other URLs"
