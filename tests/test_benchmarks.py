@@ -34,3 +34,14 @@ def test_the_scale_benchmark_runs_a_small_roll(tmp_path: Path) -> None:
     measures = json.loads(out.strip().splitlines()[-1])
     assert measures["defects found as injected"] is True
     assert measures["validate"] > 0
+
+
+def test_the_pause_benchmark_times_both_answers_at_each_rest() -> None:
+    out = run("benchmarks/cold.py", "--queries", "20", "--rounds", "1")
+    rows = [line for line in out.splitlines() if line.endswith("x |")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| back to back",
+        "| after 0.2 ms",
+        "| after 1 ms",
+    ]
+    assert all(len(row.split(" | ")) == 5 for row in rows)
