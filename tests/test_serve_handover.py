@@ -1,14 +1,16 @@
 """The hand-over of a query between the server and its workers, which new queries pay for
 each time: replies read on the server's event loop (and on threads before and after it
-runs), a worker's threads taking turns at its pipe, the media types a client's Accept
-header chooses remembered, the query string decoded by a compiled decoder, and the security
+runs), a worker's threads taking turns at its pipe, the jobs of one turn of the loop sent
+in one write and read together, the media types a client's Accept header chooses remembered, the query string decoded by a compiled decoder, and the security
 headers set once. Each answers as before."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
+import pickle
 import re
 import signal
 import socket
@@ -32,7 +34,7 @@ from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.web import conneg
 from turkestan_kg.web.endpoint import form_pairs
 from turkestan_kg.web.headers import SecurityHeaders
-from turkestan_kg.web.jobs import Job
+from turkestan_kg.web.jobs import HEADER, LONG_HEADER, Job, Setup, framed, unframed
 from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
 from turkestan_kg.web.server import OneWrite, TimedProtocol
 
@@ -106,6 +108,85 @@ def test_a_worker_killed_while_the_loop_reads_it_is_replaced(
         assert all(b"true" in body for body in bodies)
     finally:
         on(loop, lambda: pool.attach(None))
+
+
+def test_jobs_sent_in_one_turn_of_the_loop_go_in_one_write_each_to_its_own_client(
+    pool: QueryPool, loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[int] = []
+    for worker in pool._workers:
+        monkeypatch.setattr(worker, "_write", counted(worker._write, writes))
+
+    async def all_at_once() -> list[bytes]:
+        threads = CapacityLimiter(4)
+        texts = [f"SELECT ?n WHERE {{ BIND ({n} AS ?n) }}" for n in range(8)]
+        replies = await asyncio.gather(*(pool.answer_async(Job(t), threads) for t in texts))
+        return [reply.body for reply in replies]
+
+    on(loop, lambda: pool.attach(loop))
+    try:
+        bodies = asyncio.run_coroutine_threadsafe(all_at_once(), loop).result(timeout=30)
+    finally:
+        on(loop, lambda: pool.attach(None))
+    values = [json.loads(body)["results"]["bindings"][0]["n"]["value"] for body in bodies]
+    assert values == [str(n) for n in range(8)]
+    assert len(writes) == 2 and sum(writes) > 0  # one write to each worker, not eight
+
+
+def counted(write: Callable[[bytes], None], writes: list[int]) -> Callable[[bytes], None]:
+    def count(data: bytes) -> None:
+        writes.append(len(data))
+        write(data)
+
+    return count
+
+
+def test_a_worker_answers_jobs_that_come_together_or_cut_in_two() -> None:
+    """What a worker reads may hold several jobs, or part of one: it answers each whole job
+    once, in the pipe's own framing, which ``multiprocessing``'s ``recv`` reads back."""
+    from turkestan_kg.web.worker import serve
+
+    context = multiprocessing.get_context("spawn")
+    server_end, worker_end = context.Pipe()
+    process = context.Process(
+        target=serve, args=(worker_end, store_payload(load()), Setup(slots=2)), daemon=True
+    )
+    process.start()
+    worker_end.close()
+    try:
+        assert server_end.poll(60)
+        server_end.recv()  # it is ready (and says whether it is off the network)
+        texts = {n: f"SELECT ?n WHERE {{ BIND ({n} AS ?n) }}" for n in range(5)}
+        frames = {n: framed((n, Job(text))) for n, text in texts.items()}
+        sock = socket.socket(fileno=os.dup(server_end.fileno()))
+        sock.sendall(frames[0] + frames[1] + frames[2])  # three in one write
+        sock.sendall(frames[3][:7])  # one cut in two, and the rest of it later
+        time.sleep(0.2)
+        sock.sendall(frames[3][7:] + frames[4])
+        answers = {}
+        for _ in range(5):
+            assert server_end.poll(30)
+            number, reply = server_end.recv()
+            answers[number] = json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]
+        assert answers == {n: str(n) for n in range(5)}
+        sock.close()
+    finally:
+        server_end.close()
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+
+
+def test_a_message_past_two_gigabytes_is_read_by_its_long_length() -> None:
+    """``multiprocessing`` frames a message over 2 GB with -1 and an 8-byte length; the
+    pipe's reader takes that framing too (shown with a small message so framed)."""
+    data = pickle.dumps((7, "whole"))
+    long_framed = HEADER.pack(-1) + LONG_HEADER.pack(len(data)) + data
+    buffer = bytearray(long_framed[:10])
+    assert unframed(buffer) == []
+    buffer += long_framed[10:] + framed((8, "next"))
+    assert unframed(buffer) == [(7, "whole"), (8, "next")]
+    assert buffer == bytearray()
 
 
 def test_a_query_past_its_turn_does_not_hold_up_the_next() -> None:

@@ -12,23 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import pickle
 import select
 import signal
 import socket
-import struct
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from .jobs import Answered, Job, Numbered, Ready, Reply
-
-HEADER = struct.Struct("!i")
-"""A message's length, as ``multiprocessing.connection`` frames it (-1: a longer length follows)."""
-LONG_HEADER = struct.Struct("!Q")
-CHUNK = 1 << 20
-"""Bytes read from a pipe at a time."""
+from .jobs import CHUNK, Answered, Job, Numbered, Ready, Reply, framed, unframed
 
 
 class Pending:
@@ -101,22 +93,8 @@ class Inbox:
                 return self._messages(), False
 
     def _messages(self) -> list[Answered]:
-        messages: list[Answered] = []
-        while len(self.buffer) >= HEADER.size:
-            (size,) = HEADER.unpack_from(self.buffer)
-            start = HEADER.size
-            if size == -1:
-                if len(self.buffer) < start + LONG_HEADER.size:
-                    break
-                (size,) = LONG_HEADER.unpack_from(self.buffer, start)
-                start += LONG_HEADER.size
-            if len(self.buffer) < start + size:
-                break
-            message = pickle.loads(self.buffer[start : start + size])
-            del self.buffer[: start + size]
-            if isinstance(message, tuple):  # (the Ready flag comes only first)
-                messages.append(message)
-        return messages
+        # (the Ready flag comes only first)
+        return [message for message in unframed(self.buffer) if isinstance(message, tuple)]
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -135,12 +113,28 @@ class Worker:
         self.inbox = Inbox(conn)
         self.watcher: asyncio.AbstractEventLoop | None = None
         """The event loop that reads its replies (None: a thread does)."""
+        self.outbox: list[bytes] = []
+        """Jobs sent on an event loop, written together once the loop's callbacks ran."""
 
-    def send(self, number: int, job: Job) -> None:
-        message = pickle.dumps((number, job), pickle.HIGHEST_PROTOCOL)
+    def send(self, number: int, job: Job, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Send ``job``; on ``loop`` (the running one), with the others sent before the
+        loop next looks for input, in one write."""
+        message = framed((number, job))
+        if loop is None:
+            self._write(message)
+            return
+        self.outbox.append(message)
+        if len(self.outbox) == 1:
+            loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        messages, self.outbox = self.outbox, []
+        self._write(b"".join(messages))
+
+    def _write(self, data: bytes) -> None:
         try:
             with self.sending:
-                self.conn.send_bytes(message)
+                self.inbox.sock.sendall(data)
         except (OSError, ValueError):  # it died: whoever reads its pipe answers the waiter
             self.process.kill()
 

@@ -1,9 +1,13 @@
 """What passes between the server and a SPARQL worker (:mod:`.worker`): the job the
 server sends, numbered, and the reply the worker sends back, with the bounds and set-up it
-is given once."""
+is given once; and how each is framed on the pipe between them (as ``multiprocessing``
+frames a message, read here from whatever one read brought: several messages, or part of
+one)."""
 
 from __future__ import annotations
 
+import pickle
+import struct
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -68,3 +72,47 @@ Numbered: TypeAlias = tuple[int, Job]
 
 Answered: TypeAlias = tuple[int, Reply]
 """A reply, with the number of its job."""
+
+
+HEADER = struct.Struct("!i")
+"""A message's length, as ``multiprocessing.connection`` frames it (-1: a longer length follows)."""
+LONG_HEADER = struct.Struct("!Q")
+CHUNK = 1 << 20
+"""Bytes read from a pipe at a time."""
+
+
+def framed(message: object) -> bytes:
+    """``message`` pickled and framed as ``multiprocessing.connection`` frames it, so that
+    either end may read it with ``Connection.recv`` or :func:`unframed`.
+
+    >>> unframed(bytearray(framed((1, "a")) + framed((2, "b"))))
+    [(1, 'a'), (2, 'b')]
+    """
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    if len(data) > 0x7FFFFFFF:
+        return HEADER.pack(-1) + LONG_HEADER.pack(len(data)) + data
+    return HEADER.pack(len(data)) + data
+
+
+def unframed(buffer: bytearray) -> list[object]:
+    """The complete messages at the start of ``buffer``, taken out of it; a message cut in
+    two stays until the rest is added.
+
+    >>> buffer = bytearray(framed("whole") + framed("cut")[:-1])
+    >>> unframed(buffer), len(buffer) > 0
+    (['whole'], True)
+    """
+    messages: list[object] = []
+    while len(buffer) >= HEADER.size:
+        (size,) = HEADER.unpack_from(buffer)
+        start = HEADER.size
+        if size == -1:
+            if len(buffer) < start + LONG_HEADER.size:
+                break
+            (size,) = LONG_HEADER.unpack_from(buffer, start)
+            start += LONG_HEADER.size
+        if len(buffer) < start + size:
+            break
+        messages.append(pickle.loads(buffer[start : start + size]))
+        del buffer[: start + size]
+    return messages

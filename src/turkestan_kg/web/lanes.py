@@ -3,7 +3,10 @@ run them, and send the replies, each thread on a stack sized for the texts it ru
 
 from __future__ import annotations
 
+import collections
+import os
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from ..sparql.policy import might_name_service
-from .jobs import Answered, Job, Numbered, Ready, Reply
+from .jobs import CHUNK, Answered, Job, Numbered, Ready, Reply, framed, unframed
 
 STACK_BYTES = 256 * 1024**2
 """The most stack a worker's thread for long texts gets: Oxigraph's parser and evaluator
@@ -59,15 +62,21 @@ class Lanes:
     each answering the jobs it takes with ``answer``.
 
     One small-stack thread at a time has the turn to read the pipe, and runs each job it
-    reads itself, so a cheap query costs no hand-over between threads. A job that runs past
-    :data:`TAKEOVER` loses the turn to another thread (a watcher passes it on), so cheap
-    queries keep moving while long ones run; its thread waits for the turn again when it is
-    done. ``ended`` is set when the pipe ends."""
+    reads itself, so a cheap query costs no hand-over between threads. One read takes all
+    the pipe holds (the server writes the jobs of one turn of its event loop together), so
+    the worker wakes once for several jobs and runs them one after another. A job that runs
+    past :data:`TAKEOVER` loses the turn to another thread (a watcher passes it on), which
+    takes the jobs read with it, so cheap queries keep moving while long ones run; its
+    thread waits for the turn again when it is done. ``ended`` is set when the pipe ends."""
 
     def __init__(
         self, conn: Connection[Answered | Ready, Numbered], answer: Callable[[Job], Reply]
     ) -> None:
         self.conn, self.answer = conn, answer
+        self.sock = socket.socket(fileno=os.dup(conn.fileno()))
+        self.buffer = bytearray()
+        self.read: collections.deque[Numbered] = collections.deque()
+        """Jobs read from the pipe and not yet taken (one read may bring several)."""
         self.sending = threading.Lock()
         self.deep: queue.SimpleQueue[Numbered] = queue.SimpleQueue()
         self.ended = threading.Event()
@@ -111,12 +120,18 @@ class Lanes:
                 return
 
     def _next(self) -> Numbered | None:
-        """The next job from the pipe; None once it ended."""
-        try:
-            return self.conn.recv()
-        except (EOFError, OSError):
-            self.ended.set()
-            return None
+        """(The thread with the turn.) The next job from the pipe; None once it ended."""
+        while not self.read:
+            try:
+                chunk = self.sock.recv(CHUNK)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.ended.set()
+                return None
+            self.buffer += chunk
+            self.read.extend(job for job in unframed(self.buffer) if isinstance(job, tuple))
+        return self.read.popleft()
 
     def _watch(self) -> None:
         """Pass the turn on from a job that runs past :data:`TAKEOVER`; rest while none runs."""
@@ -139,7 +154,8 @@ class Lanes:
     def _run(self, number: int, job: Job) -> None:
         reply = self.answer(job)
         try:
+            message = framed((number, reply))
             with self.sending:
-                self.conn.send((number, reply))
+                self.sock.sendall(message)
         except (OSError, ValueError):  # the server's end is gone: so is the worker's work
             self.ended.set()

@@ -217,7 +217,7 @@ class QueryPool:
             if worker is None:
                 return None
             number, pending = self._assign(worker, loop)
-        worker.send(number, job)
+        worker.send(number, job, loop)
         return worker, pending
 
     def _assign(
