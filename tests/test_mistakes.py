@@ -102,7 +102,25 @@ def test_a_port_in_use_is_one_line_before_serving_is_announced(work: Path, root:
     assert run.returncode == 1
     assert "serving on" not in run.stdout
     assert f"cannot listen on 127.0.0.1:{port}" in run.stderr
+    assert "another program may be using the port" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_an_address_this_machine_lacks_is_one_line_naming_the_host(root: Path) -> None:
+    """192.0.2.1 is set aside for documentation (RFC 5737): no machine has it, and binding to
+    it sends nothing anywhere."""
+    run = subprocess.run(
+        [sys.executable, "-m", "turkestan_kg.cli", "serve", "--host", "192.0.2.1", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=root,
+    )
+    assert run.returncode == 1
+    assert "serving on" not in run.stdout
+    assert "cannot listen on 192.0.2.1:0" in run.stderr
+    assert "give --host an address of this machine" in run.stderr
+    assert "using the port" not in run.stderr and "Traceback" not in run.stderr
 
 
 def test_control_characters_in_messages_are_escaped() -> None:

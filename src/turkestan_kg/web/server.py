@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import gc
 import socket
 import threading
@@ -324,5 +325,13 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as err:
         raise TkgError(
             f"cannot listen on {host}:{port}: {err.strerror or err}",
-            hint="another program may be using the port: give --port with another number",
+            hint=LISTEN_HINTS.get(err.errno or 0, "check --host and --port"),
         ) from None
+
+
+LISTEN_HINTS = {
+    errno.EADDRINUSE: "another program may be using the port: give --port with another number",
+    errno.EADDRNOTAVAIL: "give --host an address of this machine, such as 127.0.0.1",
+    errno.EACCES: "ports below 1024 need privileges here: give --port 1024 or above",
+}
+"""What to do when the system refuses to listen, by its reason."""
