@@ -7,6 +7,7 @@ headers set once. Each answers as before."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -133,10 +134,10 @@ def test_jobs_sent_in_one_turn_of_the_loop_go_in_one_write_each_to_its_own_clien
     assert len(writes) == 2 and sum(writes) > 0  # one write to each worker, not eight
 
 
-def counted(write: Callable[[bytes], None], writes: list[int]) -> Callable[[bytes], None]:
-    def count(data: bytes) -> None:
+def counted(write: Callable[..., None], writes: list[int]) -> Callable[..., None]:
+    def count(data: bytes, *, wait: bool) -> None:
         writes.append(len(data))
-        write(data)
+        write(data, wait=wait)
 
     return count
 
@@ -187,6 +188,70 @@ def test_a_message_past_two_gigabytes_is_read_by_its_long_length() -> None:
     buffer += long_framed[10:] + framed((8, "next"))
     assert unframed(buffer) == [(7, "whole"), (8, "next")]
     assert buffer == bytearray()
+
+
+def test_a_stopped_worker_with_a_full_pipe_does_not_hold_the_event_loop(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Jobs for a worker that has stopped reading (SIGSTOP) fill its pipe; the loop goes on,
+    the time limit retires the worker, and its clients get a 503 that says so."""
+    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=2, slots=32))
+    padding = "# " + "x" * 59_000 + "\n"  # 32 such texts: far more than a pipe holds
+    victim = one._workers[0]
+    try:
+        on(loop, lambda: one.attach(loop))
+        os.kill(victim.process.pid or 0, signal.SIGSTOP)
+
+        async def all_at_once() -> list[int]:
+            threads = CapacityLimiter(4)
+            texts = [f"{padding}ASK {{ FILTER ({n} >= 0) }}" for n in range(32)]
+            asked = [one.answer_async(Job(text), threads) for text in texts]
+            replies = await asyncio.gather(*asked, return_exceptions=True)
+            return [getattr(reply, "status", 0) for reply in replies]
+
+        statuses = asyncio.run_coroutine_threadsafe(all_at_once(), loop)
+        time.sleep(0.5)
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=2)  # not held
+        assert statuses.result(timeout=30) == [503] * 32
+        assert wait_for(lambda: victim not in one._workers and len(one._workers) == 1)
+        assert b"true" in asked(one, loop, "ASK { FILTER (1 > 0) }")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim.process.pid or 0, signal.SIGCONT)
+        on(loop, lambda: one.attach(None))
+        one.close()
+
+
+def test_jobs_written_while_a_worker_was_stopped_reach_it_whole_and_in_order(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """What the pipe could not take at once is written by a thread once the worker reads
+    again: each of 32 long jobs, cut wherever the pipe filled, comes whole to its client."""
+    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=30, slots=32))
+    padding = "# " + "y" * 59_000 + "\n"
+    victim = one._workers[0]
+    try:
+        on(loop, lambda: one.attach(loop))
+        os.kill(victim.process.pid or 0, signal.SIGSTOP)
+
+        async def all_at_once() -> list[str]:
+            threads = CapacityLimiter(4)
+            texts = [f"{padding}SELECT ?n WHERE {{ BIND ({n} AS ?n) }}" for n in range(32)]
+            replies = await asyncio.gather(*(one.answer_async(Job(t), threads) for t in texts))
+            return [json.loads(r.body)["results"]["bindings"][0]["n"]["value"] for r in replies]
+
+        values = asyncio.run_coroutine_threadsafe(all_at_once(), loop)
+        time.sleep(0.5)
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=2)  # not held
+        assert victim.writing  # the rest waits for the worker, on a thread
+        os.kill(victim.process.pid or 0, signal.SIGCONT)
+        assert values.result(timeout=30) == [str(n) for n in range(32)]
+        assert wait_for(lambda: not victim.writing and not victim.backlog)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim.process.pid or 0, signal.SIGCONT)
+        on(loop, lambda: one.attach(None))
+        one.close()
 
 
 def test_a_query_past_its_turn_does_not_hold_up_the_next() -> None:

@@ -115,13 +115,20 @@ class Worker:
         """The event loop that reads its replies (None: a thread does)."""
         self.outbox: list[bytes] = []
         """Jobs sent on an event loop, written together once the loop's callbacks ran."""
+        self.backlog: list[bytes] = []
+        """What waits for a write under way (the pipe was full), in order."""
+        self.writing = False
+        """Whether a thread is writing to the pipe (then every write joins the backlog)."""
 
     def send(self, number: int, job: Job, loop: asyncio.AbstractEventLoop | None = None) -> None:
         """Send ``job``; on ``loop`` (the running one), with the others sent before the
-        loop next looks for input, in one write."""
+        loop next looks for input, in one write that never waits: what the pipe cannot take
+        at once is written by a thread, so a worker that stops reading never holds the loop.
+        From a thread, it is written at once (waiting for the pipe), or after the writes
+        under way."""
         message = framed((number, job))
         if loop is None:
-            self._write(message)
+            self._write(message, wait=True)
             return
         self.outbox.append(message)
         if len(self.outbox) == 1:
@@ -129,14 +136,50 @@ class Worker:
 
     def _flush(self) -> None:
         messages, self.outbox = self.outbox, []
-        self._write(b"".join(messages))
+        self._write(b"".join(messages), wait=False)
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes, *, wait: bool) -> None:
+        """Write ``data`` after whatever waits to be written; without ``wait``, a thread
+        writes the part the pipe does not take at once."""
+        with self.sending:
+            if self.writing:
+                self.backlog.append(data)
+                return
+            sent = 0 if wait else self._sent_now(data)
+            if sent == len(data):
+                return
+            self.writing = True
+            self.backlog.append(data[sent:])
+        if wait:
+            self._write_backlog()
+        else:
+            threading.Thread(target=self._write_backlog, daemon=True).start()
+
+    def _sent_now(self, data: bytes) -> int:
+        """(With ``sending`` held.) The bytes of ``data`` the pipe took without waiting."""
         try:
-            with self.sending:
-                self.inbox.sock.sendall(data)
+            return self.inbox.sock.send(data, socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return 0
         except (OSError, ValueError):  # it died: whoever reads its pipe answers the waiter
             self.process.kill()
+            return len(data)
+
+    def _write_backlog(self) -> None:
+        """(The thread that writes.) Write the backlog, in order, until it is empty."""
+        while True:
+            with self.sending:
+                if not self.backlog:
+                    self.writing = False
+                    return
+                data, self.backlog = b"".join(self.backlog), []
+            try:
+                self.inbox.sock.sendall(data)
+            except (OSError, ValueError):  # it died: whoever reads its pipe answers the waiter
+                self.process.kill()
+                with self.sending:
+                    self.backlog, self.writing = [], False
+                return
 
     def close(self) -> None:
         self.inbox.close()
