@@ -56,6 +56,8 @@ from serve import (  # noqa: E402
 WORKERS = 2
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
 def worker(source: bytes, jobs: int, replies: int) -> None:
@@ -82,6 +84,17 @@ def worker(source: bytes, jobs: int, replies: int) -> None:
             body = str(err).encode()
         body = body or b""
         outbox.write(struct.pack("!II", number, len(body)) + body)
+
+
+async def lifespan(
+    receive: Receive, send: Send, start: Callable[[], Awaitable[None]] | None = None
+) -> None:
+    """The ASGI lifespan protocol: ``start`` at start-up, nothing at shutdown."""
+    while (await receive())["type"] == "lifespan.startup":
+        if start is not None:
+            await start()
+        await send({"type": "lifespan.startup.complete"})
+    await send({"type": "lifespan.shutdown.complete"})
 
 
 class Replies(asyncio.Protocol):
@@ -125,17 +138,9 @@ class Floor:
             await loop.connect_read_pipe(lambda w=waiting: Replies(w), pipe)  # type: ignore[misc]
             self.pipes.append((jobs_write, waiting))
 
-    async def __call__(
-        self,
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] == "lifespan.startup":
-                await self.start()
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await lifespan(receive, send, self.start)
             return
         query = urllib.parse.parse_qs(scope["query_string"].decode())["query"][0].encode()
         self.count += 1
@@ -172,16 +177,9 @@ class Kept:
             "headers": [(b"content-type", RESULTS.encode())],
         }
 
-    async def __call__(
-        self,
-        scope: Scope,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await lifespan(receive, send)
             return
         await send(self.start)
         await send({"type": "http.response.body", "body": self.body})

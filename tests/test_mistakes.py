@@ -87,18 +87,18 @@ def test_exit_codes_are_documented() -> None:
     assert "Exit codes:" in reference
 
 
+def serve(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``tkg serve`` with ``args``, run to its end in a process of its own."""
+    command = [sys.executable, "-m", "turkestan_kg.cli", "serve", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=root)
+
+
 def test_a_port_in_use_is_one_line_before_serving_is_announced(work: Path, root: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        run = subprocess.run(
-            [sys.executable, "-m", "turkestan_kg.cli", "serve", "--port", port],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=root,
-        )
+        run = serve(root, "--port", port)
     assert run.returncode == 1
     assert "serving on" not in run.stdout
     assert f"cannot listen on 127.0.0.1:{port}" in run.stderr
@@ -109,13 +109,7 @@ def test_a_port_in_use_is_one_line_before_serving_is_announced(work: Path, root:
 def test_an_address_this_machine_lacks_is_one_line_naming_the_host(root: Path) -> None:
     """192.0.2.1 is set aside for documentation (RFC 5737): no machine has it, and binding to
     it sends nothing anywhere."""
-    run = subprocess.run(
-        [sys.executable, "-m", "turkestan_kg.cli", "serve", "--host", "192.0.2.1", "--port", "0"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=root,
-    )
+    run = serve(root, "--host", "192.0.2.1", "--port", "0")
     assert run.returncode == 1
     assert "serving on" not in run.stdout
     assert "cannot listen on 192.0.2.1:0" in run.stderr

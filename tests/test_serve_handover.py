@@ -7,6 +7,7 @@ headers set once. Each answers as before."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import multiprocessing
@@ -34,8 +35,9 @@ from servers import project_site, wait_for
 from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.web import conneg
 from turkestan_kg.web.endpoint import form_pairs
+from turkestan_kg.web.handles import Worker
 from turkestan_kg.web.headers import SecurityHeaders
-from turkestan_kg.web.jobs import HEADER, LONG_HEADER, Job, Setup, framed, unframed
+from turkestan_kg.web.jobs import HEADER, LONG_HEADER, Job, Reply, Setup, framed, unframed
 from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
 from turkestan_kg.web.server import OneWrite, TimedProtocol
 
@@ -117,20 +119,13 @@ def test_jobs_sent_in_one_turn_of_the_loop_go_in_one_write_each_to_its_own_clien
     writes: list[int] = []
     for worker in pool._workers:
         monkeypatch.setattr(worker, "_write", counted(worker._write, writes))
-
-    async def all_at_once() -> list[bytes]:
-        threads = CapacityLimiter(4)
-        texts = [f"SELECT ?n WHERE {{ BIND ({n} AS ?n) }}" for n in range(8)]
-        replies = await asyncio.gather(*(pool.answer_async(Job(t), threads) for t in texts))
-        return [reply.body for reply in replies]
-
     on(loop, lambda: pool.attach(loop))
     try:
-        bodies = asyncio.run_coroutine_threadsafe(all_at_once(), loop).result(timeout=30)
+        texts = [f"SELECT ?n WHERE {{ BIND ({n} AS ?n) }}" for n in range(8)]
+        replies = sent_together(pool, loop, texts).result(timeout=30)
     finally:
         on(loop, lambda: pool.attach(None))
-    values = [json.loads(body)["results"]["bindings"][0]["n"]["value"] for body in bodies]
-    assert values == [str(n) for n in range(8)]
+    assert [bound(reply) for reply in replies] == [str(n) for n in range(8)]
     assert len(writes) == 2 and sum(writes) > 0  # one write to each worker, not eight
 
 
@@ -190,36 +185,62 @@ def test_a_message_past_two_gigabytes_is_read_by_its_long_length() -> None:
     assert buffer == bytearray()
 
 
-def test_a_stopped_worker_with_a_full_pipe_does_not_hold_the_event_loop(
-    loop: asyncio.AbstractEventLoop,
-) -> None:
-    """Jobs for a worker that has stopped reading (SIGSTOP) fill its pipe; the loop goes on,
-    the time limit retires the worker, and its clients get a 503 that says so."""
-    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=2, slots=32))
-    padding = "# " + "x" * 59_000 + "\n"  # 32 such texts: far more than a pipe holds
+@contextlib.contextmanager
+def a_stopped_worker(
+    loop: asyncio.AbstractEventLoop, timeout: float
+) -> Iterator[tuple[QueryPool, Worker]]:
+    """A pool of one worker, read on ``loop``, whose worker is stopped (SIGSTOP)."""
+    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=timeout, slots=32))
     victim = one._workers[0]
     try:
         on(loop, lambda: one.attach(loop))
         os.kill(victim.process.pid or 0, signal.SIGSTOP)
-
-        async def all_at_once() -> list[int]:
-            threads = CapacityLimiter(4)
-            texts = [f"{padding}ASK {{ FILTER ({n} >= 0) }}" for n in range(32)]
-            asked = [one.answer_async(Job(text), threads) for text in texts]
-            replies = await asyncio.gather(*asked, return_exceptions=True)
-            return [getattr(reply, "status", 0) for reply in replies]
-
-        statuses = asyncio.run_coroutine_threadsafe(all_at_once(), loop)
-        time.sleep(0.5)
-        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=2)  # not held
-        assert statuses.result(timeout=30) == [503] * 32
-        assert wait_for(lambda: victim not in one._workers and len(one._workers) == 1)
-        assert b"true" in asked(one, loop, "ASK { FILTER (1 > 0) }")
+        yield one, victim
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(victim.process.pid or 0, signal.SIGCONT)
         on(loop, lambda: one.attach(None))
         one.close()
+
+
+def sent_together(
+    pool: QueryPool, loop: asyncio.AbstractEventLoop, texts: list[str]
+) -> concurrent.futures.Future[list[Reply | BaseException]]:
+    """``texts`` sent to ``pool`` in one turn of ``loop``; their replies, or errors, later."""
+
+    async def all_at_once() -> list[Reply | BaseException]:
+        threads = CapacityLimiter(4)
+        asked = [pool.answer_async(Job(text), threads) for text in texts]
+        return await asyncio.gather(*asked, return_exceptions=True)
+
+    return asyncio.run_coroutine_threadsafe(all_at_once(), loop)
+
+
+def long_texts(query: str) -> list[str]:
+    """32 texts of 60 kB each (far more than a pipe holds): ``query`` with 0 to 31 for @n."""
+    padding = "# " + "x" * 59_000 + "\n"
+    return [padding + query.replace("@n", str(n)) for n in range(32)]
+
+
+def bound(reply: Reply | BaseException) -> str:
+    """The value of ?n in a reply of SPARQL JSON results."""
+    assert isinstance(reply, Reply), reply
+    return str(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_stopped_worker_with_a_full_pipe_does_not_hold_the_event_loop(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Jobs for a worker that has stopped reading (SIGSTOP) fill its pipe; the loop goes on,
+    the time limit retires the worker, and its clients get a 503 that says so."""
+    with a_stopped_worker(loop, timeout=2) as (one, victim):
+        replies = sent_together(one, loop, long_texts("ASK { FILTER (@n >= 0) }"))
+        time.sleep(0.5)
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=2)  # not held
+        statuses = [getattr(reply, "status", 0) for reply in replies.result(timeout=30)]
+        assert statuses == [503] * 32
+        assert wait_for(lambda: victim not in one._workers and len(one._workers) == 1)
+        assert b"true" in asked(one, loop, "ASK { FILTER (1 > 0) }")
 
 
 def test_jobs_written_while_a_worker_was_stopped_reach_it_whole_and_in_order(
@@ -227,31 +248,14 @@ def test_jobs_written_while_a_worker_was_stopped_reach_it_whole_and_in_order(
 ) -> None:
     """What the pipe could not take at once is written by a thread once the worker reads
     again: each of 32 long jobs, cut wherever the pipe filled, comes whole to its client."""
-    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=30, slots=32))
-    padding = "# " + "y" * 59_000 + "\n"
-    victim = one._workers[0]
-    try:
-        on(loop, lambda: one.attach(loop))
-        os.kill(victim.process.pid or 0, signal.SIGSTOP)
-
-        async def all_at_once() -> list[str]:
-            threads = CapacityLimiter(4)
-            texts = [f"{padding}SELECT ?n WHERE {{ BIND ({n} AS ?n) }}" for n in range(32)]
-            replies = await asyncio.gather(*(one.answer_async(Job(t), threads) for t in texts))
-            return [json.loads(r.body)["results"]["bindings"][0]["n"]["value"] for r in replies]
-
-        values = asyncio.run_coroutine_threadsafe(all_at_once(), loop)
+    with a_stopped_worker(loop, timeout=30) as (one, victim):
+        replies = sent_together(one, loop, long_texts("SELECT ?n WHERE { BIND (@n AS ?n) }"))
         time.sleep(0.5)
         asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=2)  # not held
         assert victim.writing  # the rest waits for the worker, on a thread
         os.kill(victim.process.pid or 0, signal.SIGCONT)
-        assert values.result(timeout=30) == [str(n) for n in range(32)]
+        assert [bound(reply) for reply in replies.result(timeout=30)] == [str(n) for n in range(32)]
         assert wait_for(lambda: not victim.writing and not victim.backlog)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(victim.process.pid or 0, signal.SIGCONT)
-        on(loop, lambda: one.attach(None))
-        one.close()
 
 
 def test_a_query_past_its_turn_does_not_hold_up_the_next() -> None:
