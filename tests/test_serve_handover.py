@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
+import uvloop
 from anyio import CapacityLimiter
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -56,7 +57,7 @@ def pool() -> Iterator[QueryPool]:
 @pytest.fixture()
 def loop() -> Iterator[asyncio.AbstractEventLoop]:
     """An event loop running in a thread of its own, as the server's runs."""
-    running = asyncio.new_event_loop()
+    running = uvloop.new_event_loop()  # as the server runs (it makes watched pipes non-blocking)
     thread = threading.Thread(target=running.run_forever, daemon=True)
     thread.start()
     try:
@@ -194,6 +195,7 @@ def a_stopped_worker(
     victim = one._workers[0]
     try:
         on(loop, lambda: one.attach(loop))
+        assert wait_for(lambda: victim.watcher is loop)  # (uvloop: its pipe is non-blocking)
         os.kill(victim.process.pid or 0, signal.SIGSTOP)
         yield one, victim
     finally:
@@ -226,6 +228,24 @@ def bound(reply: Reply | BaseException) -> str:
     """The value of ?n in a reply of SPARQL JSON results."""
     assert isinstance(reply, Reply), reply
     return str(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_burst_of_long_jobs_past_a_pipe_s_room_is_answered_by_the_same_workers(
+    pool: QueryPool, loop: asyncio.AbstractEventLoop
+) -> None:
+    """Four jobs of 60 kB for each worker in one turn of the loop are more than a pipe
+    takes at once; the rest waits for room (the pipe is non-blocking under uvloop) and no
+    worker is taken for dead."""
+    on(loop, lambda: pool.attach(loop))
+    try:
+        before = list(pool._workers)
+        assert wait_for(lambda: all(w.watcher is loop for w in before))
+        texts = long_texts("SELECT ?n WHERE { BIND (@n AS ?n) }")[:8]
+        replies = sent_together(pool, loop, texts).result(timeout=60)
+        assert [bound(reply) for reply in replies] == [str(n) for n in range(8)]
+        assert pool._workers == before and all(w.process.is_alive() for w in before)
+    finally:
+        on(loop, lambda: pool.attach(None))
 
 
 def test_a_stopped_worker_with_a_full_pipe_does_not_hold_the_event_loop(

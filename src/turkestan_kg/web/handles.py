@@ -174,12 +174,25 @@ class Worker:
                     return
                 data, self.backlog = b"".join(self.backlog), []
             try:
-                self.inbox.sock.sendall(data)
+                self._send_waiting(data)
             except (OSError, ValueError):  # it died: whoever reads its pipe answers the waiter
                 self.process.kill()
                 with self.sending:
                     self.backlog, self.writing = [], False
                 return
+
+    def _send_waiting(self, data: bytes) -> None:
+        """Send all of ``data``, waiting for room in the pipe. Its descriptor may be
+        non-blocking (uvloop makes it so once it watches it), so a full pipe is waited for
+        here, never taken for a dead worker."""
+        view = memoryview(data)
+        room = select.poll()
+        room.register(self.inbox.sock.fileno(), select.POLLOUT)
+        while view:
+            try:
+                view = view[self.inbox.sock.send(view, socket.MSG_DONTWAIT) :]
+            except (BlockingIOError, InterruptedError):
+                room.poll(250)
 
     def close(self) -> None:
         self.inbox.close()
