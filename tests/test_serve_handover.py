@@ -22,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -276,6 +277,37 @@ def test_jobs_written_while_a_worker_was_stopped_reach_it_whole_and_in_order(
         os.kill(victim.process.pid or 0, signal.SIGCONT)
         assert [bound(reply) for reply in replies.result(timeout=30)] == [str(n) for n in range(32)]
         assert wait_for(lambda: not victim.writing and not victim.backlog)
+
+
+def children() -> set[int]:
+    """The processes this one started and that have not been reaped (Linux's /proc)."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+def test_a_worker_killed_as_it_starts_is_started_again() -> None:
+    """A replacement killed as soon as it appears, twice: the pool starts another (it used
+    to wait for ever writing the N-Quads to a process that had died, and had no worker)."""
+    one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=20, slots=4))
+    try:
+        known = children()
+        os.kill(one._workers[0].process.pid or 0, signal.SIGKILL)
+        for _ in range(2):
+            deadline = time.monotonic() + 30
+            while not (newcomers := children() - known) and time.monotonic() < deadline:
+                pass  # (no sleep: it is to die before it has read what it is sent)
+            assert newcomers
+            for pid in newcomers:
+                os.kill(pid, signal.SIGKILL)
+            known |= newcomers
+        assert wait_for(lambda: [w.process.pid for w in one._workers] not in ([], [None]), 60)
+        assert one._workers[0].process.pid not in known
+        assert b"true" in one.answer(Job("ASK {}")).body
+    finally:
+        one.close()
 
 
 def test_a_query_past_its_turn_does_not_hold_up_the_next() -> None:

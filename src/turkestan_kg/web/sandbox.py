@@ -133,16 +133,36 @@ class QueryPool:
         return max(1, math.ceil(self.limits.timeout / 2))
 
     def _spawn(self) -> Worker:
+        """A worker started. N-Quads go over its pipe once it runs: as an argument, the start
+        writes them to a pipe it holds open itself, and waits for ever if the child died."""
         parent, child = self._context.Pipe()
-        args = (child, self.source, self.setup)
+        args = (child, None if isinstance(self.source, bytes) else self.source, self.setup)
         process = self._context.Process(target=serve, args=args, daemon=True)
         process.start()
         child.close()
-        return Worker(process, parent)
+        worker = Worker(process, parent)
+        if isinstance(self.source, bytes):
+            try:
+                parent.send_bytes(self.source)
+            except OSError:
+                self._discard(worker)
+                raise
+        return worker
+
+    @staticmethod
+    def _discard(worker: Worker) -> None:
+        """End a worker that never joined the pool."""
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.close()
 
     def _ready(self, worker: Worker) -> Worker:
         """``worker`` once it has loaded its store (it says whether it is off the network)."""
-        isolated = worker.conn.recv()
+        try:
+            isolated = worker.conn.recv()
+        except (EOFError, OSError):
+            self._discard(worker)
+            raise
         if not isolated and self.isolated:
             LOG.warning("SPARQL workers could not be taken off the network on this system")
         self.isolated = self.isolated and bool(isolated)
@@ -328,12 +348,17 @@ class QueryPool:
             self._thread(self._start_one)
 
     def _start_one(self, _: Worker | None = None) -> None:
-        try:
-            worker = self._ready(self._spawn())
-        except (EOFError, OSError) as err:
-            LOG.error("a SPARQL worker could not be started: %s", err)
-            return
-        self._enlist(worker)
+        """Start a worker and take it in; if it dies as it starts, try again each second
+        until one starts or the pool stops."""
+        while True:
+            try:
+                self._enlist(self._ready(self._spawn()))
+                return
+            except (EOFError, OSError) as err:
+                LOG.error("a SPARQL worker could not be started (%s); trying again", err)
+            with self._lock:
+                if self._lock.wait_for(lambda: self._closed or self._stopping, timeout=1):
+                    return
 
     def _death(self, worker: Worker) -> SandboxError:
         """Why a worker died under a query, as the error its client gets."""

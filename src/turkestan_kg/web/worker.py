@@ -78,10 +78,12 @@ def not_acceptable(form: Literal["results", "graph"]) -> Reply:
     return Reply.error(406, f"graph results are available as {offers}")
 
 
-def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, setup: Setup) -> None:
+def serve(
+    conn: Connection[Answered | Ready, Numbered], source: bytes | Path | None, setup: Setup
+) -> None:
     """A worker's life (the target of its process): answer jobs until the pipe closes, up to
-    ``setup.slots`` at once. ``source`` is N-Quads to load into memory, or an on-disk
-    store's folder to open read-only; the worker holds at most ``setup.memory`` bytes of
+    ``setup.slots`` at once. ``source`` is N-Quads to load into memory (None: they come
+    first on the pipe), or an on-disk store's folder to open read-only; the worker holds at most ``setup.memory`` bytes of
     data, its threads' stacks included. Ctrl-C and SIGTERM are left to the server, which stops its
     workers."""
     import pyoxigraph as ox
@@ -91,6 +93,8 @@ def serve(conn: Connection[Answered | Ready, Numbered], source: bytes | Path, se
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if source is None:
+        source = conn.recv_bytes()
     limit_memory(setup.memory)
     isolated = isolate()  # before any query: no network from here on
     if isinstance(source, Path):
