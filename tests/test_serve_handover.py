@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import resource
 import signal
 import socket
 import threading
@@ -308,6 +309,31 @@ def test_a_worker_killed_as_it_starts_is_started_again() -> None:
         assert b"true" in one.answer(Job("ASK {}")).body
     finally:
         one.close()
+
+
+def test_a_thread_waits_for_a_pipe_numbered_past_1023_without_spinning() -> None:
+    """A server with a thousand connections open gives a new worker's pipe a descriptor past
+    1,023, which ``select`` refuses: the thread that reads it used to spin, a core's worth."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1_300:
+        pytest.skip(f"this system allows {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1_300), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1_100)]
+    one: QueryPool | None = None
+    try:
+        one = QueryPool(store_payload(load()), workers=1, limits=Limits(timeout=20, slots=4))
+        assert one._workers[0].inbox.fileno() > 1_023
+        assert b"true" in one.answer(Job("ASK {}")).body
+        before = os.times()
+        time.sleep(1)
+        after = os.times()
+        assert (after.user + after.system) - (before.user + before.system) < 0.5
+    finally:
+        if one is not None:
+            one.close()
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_a_query_past_its_turn_does_not_hold_up_the_next() -> None:

@@ -229,6 +229,9 @@ class Readers:
     def listen(self, worker: Worker) -> None:
         """(A worker's own thread.) Pass on its replies until it ends or the attached loop
         takes the reading over."""
+        readable = select.poll()
+        with contextlib.suppress(OSError, ValueError):  # (closed: read() says so)
+            readable.register(worker.inbox.fileno(), select.POLLIN)
         while True:
             with self.lock:
                 loop = self.loop
@@ -237,7 +240,7 @@ class Readers:
                     loop.call_soon_threadsafe(self._watch, worker, loop)
                     return
             with contextlib.suppress(OSError, ValueError):  # (closed: read() says so)
-                select.select([worker.inbox], [], [], 0.25)
+                readable.poll(250)  # (poll: select refuses a descriptor past 1,023)
             if self._received(worker, None):
                 self.ended(worker)
                 return
