@@ -72,7 +72,7 @@ class Lanes:
     def __init__(
         self, conn: Connection[Answered | Ready, Numbered], answer: Callable[[Job], Reply]
     ) -> None:
-        self.conn, self.answer = conn, answer
+        self.answer = answer
         self.sock = socket.socket(fileno=os.dup(conn.fileno()))
         self.buffer = bytearray()
         self.read: collections.deque[Numbered] = collections.deque()
