@@ -12,7 +12,6 @@ autocompletes, ``/reconcile/properties?type=`` the properties a type's entities 
 from __future__ import annotations
 
 import json
-import urllib.parse
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,7 +23,7 @@ from ..namespaces import BASE
 from ..reconcile.draft import DraftService
 from ..reconcile.query import MAX_JSON_CHARS, MAX_TEXT, ReconcileError, read_json
 from ..reconcile.service import Service
-from .endpoint import content_type, read_body
+from .endpoint import content_type, form_pairs, read_body
 from .http import Endpoint, HttpError, Rendered, computed
 from .links import local_path
 from .pages import render
@@ -90,7 +89,7 @@ async def _params(request: Request) -> dict[str, str]:
         if kind != "application/x-www-form-urlencoded":
             raise HttpError(415, "send the queries as a form: application/x-www-form-urlencoded")
         body = await read_body(request, MAX_FORM_BYTES)
-        params |= dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
+        params |= dict(form_pairs(body))
     return params
 
 
