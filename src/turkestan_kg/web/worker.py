@@ -83,9 +83,9 @@ def serve(
 ) -> None:
     """A worker's life (the target of its process): answer jobs until the pipe closes, up to
     ``setup.slots`` at once. ``source`` is N-Quads to load into memory (None: they come
-    first on the pipe), or an on-disk store's folder to open read-only; the worker holds at most ``setup.memory`` bytes of
-    data, its threads' stacks included. Ctrl-C and SIGTERM are left to the server, which stops its
-    workers."""
+    first on the pipe), or an on-disk store's folder to open read-only; the worker holds at
+    most ``setup.memory`` bytes of data, its threads' stacks included. Ctrl-C and SIGTERM
+    are left to the server, which stops its workers."""
     import pyoxigraph as ox
 
     from ..confine import isolate, limit_memory
