@@ -33,7 +33,6 @@ import uvloop
 from anyio import CapacityLimiter
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from starlette.types import Message, Receive, Scope, Send
 from uvicorn.server import ServerState
 
 from servers import project_site, wait_for
@@ -41,7 +40,6 @@ from turkestan_kg.graph.dataset import load, store_payload
 from turkestan_kg.web import conneg
 from turkestan_kg.web.endpoint import form_pairs
 from turkestan_kg.web.handles import Worker
-from turkestan_kg.web.headers import SecurityHeaders
 from turkestan_kg.web.jobs import HEADER, LONG_HEADER, Job, Reply, Setup, framed, unframed
 from turkestan_kg.web.sandbox import Limits, QueryPool, SandboxError
 from turkestan_kg.web.server import OneWrite, TimedProtocol
@@ -393,29 +391,6 @@ def test_a_remembered_choice_depends_on_the_offers_too() -> None:
     long_header = "text/turtle;q=0.1, " + ", ".join(f"x/y{n}" for n in range(200))
     assert len(long_header) > conneg.REMEMBERED_HEADER
     assert conneg.choose(long_header, ["text/turtle"]) == "text/turtle"
-
-
-def test_a_handler_s_own_security_header_is_replaced_not_doubled() -> None:
-    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"content-security-policy", b"script-src *"), (b"x-kept", b"yes")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
-
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    async def receive() -> Message:
-        return {"type": "http.request"}
-
-    scope = {"type": "http", "path": "/", "method": "GET", "headers": []}
-    asyncio.run(SecurityHeaders(handler)(scope, receive, send))
-    headers = sent[0]["headers"]
-    policies = [value for name, value in headers if name == b"content-security-policy"]
-    assert len(policies) == 1 and b"script-src 'self'" in policies[0], headers
-    assert (b"x-kept", b"yes") in headers
-    assert (b"x-content-type-options", b"nosniff") in headers
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 The shipped graph does not change while it is served, so a 200 answer to a GET depends
 only on the path, the query string and the headers the answers vary on (``Accept``,
-``Accept-Language``, ``Origin``). This layer sits in front of the router, like a caching
-proxy: a hit is two ASGI messages sent straight from memory; concurrent misses on the same
+``Accept-Language``; the CORS headers, which vary on ``Origin``, are set in front of this
+layer, :mod:`.headers`). This layer sits in front of the router, like a caching proxy: a hit is two ASGI messages sent straight from memory; concurrent misses on the same
 key wait for the first one's answer instead of each computing it. Answers are kept least
 recently used first, up to a byte budget that counts what Python holds for each (its body,
 key and headers, and the objects around them); errors, streamed bodies (files) and
@@ -23,7 +23,7 @@ from typing import NamedTuple
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-VARY = frozenset({b"accept", b"accept-language", b"origin"})
+VARY = frozenset({b"accept", b"accept-language"})
 BUDGET = 64 * 1024 * 1024
 SEEN_ONCE = 100_000
 """Keys remembered as asked for once (their hashes: a few MB)."""

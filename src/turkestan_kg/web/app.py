@@ -17,7 +17,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -29,7 +28,7 @@ from ..graph.dataset import KnowledgeGraph
 from . import endpoint, entities, files, home, reconcile, search
 from .answers import AnswerCache
 from .conneg import choose
-from .headers import SecurityHeaders
+from .headers import AnswerHeaders
 from .http import Endpoint
 from .i18n import N_
 from .pages import message_page
@@ -95,14 +94,8 @@ class LinkedDataApp:
                 Exception: self.failure,
             },
         )
-        shared = CORSMiddleware(
-            self.dispatch,
-            allow_origins=["*"],
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type", "Accept"],
-        )
-        self.cached = AnswerCache(shared)
-        self.secured = SecurityHeaders(self.cached)
+        self.cached = AnswerCache(self.dispatch)
+        self.secured = AnswerHeaders(self.cached)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.secured(scope, receive, send)
