@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import select
 import signal
@@ -20,7 +21,9 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from .jobs import CHUNK, Answered, Job, Numbered, Ready, Reply, framed, unframed
+from .jobs import CHUNK, Answered, Garbled, Job, Numbered, Ready, Reply, job_message, replies
+
+LOG = logging.getLogger("turkestan_kg")
 
 
 class Pending:
@@ -93,8 +96,7 @@ class Inbox:
                 return self._messages(), False
 
     def _messages(self) -> list[Answered]:
-        # (the Ready flag comes only first)
-        return [message for message in unframed(self.buffer) if isinstance(message, tuple)]
+        return replies(self.buffer)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -126,7 +128,7 @@ class Worker:
         at once is written by a thread, so a worker that stops reading never holds the loop.
         From a thread, it is written at once (waiting for the pipe), or after the writes
         under way."""
-        message = framed((number, job))
+        message = job_message(number, job)
         if loop is None:
             self._write(message, wait=True)
             return
@@ -267,9 +269,15 @@ class Readers:
             worker.watcher = None
 
     def _received(self, worker: Worker, reader: asyncio.AbstractEventLoop | None) -> bool:
-        """Pass on the replies that came; whether the worker's pipe has ended."""
-        replies, ended = worker.inbox.read()
-        for number, reply in replies:
+        """Pass on the replies that came; whether the worker's pipe has ended (or the worker
+        sent what is not a reply, and was killed)."""
+        try:
+            came, ended = worker.inbox.read()
+        except Garbled as err:
+            LOG.warning("%s; it is stopped and replaced", err)
+            worker.process.kill()
+            return True
+        for number, reply in came:
             self.pass_on(worker, number, reply, reader)
         return ended
 

@@ -2,21 +2,33 @@
 server sends, numbered, and the reply the worker sends back, with the bounds and set-up it
 is given once; and how each is framed on the pipe between them (as ``multiprocessing``
 frames a message, read here from whatever one read brought: several messages, or part of
-one)."""
+one).
+
+Nothing from a worker is unpickled: a worker runs clients' queries, so what it sends is
+read as data, never as objects to rebuild. A reply is a number, a status, a media type and
+the body's bytes, each in a fixed place (:func:`reply_message`, :func:`replies`); the ready
+flag is one byte. A job goes the other way, from the server, pickled as a plain tuple.
+
+>>> buffer = bytearray(reply_message(7, Reply(200, "text/csv", b"a,b")))
+>>> replies(buffer)
+[(7, Reply(status=200, media_type='text/csv', body=b'a,b'))]
+>>> jobs(bytearray(job_message(8, Job("ASK {}"))))[0][1].text
+'ASK {}'
+"""
 
 from __future__ import annotations
 
 import pickle
 import struct
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from ..values import JsonObject
 
 
-@dataclass(frozen=True)
-class Job:
-    """What the server asks a worker: a query, its dataset, and what the client accepts."""
+class Job(NamedTuple):
+    """What the server asks a worker: a query, its dataset, and what the client accepts
+    (a tuple: it goes to the worker as its fields alone)."""
 
     text: str
     results_media: str | None = "application/sparql-results+json"
@@ -51,8 +63,7 @@ class Setup:
     Python's lock while it evaluates, so a cheap query is not held up by a long one)."""
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """A worker's answer: a status, a media type and the body (a one-line text on errors)."""
 
     status: int
@@ -77,35 +88,83 @@ Answered: TypeAlias = tuple[int, Reply]
 HEADER = struct.Struct("!i")
 """A message's length, as ``multiprocessing.connection`` frames it (-1: a longer length follows)."""
 LONG_HEADER = struct.Struct("!Q")
+REPLY_HEAD = struct.Struct("!QHH")
+"""A reply's job number, status and the length of its media type (the body follows that)."""
 CHUNK = 1 << 20
 """Bytes read from a pipe at a time."""
+READY = {True: b"\x01", False: b"\x00"}
+"""The ready flag as a worker sends it (:data:`Ready`)."""
 
 
-def framed(message: object) -> bytes:
-    """``message`` pickled and framed as ``multiprocessing.connection`` frames it, so that
-    either end may read it with ``Connection.recv`` or :func:`unframed`.
+class Garbled(ValueError):
+    """A message from a worker that is not a reply: the worker is no longer to be trusted."""
 
-    >>> unframed(bytearray(framed((1, "a")) + framed((2, "b"))))
-    [(1, 'a'), (2, 'b')]
+
+def job_message(number: int, job: Job) -> bytes:
+    """``job``, numbered, as the server writes it to a worker."""
+    return framed(pickle.dumps((number, tuple(job)), pickle.HIGHEST_PROTOCOL))
+
+
+def jobs(buffer: bytearray) -> list[Numbered]:
+    """(The worker.) The whole jobs at the start of ``buffer``, taken out of it."""
+    found = []
+    for message in unframed(buffer):
+        number, fields = pickle.loads(message)  # from the server, which is trusted
+        found.append((number, Job._make(fields)))
+    return found
+
+
+def reply_message(number: int, reply: Reply) -> bytes:
+    """``reply`` to job ``number``, as a worker writes it."""
+    media = reply.media_type.encode("ascii")
+    head = REPLY_HEAD.pack(number, reply.status, len(media))
+    return framed(b"".join((head, media, reply.body)))
+
+
+def replies(buffer: bytearray) -> list[Answered]:
+    """(The server.) The whole replies at the start of ``buffer``, taken out of it;
+    :class:`Garbled` for a message that is not one."""
+    found = []
+    for message in unframed(buffer):
+        try:
+            number, status, size = REPLY_HEAD.unpack_from(message)
+            start = REPLY_HEAD.size + size
+            media = bytes(message[REPLY_HEAD.size : start]).decode("ascii")
+        except (struct.error, UnicodeDecodeError) as err:
+            raise Garbled(f"a worker sent what is not a reply: {err}") from None
+        if not 100 <= status <= 599 or len(message) < start:
+            raise Garbled(f"a worker sent what is not a reply (status {status})")
+        found.append((number, Reply(status, media, bytes(message[start:]))))
+    return found
+
+
+def framed(data: bytes) -> bytes:
+    """``data`` framed as ``multiprocessing.connection`` frames a message, so that either
+    end may read it with ``Connection.recv_bytes`` or :func:`unframed`.
+
+    >>> unframed(bytearray(framed(b"a") + framed(b"bc")))
+    [b'a', b'bc']
     """
-    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
     if len(data) > 0x7FFFFFFF:
-        return HEADER.pack(-1) + LONG_HEADER.pack(len(data)) + data
-    return HEADER.pack(len(data)) + data
+        return b"".join((HEADER.pack(-1), LONG_HEADER.pack(len(data)), data))
+    return b"".join((HEADER.pack(len(data)), data))
 
 
-def unframed(buffer: bytearray) -> list[object]:
+def unframed(buffer: bytearray) -> list[bytes]:
     """The complete messages at the start of ``buffer``, taken out of it; a message cut in
     two stays until the rest is added.
 
-    >>> buffer = bytearray(framed("whole") + framed("cut")[:-1])
+    >>> buffer = bytearray(framed(b"whole") + framed(b"cut")[:-1])
     >>> unframed(buffer), len(buffer) > 0
-    (['whole'], True)
+    ([b'whole'], True)
     """
-    messages: list[object] = []
-    while len(buffer) >= HEADER.size:
-        (size,) = HEADER.unpack_from(buffer)
-        start = HEADER.size
+    messages: list[bytes] = []
+    taken = 0
+    while len(buffer) - taken >= HEADER.size:
+        (size,) = HEADER.unpack_from(buffer, taken)
+        start = taken + HEADER.size
+        if size < -1:
+            raise Garbled(f"a message's length is {size}")
         if size == -1:
             if len(buffer) < start + LONG_HEADER.size:
                 break
@@ -113,6 +172,7 @@ def unframed(buffer: bytearray) -> list[object]:
             start += LONG_HEADER.size
         if len(buffer) < start + size:
             break
-        messages.append(pickle.loads(buffer[start : start + size]))
-        del buffer[: start + size]
+        messages.append(bytes(buffer[start : start + size]))
+        taken = start + size
+    del buffer[:taken]
     return messages

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from ..sparql.policy import might_name_service
-from .jobs import CHUNK, Answered, Job, Numbered, Ready, Reply, framed, unframed
+from .jobs import CHUNK, Answered, Job, Numbered, Ready, Reply, jobs, reply_message
 
 STACK_BYTES = 256 * 1024**2
 """The most stack a worker's thread for long texts gets: Oxigraph's parser and evaluator
@@ -130,7 +130,7 @@ class Lanes:
                 self.ended.set()
                 return None
             self.buffer += chunk
-            self.read.extend(job for job in unframed(self.buffer) if isinstance(job, tuple))
+            self.read.extend(jobs(self.buffer))
         return self.read.popleft()
 
     def _watch(self) -> None:
@@ -154,7 +154,7 @@ class Lanes:
     def _run(self, number: int, job: Job) -> None:
         reply = self.answer(job)
         try:
-            message = framed((number, reply))
+            message = reply_message(number, reply)
             with self.sending:
                 self.sock.sendall(message)
         except (OSError, ValueError):  # the server's end is gone: so is the worker's work

@@ -34,7 +34,7 @@ from anyio import CapacityLimiter
 from ..errors import TkgError
 from ..values import JsonObject
 from .handles import Pending, Readers, Worker, death, ended_line
-from .jobs import Bounds, Job, Reply, Setup
+from .jobs import READY, Bounds, Job, Reply, Setup
 from .worker import serve
 
 LOG = logging.getLogger("turkestan_kg")
@@ -159,7 +159,7 @@ class QueryPool:
     def _ready(self, worker: Worker) -> Worker:
         """``worker`` once it has loaded its store (it says whether it is off the network)."""
         try:
-            isolated = worker.conn.recv()
+            isolated = worker.conn.recv_bytes() == READY[True]
         except (EOFError, OSError):
             self._discard(worker)
             raise

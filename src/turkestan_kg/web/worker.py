@@ -34,7 +34,7 @@ from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
 from ..namespaces import PREFIXES
 from ..sparql.policy import might_name_service
-from .jobs import Answered, Bounds, Job, Numbered, Ready, Reply, Setup
+from .jobs import READY, Answered, Bounds, Job, Numbered, Ready, Reply, Setup
 from .lanes import Lanes, Stacks
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def serve(
     sys.setrecursionlimit(max(1_000, stacks.deep // 4_096))  # rdflib's grammar recurses
     lanes = Lanes(conn, functools.partial(answer, store, setup=setup))
     lanes.start(stacks, setup.slots)
-    conn.send(isolated)
+    conn.send_bytes(READY[isolated])
     lanes.ended.wait()
 
 
