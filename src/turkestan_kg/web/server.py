@@ -167,6 +167,7 @@ def _server(app: LinkedDataApp, *, quiet: bool) -> GracefulServer:
         server_header=False,
         backlog=BACKLOG,
         timeout_graceful_shutdown=GRACE_SECONDS,
+        proxy_headers=False,  # the base URL comes from --base-url, no request's headers
     )
     return GracefulServer(config, app)
 
