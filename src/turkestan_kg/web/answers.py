@@ -68,10 +68,8 @@ class AnswerCache:
             await send(answer[0])
             await send(answer[1] if scope["method"] == "GET" else EMPTY)
             return
-        await self._compute(key, scope, receive, send)
-
-    async def _compute(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer through the application, keeping the answer if it can be kept."""
+        # through the application, keeping the answer if it can be kept (in this frame, not
+        # another coroutine's: every new query passes here)
         waiting: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
         self.pending[key] = waiting
         captured: list[Message] = []

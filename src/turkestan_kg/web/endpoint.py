@@ -7,7 +7,7 @@ Queries sent by clients run in stoppable worker processes (:mod:`.sandbox`); upd
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,7 +47,11 @@ def sparql(site: Site, max_query_bytes: int) -> Endpoint:
         base = _base(site.origin(request.scope))
         job = _job(query, base, offers.chosen(accept))
         if isinstance(site.pool, QueryPool):  # the reply wakes the loop: no thread waits
-            return (await _answered(site.pool.answer_async(job, site.query_threads))).response()
+            try:
+                reply = await site.pool.answer_async(job, site.query_threads)
+            except SandboxError as err:
+                raise _http(err) from None
+            return _rendered(reply).response()
         return await computed(lambda: run(site, job), site.query_threads)
 
     return answer
@@ -85,13 +89,6 @@ def run(site: Site, job: Job) -> Rendered:
     except SandboxError as err:
         raise _http(err) from None
     return _rendered(reply)
-
-
-async def _answered(replied: Awaitable[Reply]) -> Rendered:
-    try:
-        return _rendered(await replied)
-    except SandboxError as err:
-        raise _http(err) from None
 
 
 def _rendered(reply: Reply) -> Rendered:

@@ -157,7 +157,7 @@ def _server(app: LinkedDataApp, *, quiet: bool) -> GracefulServer:
 
     register_media_types()
     config = uvicorn.Config(
-        app,
+        app.secured,  # (the application's outermost layer: one coroutine less a request)
         http=TimedProtocol,
         timeout_keep_alive=IDLE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
