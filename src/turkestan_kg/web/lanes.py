@@ -88,6 +88,8 @@ class Lanes:
         """When the thread with the turn started the job it runs (None: it reads)."""
         self.running = threading.Event()
         """Set while the watcher needs to watch (a job was started since it last looked)."""
+        self.started = 0
+        """Jobs started so far (the watcher rests only after a look in which none started)."""
 
     def start(self, stacks: Stacks, slots: int) -> None:
         """Start the threads: ``slots`` on small stacks, one on a deep stack, a watcher."""
@@ -110,7 +112,9 @@ class Lanes:
                     continue
                 with self.lock:
                     self.since = time.monotonic()
-                    self.running.set()
+                    self.started += 1
+                if not self.running.is_set():  # (the watcher clears it under the lock only
+                    self.running.set()  # after a whole look in which no job started)
                 self._run(*job)
                 with self.lock:
                     if self.holder != me:
@@ -135,6 +139,7 @@ class Lanes:
 
     def _watch(self) -> None:
         """Pass the turn on from a job that runs past :data:`TAKEOVER`; rest while none runs."""
+        seen = -1
         while not self.ended.is_set():
             self.running.wait()
             time.sleep(TAKEOVER)
@@ -142,8 +147,9 @@ class Lanes:
                 overdue = self.since is not None and time.monotonic() - self.since >= TAKEOVER
                 if overdue:
                     self.holder = self.since = None
-                elif self.since is None:
-                    self.running.clear()
+                elif self.since is None and self.started == seen:
+                    self.running.clear()  # no job since the last look: rest until one starts
+                seen = self.started
             if overdue:
                 self.turn.release()
 

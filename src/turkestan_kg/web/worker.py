@@ -25,7 +25,7 @@ import io
 import itertools
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -40,6 +40,8 @@ from .lanes import Lanes, Stacks
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from typing_extensions import Buffer
+
+    from ..sparql.functions import OxTerm
 
 
 class TooLarge(Exception):
@@ -166,10 +168,16 @@ def refusal(text: str, *, parse: bool = False) -> str | None:
     return None
 
 
+@functools.cache
+def _functions() -> dict[ox.NamedNode, Callable[..., OxTerm | None]]:
+    """The project's SPARQL functions for Oxigraph (imported once: a query pays no import)."""
+    from ..sparql.functions import oxigraph_functions
+
+    return oxigraph_functions()
+
+
 def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
     import pyoxigraph as ox
-
-    from ..sparql.functions import oxigraph_functions
 
     default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
         ox.NamedNode(iri) for iri in job.default_graphs
@@ -180,7 +188,7 @@ def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
         base_iri=job.base_iri,
         default_graph=default or None,
         named_graphs=named or None,
-        custom_functions=oxigraph_functions(),
+        custom_functions=_functions(),
     )
     if isinstance(found, ox.QueryTriples):
         return _graph(found, job.graph_media, setup)
