@@ -5,9 +5,9 @@
     python3 tasks.py lock    # refresh requirements.lock from the current .venv
 
 Set-up also installs the SPARQL editor's browser assets with npm when npm is there (the
-server falls back to a plain form without them). The test command installs Debian's
-chromium, chromium-driver, virtuoso-opensource-7-bin and raptor2-utils when they are
-missing and it runs as root with apt-get.
+server falls back to a plain form without them). The test command installs the Debian
+packages of :data:`SYSTEM_PACKAGES` (Chromium, Virtuoso, raptor, Java and Jena, wrk) when
+they are missing and it runs as root with apt-get.
 
 Each step prints what it runs and stops at the first failure with its exit code.
 """
@@ -79,6 +79,7 @@ SYSTEM_PACKAGES = {  # Debian package: a file it installs, for the tests that ne
     "raptor2-utils": Path("/usr/bin/rapper"),  # an independent parser of every dump
     "openjdk-17-jdk-headless": Path("/usr/bin/javac"),  # the OWL reasoners and profile check
     "libapache-jena-java": Path("/usr/share/java/jena-cmds.jar"),  # Jena's riot and SHACL
+    "wrk": Path("/usr/bin/wrk"),  # the load of the serving benchmarks
 }
 
 

@@ -2,15 +2,22 @@
 
     .venv/bin/python benchmarks/serve_floor.py [--seconds 6] [--runs 2] [--repeated]
 
-Serves the project's data three ways on loopback and sends each the same new point lookups
+Serves the project's data four ways on loopback and sends each the same new point lookups
 (every request a query text of its own, as `benchmarks/serve.py` does) with wrk:
 
 - `oxigraph serve-read-only` (the baseline);
-- the least a server with isolated workers must do: uvicorn (httptools, uvloop) with a bare
-  ASGI function that writes each query to one of two worker processes over a pipe, which the
-  event loop reads (no thread, no framework, no cache, no checks, no limits); each worker
-  runs it on its own in-memory Oxigraph store and answers SPARQL JSON;
+- the least a server with isolated workers must do ("floor"): uvicorn (httptools, uvloop)
+  with a bare ASGI function that writes each query to one of two worker processes over a
+  pipe, which the event loop reads (no thread, no framework, no cache, no checks, no
+  limits); each worker runs it on its own in-memory Oxigraph store and answers SPARQL JSON;
+- the project's own worker pool with nothing in front of it ("pool"): uvicorn with a bare
+  ASGI function that hands each query to `turkestan_kg.web.sandbox.QueryPool` (its workers,
+  checks, limits and supervision, with no headers, cache, CORS or protocol checks);
 - `tkg serve`.
+
+Beside requests per second, each row has the processor time a request cost the server's
+own process and its children (the workers), from `/proc` (Linux) over the timed run; wrk
+shares the machine's cores with them.
 
 With ``--repeated``, each is sent one point lookup over and over (the answer a cache keeps),
 and the floor is the least a server answering from memory must do: uvicorn (httptools,
@@ -197,9 +204,55 @@ def serve_floor(port: int, repeated: bool) -> None:
     )
 
 
-def start_floor(repeated: bool) -> tuple[subprocess.Popen[bytes], str]:
+def serve_pool(port: int) -> None:
+    """The project's worker pool behind a bare ASGI function on uvicorn (see the docstring)."""
+    import uvicorn
+    from anyio import CapacityLimiter
+
+    from turkestan_kg.graph.dataset import load, store_payload
+    from turkestan_kg.web.jobs import Job
+    from turkestan_kg.web.sandbox import Limits, QueryPool
+
+    pool = QueryPool(store_payload(load()), limits=Limits())
+    threads = CapacityLimiter(2 * pool.capacity)
+
+    async def attach() -> None:
+        pool.attach(asyncio.get_running_loop())
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(receive, send, attach)
+            return
+        query = urllib.parse.parse_qs(scope["query_string"].decode())["query"][0]
+        reply = await pool.answer_async(Job(query, results_media=RESULTS), threads)
+        headers = [(b"content-type", reply.media_type.encode())]
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": reply.body})
+
+    try:
+        uvicorn.run(
+            app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", log_level="warning"
+        )
+    finally:
+        pool.close()
+
+
+def start_floor(repeated: bool, kind: str = "floor") -> tuple[subprocess.Popen[bytes], str]:
     flags = ["--repeated"] if repeated else []
-    return start_on_free_port(lambda port: [sys.executable, __file__, *flags, "--serve", str(port)])
+    return start_on_free_port(
+        lambda port: [sys.executable, __file__, *flags, f"--{kind}", str(port)]
+    )
+
+
+def processor_seconds(pid: int) -> tuple[float, float]:
+    """The processor time (user and system) of a process, and of its children now alive."""
+
+    def of(one: int) -> float:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return of(pid), sum(of(int(child)) for child in children)
 
 
 def main() -> None:
@@ -207,37 +260,53 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--repeated", action="store_true", help="one query over and over")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--pool", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve_floor(args.serve, args.repeated)
+    if args.floor:
+        serve_floor(args.floor, args.repeated)
+        return
+    if args.pool:
+        serve_pool(args.pool)
         return
     print(f"{'one point lookup over and over' if args.repeated else 'new point lookups'}:\n")
-    print("| run | oxigraph req/s | floor req/s | floor/ox | tkg serve req/s | tkg/ox |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| run | server | req/s | of Oxigraph | server µs/request | its workers µs/request |")
+    print("|---:|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as workdir:
         for run in range(1, args.runs + 1):
             (Path(workdir) / str(run)).mkdir()
-            rates = []
-            starts: list[tuple[Callable[[], tuple[subprocess.Popen[bytes], str]], str]] = [
-                (functools.partial(start_oxigraph, Path(workdir) / str(run)), "/query"),
-                (functools.partial(start_floor, args.repeated), "/sparql"),
-                (start_tkg, "/sparql"),
+            starts: list[tuple[str, Callable[[], tuple[subprocess.Popen[bytes], str]], str]] = [
+                ("oxigraph", functools.partial(start_oxigraph, Path(workdir) / str(run)), "/query"),
+                ("floor", functools.partial(start_floor, args.repeated), "/sparql"),
+                *(
+                    []
+                    if args.repeated
+                    else [("pool", functools.partial(start_floor, False, "pool"), "/sparql")]
+                ),
+                ("tkg serve", start_tkg, "/sparql"),
             ]
-            for start, path in starts:
+            baseline = 0.0
+            for name, start, path in starts:
                 process, base = start()  # a fresh server each time: no cache has seen a text
                 try:
                     script = "" if args.repeated else new_texts(path, NEW_LOOKUP)
                     url = query_url(base + path, POINT) if args.repeated else base + path
                     wrk(url, RESULTS, 1, 32, script)  # warm-up, as serve.py does
-                    rates.append(wrk(url, RESULTS, args.seconds, 32, script).rps)
+                    before = processor_seconds(process.pid)
+                    rate = wrk(url, RESULTS, args.seconds, 32, script).rps
+                    after = processor_seconds(process.pid)
                 finally:
                     process.kill()
                     process.wait()
-            ox, floor, tkg = rates
-            print(
-                f"| {run} | {ox:,.0f} | {floor:,.0f} | {floor / ox:.2f}x | {tkg:,.0f} | {tkg / ox:.2f}x |"
-            )
+                baseline = baseline or rate
+                own, workers = (
+                    (a - b) / (rate * args.seconds) * 1e6
+                    for a, b in zip(after, before, strict=True)
+                )
+                print(
+                    f"| {run} | {name} | {rate:,.0f} | {rate / baseline:.2f}x | {own:.1f} | "
+                    f"{workers:.1f} |"
+                )
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,3 +48,13 @@ def test_the_pause_benchmark_times_both_answers_at_each_rest() -> None:
         "| after 1 ms",
     ]
     assert all(len(row.split(" | ")) == 5 for row in rows)
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (Debian: wrk)")
+def test_the_floor_benchmark_measures_four_servers_and_their_processor_time() -> None:
+    out = run("benchmarks/serve_floor.py", "--seconds", "1", "--runs", "1")
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| 1 |")]
+    assert [row[1] for row in rows] == ["oxigraph", "floor", "pool", "tkg serve"], out
+    assert rows[0][3] == "1.00x" and all(row[3].endswith("x") for row in rows)
+    assert all(float(row[4]) > 0 for row in rows), out  # each server spent processor time
+    assert all(float(row[5].rstrip(" |")) > 0 for row in rows[1:]), out  # and its workers
