@@ -199,7 +199,7 @@ def test_a_query_whose_worker_is_killed_runs_again_and_a_second_death_is_a_503(
         (second,) = _worker_pids(app, busy=True)
         os.kill(second, signal.SIGKILL)
         status, _, body = answer.result()
-    assert status == 503 and b"replaced" in body, body
+    assert status == 503 and b"killed from outside this server" in body, body
     assert wait_for(lambda: len(_worker_pids(app)) == size)
     assert ask_works(base)
     said = [r.getMessage() for r in caplog.records]

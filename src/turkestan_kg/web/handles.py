@@ -300,8 +300,8 @@ def death(worker: Worker, memory: int, retry: int) -> tuple[str, int, int | None
     code = worker.process.exitcode
     if code == -signal.SIGKILL:
         return (
-            "the query's worker was killed (by the system's out-of-memory killer, say); "
-            "it was replaced",
+            "the query's worker was killed from outside this server (SIGKILL: the system's "
+            "out-of-memory killer or an operator); it was replaced",
             503,
             retry,
         )
