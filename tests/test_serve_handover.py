@@ -634,3 +634,17 @@ def test_a_worker_that_sends_what_is_not_a_reply_is_replaced(pool: QueryPool) ->
     assert wait_for(lambda: not victim.process.is_alive() and victim not in pool._workers)
     assert wait_for(lambda: len(pool._workers) == 2)
     assert json.loads(pool.answer(job).body)["boolean"] is True
+
+
+def test_a_query_whose_two_workers_both_send_garbage_is_a_503_that_says_so() -> None:
+    two = QueryPool(store_payload(load()), workers=2, limits=Limits(timeout=20, slots=4))
+    try:
+        for worker in two._workers:
+            worker.inbox.buffer += framed(b"\x00")  # as if each had sent it
+        with pytest.raises(SandboxError) as refused:
+            for _ in range(4):  # the query goes to one, then runs once more on the other
+                two.answer(Job("ASK {}"))
+        assert refused.value.status == 503
+        assert "sent what is not an answer" in refused.value.message, refused.value.message
+    finally:
+        two.close()

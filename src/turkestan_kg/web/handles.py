@@ -111,6 +111,8 @@ class Worker:
         self.conn = conn
         self.jobs: dict[int, Pending] = {}
         self.retired = False
+        self.garbled = False
+        """Whether it sent what is not a reply (then the server killed it)."""
         self.sending = threading.Lock()
         self.inbox = Inbox(conn)
         self.watcher: asyncio.AbstractEventLoop | None = None
@@ -275,6 +277,7 @@ class Readers:
             came, ended = worker.inbox.read()
         except Garbled as err:
             LOG.warning("%s; it is stopped and replaced", err)
+            worker.garbled = True
             worker.process.kill()
             return True
         for number, reply in came:
@@ -298,6 +301,8 @@ def death(worker: Worker, memory: int, retry: int) -> tuple[str, int, int | None
     """Why ``worker`` died under a query: the message its client gets, the HTTP status, and
     the seconds to wait before trying again (None: trying again will not help)."""
     code = worker.process.exitcode
+    if worker.garbled:
+        return "the query's worker sent what is not an answer; it was replaced", 503, retry
     if code == -signal.SIGKILL:
         return (
             "the query's worker was killed from outside this server (SIGKILL: the system's "
