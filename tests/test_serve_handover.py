@@ -648,3 +648,13 @@ def test_a_query_whose_two_workers_both_send_garbage_is_a_503_that_says_so() -> 
         assert "sent what is not an answer" in refused.value.message, refused.value.message
     finally:
         two.close()
+
+
+def test_a_reply_longer_than_any_answer_is_not_waited_for() -> None:
+    """A worker bounds its answers; one that says it sends more (8 EB, say) is not read on
+    into the server's memory until the rest comes: it is Garbled at once."""
+    huge = bytearray(HEADER.pack(-1) + LONG_HEADER.pack(2**63))
+    with pytest.raises(Garbled, match="over 1,000"):
+        replies(huge, longest=1_000)
+    whole = reply_message(1, Reply(200, "text/plain", b"x" * 900))
+    assert replies(bytearray(whole), longest=1_000)[0][1].body == b"x" * 900

@@ -73,9 +73,13 @@ class Inbox:
     message cut in two stays here until the rest comes, whoever reads next (a thread or
     the event loop)."""
 
-    def __init__(self, conn: Connection[Numbered, Answered | Ready]) -> None:
+    def __init__(
+        self, conn: Connection[Numbered, Answered | Ready], longest: int | None = None
+    ) -> None:
         self.sock = socket.socket(fileno=os.dup(conn.fileno()))
         self.buffer = bytearray()
+        self.longest = longest
+        """The most bytes a reply may hold (None: no bound)."""
 
     def fileno(self) -> int:
         return self.sock.fileno()
@@ -96,7 +100,7 @@ class Inbox:
                 return self._messages(), False
 
     def _messages(self) -> list[Answered]:
-        return replies(self.buffer)
+        return replies(self.buffer, self.longest)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -106,7 +110,12 @@ class Inbox:
 class Worker:
     """A worker process, the server's end of its pipe, and the queries it runs."""
 
-    def __init__(self, process: BaseProcess, conn: Connection[Numbered, Answered | Ready]) -> None:
+    def __init__(
+        self,
+        process: BaseProcess,
+        conn: Connection[Numbered, Answered | Ready],
+        longest: int | None = None,
+    ) -> None:
         self.process = process
         self.conn = conn
         self.jobs: dict[int, Pending] = {}
@@ -114,7 +123,7 @@ class Worker:
         self.garbled = False
         """Whether it sent what is not a reply (then the server killed it)."""
         self.sending = threading.Lock()
-        self.inbox = Inbox(conn)
+        self.inbox = Inbox(conn, longest)
         self.watcher: asyncio.AbstractEventLoop | None = None
         """The event loop that reads its replies (None: a thread does)."""
         self.outbox: list[bytes] = []

@@ -92,6 +92,8 @@ REPLY_HEAD = struct.Struct("!QHH")
 """A reply's job number, status and the length of its media type (the body follows that)."""
 CHUNK = 1 << 20
 """Bytes read from a pipe at a time."""
+REPLY_SLACK = 64 * 1024
+"""Bytes a reply may hold besides its body (its number, status and media type)."""
 READY = {True: b"\x01", False: b"\x00"}
 """The ready flag as a worker sends it (:data:`Ready`)."""
 
@@ -121,11 +123,12 @@ def reply_message(number: int, reply: Reply) -> bytes:
     return framed(b"".join((head, media, reply.body)))
 
 
-def replies(buffer: bytearray) -> list[Answered]:
+def replies(buffer: bytearray, longest: int | None = None) -> list[Answered]:
     """(The server.) The whole replies at the start of ``buffer``, taken out of it;
-    :class:`Garbled` for a message that is not one."""
+    :class:`Garbled` for a message that is not one, or that says it is longer than
+    ``longest`` bytes (no answer is: a worker bounds them)."""
     found = []
-    for message in unframed(buffer):
+    for message in unframed(buffer, longest):
         try:
             number, status, size = REPLY_HEAD.unpack_from(message)
             start = REPLY_HEAD.size + size
@@ -150,9 +153,10 @@ def framed(data: bytes) -> bytes:
     return b"".join((HEADER.pack(len(data)), data))
 
 
-def unframed(buffer: bytearray) -> list[bytes]:
+def unframed(buffer: bytearray, longest: int | None = None) -> list[bytes]:
     """The complete messages at the start of ``buffer``, taken out of it; a message cut in
-    two stays until the rest is added.
+    two stays until the rest is added. :class:`Garbled` for a length that is not one, or
+    over ``longest`` (then no more of it is waited for).
 
     >>> buffer = bytearray(framed(b"whole") + framed(b"cut")[:-1])
     >>> unframed(buffer), len(buffer) > 0
@@ -170,6 +174,8 @@ def unframed(buffer: bytearray) -> list[bytes]:
                 break
             (size,) = LONG_HEADER.unpack_from(buffer, start)
             start += LONG_HEADER.size
+        if longest is not None and size > longest:
+            raise Garbled(f"a message says it is {size:,} bytes long, over {longest:,}")
         if len(buffer) < start + size:
             break
         messages.append(bytes(buffer[start : start + size]))

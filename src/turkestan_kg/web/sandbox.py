@@ -34,7 +34,7 @@ from anyio import CapacityLimiter
 from ..errors import TkgError
 from ..values import JsonObject
 from .handles import Pending, Readers, Worker, death, ended_line
-from .jobs import READY, Bounds, Job, Reply, Setup
+from .jobs import READY, REPLY_SLACK, Bounds, Job, Reply, Setup
 from .worker import serve
 
 LOG = logging.getLogger("turkestan_kg")
@@ -140,7 +140,7 @@ class QueryPool:
         process = self._context.Process(target=serve, args=args, daemon=True)
         process.start()
         child.close()
-        worker = Worker(process, parent)
+        worker = Worker(process, parent, longest=self.setup.bounds.size + REPLY_SLACK)
         if isinstance(self.source, bytes):
             try:
                 parent.send_bytes(self.source)
