@@ -178,7 +178,8 @@ def unframed(buffer: bytearray, longest: int | None = None) -> list[bytes]:
             raise Garbled(f"a message says it is {size:,} bytes long, over {longest:,}")
         if len(buffer) < start + size:
             break
-        messages.append(bytes(buffer[start : start + size]))
+        with memoryview(buffer) as view:  # (one copy of a long answer, not two)
+            messages.append(view[start : start + size].tobytes())
         taken = start + size
     del buffer[:taken]
     return messages
