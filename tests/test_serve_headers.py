@@ -5,6 +5,7 @@ real HTTP with the answer cache between them."""
 from __future__ import annotations
 
 import asyncio
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -163,3 +164,28 @@ def test_a_kept_answer_carries_cors_only_for_a_request_with_an_origin(base: str,
     seen = [_get(base + path, headers) for headers in (accept, page, accept, page, page, accept)]
     assert [allowed for allowed, _ in seen] == [None, "*", None, "*", "*", None]
     assert all("Origin" in vary and "Accept" in vary for _, vary in seen), seen
+
+
+def _status(url: str, headers: dict[str, str]) -> tuple[int, int]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, len(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, len(err.read())
+
+
+def test_a_kept_file_still_answers_conditional_and_range_requests(base: str) -> None:
+    """A small file is kept after it is asked for twice; a request for part of it, or for
+    it only if it changed, still gets a 206 or a 304 (the cache once answered both with the
+    whole file, 200)."""
+    url = base + "/static/yasgui.min.css"
+    request = urllib.request.Request(url)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        tag, size = response.headers["ETag"], len(response.read())
+    for _ in range(3):
+        assert _status(url, {}) == (200, size)
+    assert _status(url, {"If-None-Match": tag}) == (304, 0)
+    assert _status(url, {"Range": "bytes=0-9"}) == (206, 10)
+    assert _status(url, {"Range": "bytes=0-9", "Origin": "https://example.org"}) == (206, 10)
+    assert _status(url, {}) == (200, size)

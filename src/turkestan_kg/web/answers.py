@@ -3,11 +3,13 @@
 The shipped graph does not change while it is served, so a 200 answer to a GET depends
 only on the path, the query string and the headers the answers vary on (``Accept``,
 ``Accept-Language``; the CORS headers, which vary on ``Origin``, are set in front of this
-layer, :mod:`.headers`). This layer sits in front of the router, like a caching proxy: a hit is two ASGI messages sent straight from memory; concurrent misses on the same
-key wait for the first one's answer instead of each computing it. Answers are kept least
-recently used first, up to a byte budget that counts what Python holds for each (its body,
-key and headers, and the objects around them); errors, streamed bodies (files) and
-anything but GET and HEAD always go through.
+layer, :mod:`.headers`). This layer sits in front of the router, like a caching proxy: a
+hit is two ASGI messages sent straight from memory; concurrent misses on the same key wait
+for the first one's answer instead of each computing it. Answers are kept least recently
+used first, up to a byte budget that counts what Python holds for each (its body, key and
+headers, and the objects around them); errors, streamed bodies (files), anything but GET
+and HEAD, and conditional and range requests (``If-None-Match``, ``Range``...) always go
+through.
 
 An answer is kept the second time its key is asked for, not the first (a doorkeeper, as in
 TinyLFU): a client sending a new query text each time fills only a bounded list of the
@@ -24,6 +26,19 @@ from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 VARY = frozenset({b"accept", b"accept-language"})
+CONDITIONAL = frozenset(
+    {
+        b"range",
+        b"if-range",
+        b"if-none-match",
+        b"if-modified-since",
+        b"if-match",
+        b"if-unmodified-since",
+    }
+)
+"""Request headers that ask for less than the whole answer, or for it only on a condition
+(a 206 or a 304 from the files' own handler): such a request goes through, never served
+from what is kept, nor kept."""
 BUDGET = 64 * 1024 * 1024
 SEEN_ONCE = 100_000
 """Keys remembered as asked for once (their hashes: a few MB)."""
@@ -57,7 +72,11 @@ class AnswerCache:
         self.pending: dict[Key, asyncio.Future[Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or any(name in CONDITIONAL for name, _ in scope["headers"])
+        ):
             await self.app(scope, receive, send)
             return
         key = request_key(scope)
