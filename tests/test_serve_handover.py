@@ -43,6 +43,8 @@ from turkestan_kg.web.handles import Worker
 from turkestan_kg.web.jobs import (
     HEADER,
     LONG_HEADER,
+    REPLY_HEAD,
+    TOKEN,
     Garbled,
     Job,
     Reply,
@@ -570,7 +572,7 @@ def test_the_query_string_decodes_as_the_standard_library_decodes_it(text: str) 
 @given(
     number=st.integers(0, 2**64 - 1),
     status=st.integers(100, 599),
-    media=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
+    media=st.tuples(*[st.text(sorted(TOKEN), min_size=1, max_size=40)] * 2).map("/".join),
     body=st.binary(max_size=2_000),
 )
 def test_a_reply_is_read_back_as_it_was_written(
@@ -608,6 +610,16 @@ class Payload:
 def _ran(what: str) -> str:
     UNPICKLED.append(what)
     return what
+
+
+@pytest.mark.parametrize(
+    "media", ["text/plain\r\nSet-Cookie: a=b", "text/plain; charset=x", "text", "/x", "é/x", ""]
+)
+def test_a_reply_whose_media_type_is_not_one_is_garbled(media: str) -> None:
+    """The media type becomes the answer's Content-Type: a worker cannot add a header."""
+    buffer = bytearray(framed(REPLY_HEAD.pack(3, 200, len(media.encode())) + media.encode()))
+    with pytest.raises(Garbled):
+        replies(buffer)
 
 
 def test_a_pickle_from_a_worker_is_never_unpickled() -> None:

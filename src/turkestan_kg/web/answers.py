@@ -72,11 +72,7 @@ class AnswerCache:
         self.pending: dict[Key, asyncio.Future[Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or any(name in CONDITIONAL for name, _ in scope["headers"])
-        ):
+        if not _keeps(scope):
             await self.app(scope, receive, send)
             return
         key = request_key(scope)
@@ -100,12 +96,22 @@ class AnswerCache:
         try:
             await self.app(scope, receive, capture)
         finally:
-            answer = keepable(captured, key_size(key)) if scope["method"] == "GET" else None
-            if answer is not None and self._admitted(key, answer):
-                self.answers[key] = answer
-            if self.pending.get(key) is waiting:  # (a waiter may have started its own since)
-                del self.pending[key]
-            waiting.set_result(answer)
+            self._computed(key, scope, captured, waiting)
+
+    def _computed(
+        self,
+        key: Key,
+        scope: Scope,
+        captured: list[Message],
+        waiting: asyncio.Future[Answer | None],
+    ) -> None:
+        """Keep the answer ``captured`` if it can be kept, and hand it to those waiting."""
+        answer = keepable(captured, key_size(key)) if scope["method"] == "GET" else None
+        if answer is not None and self._admitted(key, answer):
+            self.answers[key] = answer
+        if self.pending.get(key) is waiting:  # (a waiter may have started its own since)
+            del self.pending[key]
+        waiting.set_result(answer)
 
     def _admitted(self, key: Key, answer: Answer) -> bool:
         """Whether to keep ``answer``: its key was asked for before, and it fits."""
@@ -115,6 +121,16 @@ class AnswerCache:
         if len(self.seen_once) > SEEN_ONCE:
             self.seen_once.popitem(last=False)
         return False
+
+
+def _keeps(scope: Scope) -> bool:
+    """Whether the answer to ``scope`` may come from, or go to, what is kept: an HTTP GET
+    or HEAD that asks for the whole answer, on no condition."""
+    return (
+        scope["type"] == "http"
+        and scope["method"] in ("GET", "HEAD")
+        and not any(name in CONDITIONAL for name, _ in scope["headers"])
+    )
 
 
 def answer_size(answer: Answer) -> int:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from .jobs import CHUNK, Answered, Garbled, Job, Numbered, Ready, Reply, job_message, replies
+from .jobs import CHUNK, Answered, Garbled, Job, Reply, job_message, replies
 
 LOG = logging.getLogger("turkestan_kg")
 
@@ -73,9 +73,7 @@ class Inbox:
     message cut in two stays here until the rest comes, whoever reads next (a thread or
     the event loop)."""
 
-    def __init__(
-        self, conn: Connection[Numbered, Answered | Ready], longest: int | None = None
-    ) -> None:
+    def __init__(self, conn: Connection[bytes, bytes], longest: int | None = None) -> None:
         self.sock = socket.socket(fileno=os.dup(conn.fileno()))
         self.buffer = bytearray()
         self.longest = longest
@@ -113,7 +111,7 @@ class Worker:
     def __init__(
         self,
         process: BaseProcess,
-        conn: Connection[Numbered, Answered | Ready],
+        conn: Connection[bytes, bytes],
         longest: int | None = None,
     ) -> None:
         self.process = process
@@ -298,6 +296,8 @@ def ended_line(worker: Worker, queries: int) -> str:
     """The log line for a worker that ended on its own (killed, or past its memory)."""
     code = worker.process.exitcode
     how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    if worker.garbled:
+        how = "killed by the server: it sent what is not a reply"
     if not queries:
         return f"a SPARQL worker ended while idle ({how}); it is being replaced"
     return (

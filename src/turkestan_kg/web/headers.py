@@ -1,4 +1,4 @@
-"""The headers every answer carries, errors and cached replays included.
+"""The security and CORS headers on every answer, errors and cached replays included.
 
 - Security: a Content-Security-Policy (scripts and styles only from this server, no inline
   script, no framing), ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy``. The one

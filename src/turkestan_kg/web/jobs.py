@@ -75,9 +75,6 @@ class Reply(NamedTuple):
         return cls(status, "text/plain", message.encode())
 
 
-Ready: TypeAlias = bool
-"""What a worker sends once, when it can take jobs: whether it is off the network."""
-
 Numbered: TypeAlias = tuple[int, Job]
 """A job as the pool sends it, numbered so that its reply can find its way back."""
 
@@ -95,7 +92,7 @@ CHUNK = 1 << 20
 REPLY_SLACK = 64 * 1024
 """Bytes a reply may hold besides its body (its number, status and media type)."""
 READY = {True: b"\x01", False: b"\x00"}
-"""The ready flag as a worker sends it (:data:`Ready`)."""
+"""The one byte a worker sends when it can take jobs: whether it is off the network."""
 
 
 class Garbled(ValueError):
@@ -137,8 +134,26 @@ def replies(buffer: bytearray, longest: int | None = None) -> list[Answered]:
             raise Garbled(f"a worker sent what is not a reply: {err}") from None
         if not 100 <= status <= 599 or len(message) < start:
             raise Garbled(f"a worker sent what is not a reply (status {status})")
+        if not is_media_type(media):
+            raise Garbled(f"a worker sent a reply whose media type is {media!r}")
         found.append((number, Reply(status, media, bytes(message[start:]))))
     return found
+
+
+TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+"""The characters of an HTTP token (RFC 9110, 5.6.2)."""
+
+
+def is_media_type(text: str) -> bool:
+    """Whether ``text`` is a media type without parameters, ``type/subtype``, each an HTTP
+    token (RFC 9110, 8.3.1): what a reply's Content-Type is made of, and nothing that could
+    end a header.
+
+    >>> is_media_type("text/turtle"), is_media_type("text/plain\\r\\nSet-Cookie: a=b")
+    (True, False)
+    """
+    kind, slash, subtype = text.partition("/")
+    return bool(slash and kind and subtype) and TOKEN.issuperset(kind + subtype)
 
 
 def framed(data: bytes) -> bytes:

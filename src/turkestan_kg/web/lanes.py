@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from ..sparql.policy import might_name_service
-from .jobs import CHUNK, Answered, Job, Numbered, Ready, Reply, jobs, reply_message
+from .jobs import CHUNK, Job, Numbered, Reply, jobs, reply_message
 
 STACK_BYTES = 256 * 1024**2
 """The most stack a worker's thread for long texts gets: Oxigraph's parser and evaluator
@@ -69,9 +69,7 @@ class Lanes:
     takes the jobs read with it, so cheap queries keep moving while long ones run; its
     thread waits for the turn again when it is done. ``ended`` is set when the pipe ends."""
 
-    def __init__(
-        self, conn: Connection[Answered | Ready, Numbered], answer: Callable[[Job], Reply]
-    ) -> None:
+    def __init__(self, conn: Connection[bytes, bytes], answer: Callable[[Job], Reply]) -> None:
         self.answer = answer
         self.sock = socket.socket(fileno=os.dup(conn.fileno()))
         self.buffer = bytearray()

@@ -34,7 +34,7 @@ from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
 from ..namespaces import PREFIXES
 from ..sparql.policy import might_name_service
-from .jobs import READY, Answered, Bounds, Job, Numbered, Ready, Reply, Setup
+from .jobs import READY, Bounds, Job, Reply, Setup
 from .lanes import Lanes, Stacks
 
 if TYPE_CHECKING:
@@ -80,9 +80,7 @@ def not_acceptable(form: Literal["results", "graph"]) -> Reply:
     return Reply.error(406, f"graph results are available as {offers}")
 
 
-def serve(
-    conn: Connection[Answered | Ready, Numbered], source: bytes | Path | None, setup: Setup
-) -> None:
+def serve(conn: Connection[bytes, bytes], source: bytes | Path | None, setup: Setup) -> None:
     """A worker's life (the target of its process): answer jobs until the pipe closes, up to
     ``setup.slots`` at once. ``source`` is N-Quads to load into memory (None: they come
     first on the pipe), or an on-disk store's folder to open read-only; the worker holds at
