@@ -112,7 +112,9 @@ def main() -> None:
         while any(c.poll() is None for c in clients.values()):
             time.sleep(min(args.every, max(0.1, started + seconds + 5 - time.monotonic())))
             _print_sample(time.monotonic() - started, sample(process.pid))
-        time.sleep(2)  # what was under way ends
+        time.sleep(2)  # what was under way ends, but for queries still at work
+        _print_sample(time.monotonic() - started, sample(process.pid))
+        time.sleep(SETTLE)  # they too: answered, or stopped at their time limit
         _print_sample(time.monotonic() - started, sample(process.pid))
         print("\n| client | req/s | p99 ms | answers not 2xx, and socket errors |")
         print("|---|---:|---:|---:|")
@@ -122,6 +124,11 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+SETTLE = 12
+"""Seconds for the last queries under way to end: `tkg serve`'s time limit (10 s) and 2 s
+for their workers to be replaced. The last row is the server at rest again."""
 
 
 def _lua_list(texts: list[str]) -> str:
