@@ -670,3 +670,19 @@ def test_a_reply_longer_than_any_answer_is_not_waited_for() -> None:
         replies(huge, longest=1_000)
     whole = reply_message(1, Reply(200, "text/plain", b"x" * 900))
     assert replies(bytearray(whole), longest=1_000)[0][1].body == b"x" * 900
+
+
+def test_a_worker_that_answers_in_a_type_not_asked_for_is_replaced(pool: QueryPool) -> None:
+    """A worker taken over could answer ``text/html`` with a script for a browser to run:
+    a reply in a media type its query did not ask for is not passed on; the worker is
+    killed and the query runs once more on another."""
+    victim = pool._workers[0]
+    upcoming = int(repr(pool._numbers).removeprefix("count(").removesuffix(")"))
+    forged = Reply(200, "text/html", b"<script src=/sparql?query=x></script>")
+    for number in range(upcoming, upcoming + 40):  # as if the victim had answered them so
+        victim.inbox.buffer += reply_message(number, forged)
+    job = Job("ASK { FILTER (3 > 2) }")
+    replies_seen = [pool.answer(job) for _ in range(4)]
+    assert all(r.media_type == JSON and json.loads(r.body)["boolean"] for r in replies_seen)
+    assert wait_for(lambda: not victim.process.is_alive() and victim not in pool._workers)
+    assert wait_for(lambda: len(pool._workers) == 2)

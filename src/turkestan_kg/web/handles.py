@@ -21,7 +21,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from .jobs import CHUNK, Answered, Garbled, Job, Reply, job_message, replies
+from .jobs import CHUNK, Answered, Garbled, Job, Reply, answers, job_message, replies
 
 LOG = logging.getLogger("turkestan_kg")
 
@@ -31,7 +31,8 @@ class Pending:
     (``reply`` stays None): a thread waits for ``done``; with ``loop``, a coroutine awaits
     :meth:`finished` instead."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, job: Job, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.job = job
         self.reply: Reply | None = None
         self.overdue = False
         self.loop = loop
@@ -283,13 +284,23 @@ class Readers:
         try:
             came, ended = worker.inbox.read()
         except Garbled as err:
-            LOG.warning("%s; it is stopped and replaced", err)
-            worker.garbled = True
-            worker.process.kill()
-            return True
+            return distrusted(worker, str(err))
         for number, reply in came:
+            pending = worker.jobs.get(number)
+            if pending is not None and not answers(pending.job, reply):
+                why = f"a worker answered in {reply.media_type}, which its query did not ask for"
+                return distrusted(worker, why)
             self.pass_on(worker, number, reply, reader)
         return ended
+
+
+def distrusted(worker: Worker, why: str) -> bool:
+    """Kill ``worker``, which sent what it should not have (``why``): its queries end with
+    it, and run once more on another. True, as for a pipe that ended."""
+    LOG.warning("%s; it is stopped and replaced", why)
+    worker.garbled = True
+    worker.process.kill()
+    return True
 
 
 def ended_line(worker: Worker, queries: int) -> str:

@@ -140,6 +140,35 @@ def replies(buffer: bytearray, longest: int | None = None) -> list[Answered]:
     return found
 
 
+def answers(job: Job, reply: Reply) -> bool:
+    """Whether ``reply`` can be what a worker answers to ``job``: an error, or a check, in
+    plain text; or an answer in a media type the job asked for (its own name or the one the
+    formats' registry gives it). A worker that answers in another could have a browser run
+    what it sends (``text/html``, ``text/javascript``).
+
+    >>> answers(Job("ASK {}"), Reply(200, "application/sparql-results+json", b"{}"))
+    True
+    >>> answers(Job("ASK {}"), Reply(200, "text/html", b"<script>"))
+    False
+    """
+    if reply.media_type == "text/plain" and (reply.status >= 400 or job.check_only):
+        return True
+    asked = [media for media in (job.results_media, job.graph_media) if media]
+    return reply.media_type in asked or reply.media_type in map(_registered, asked)
+
+
+def _registered(media: str) -> str | None:
+    """The media type the formats' registry gives ``media`` (None: it has none)."""
+    from ..formats import rdf_by_media_type, results_by_media_type
+
+    for lookup in (results_by_media_type, rdf_by_media_type):
+        try:
+            return lookup(media).media_type
+        except KeyError:
+            pass
+    return None
+
+
 TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 """The characters of an HTTP token (RFC 9110, 5.6.2)."""
 

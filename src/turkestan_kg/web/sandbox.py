@@ -236,15 +236,15 @@ class QueryPool:
             worker = None if self._waiting else self._free()
             if worker is None:
                 return None
-            number, pending = self._assign(worker, loop)
+            number, pending = self._assign(worker, job, loop)
         worker.send(number, job, loop)
         return worker, pending
 
     def _assign(
-        self, worker: Worker, loop: asyncio.AbstractEventLoop | None = None
+        self, worker: Worker, job: Job, loop: asyncio.AbstractEventLoop | None = None
     ) -> tuple[int, Pending]:
         """(With the lock held.) A number and a Pending for a query ``worker`` is to run."""
-        number, pending = next(self._numbers), Pending(loop)
+        number, pending = next(self._numbers), Pending(job, loop)
         worker.jobs[number] = pending
         return number, pending
 
@@ -276,7 +276,7 @@ class QueryPool:
             worker = self._free()
             if worker is None:
                 raise SandboxError("the server is stopping; try again", 503, retry)
-            number, pending = self._assign(worker)
+            number, pending = self._assign(worker, job)
         worker.send(number, job)
         return worker, pending
 
