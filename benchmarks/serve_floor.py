@@ -16,8 +16,9 @@ Serves the project's data four ways on loopback and sends each the same new poin
 - `tkg serve`.
 
 Beside requests per second, each row has the processor time a request cost the server's
-own process and its children (the workers), from `/proc` (Linux) over the timed run; wrk
-shares the machine's cores with them.
+own process and its children (the workers; Oxigraph has none), from `/proc` (Linux) over
+the timed run, and wrk's count of answers that were not 2xx and socket errors (a server
+whose answers fail is not fast); wrk shares the machine's cores with them.
 
 With ``--repeated``, each is sent one point lookup over and over (the answer a cache keeps),
 and the floor is the least a server answering from memory must do: uvicorn (httptools,
@@ -270,8 +271,11 @@ def main() -> None:
         serve_pool(args.pool)
         return
     print(f"{'one point lookup over and over' if args.repeated else 'new point lookups'}:\n")
-    print("| run | server | req/s | of Oxigraph | server µs/request | its workers µs/request |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print(
+        "| run | server | req/s | of Oxigraph | server µs/request | its workers µs/request "
+        "| errors |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as workdir:
         for run in range(1, args.runs + 1):
             (Path(workdir) / str(run)).mkdir()
@@ -293,11 +297,12 @@ def main() -> None:
                     url = query_url(base + path, POINT) if args.repeated else base + path
                     wrk(url, RESULTS, 1, 32, script)  # warm-up, as serve.py does
                     before = processor_seconds(process.pid)
-                    rate = wrk(url, RESULTS, args.seconds, 32, script).rps
+                    measured = wrk(url, RESULTS, args.seconds, 32, script)
                     after = processor_seconds(process.pid)
                 finally:
                     process.kill()
                     process.wait()
+                rate = measured.rps
                 baseline = baseline or rate
                 own, workers = (
                     (a - b) / (rate * args.seconds) * 1e6
@@ -305,7 +310,7 @@ def main() -> None:
                 )
                 print(
                     f"| {run} | {name} | {rate:,.0f} | {rate / baseline:.2f}x | {own:.1f} | "
-                    f"{workers:.1f} |"
+                    f"{f'{workers:.1f}' if name != 'oxigraph' else '-'} | {measured.errors} |"
                 )
 
 

@@ -12,9 +12,13 @@ loopback:
   bound, SERVICE to a loopback port, and text that is not SPARQL, each a new text.
 
 Every --every seconds it prints the server's resident memory (its main process, and its
-workers together), the number of workers, and the main process's threads and open files;
-then each client's requests per second, p99 and answers by kind. Memory flat and the counts
-back where they began is the figure that matters: no worker, thread or connection leaks.
+child processes together), the number of child processes (the "workers" columns: the
+SPARQL workers and multiprocessing's resource tracker, so 3 for the default 2 workers), and
+the main process's threads and open files. Two more rows follow once the clients stop: 2 s
+after, and :data:`SETTLE` seconds later, when the queries still at work have ended. Then
+each client's requests per second, p99, and its answers that were not 2xx with its socket
+errors. Memory flat and the counts back where they began is the figure that matters: no
+worker, thread or connection leaks.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ def client(
 
 
 def sample(pid: int) -> tuple[float, float, int, int, int]:
-    """(main RSS MB, workers' RSS MB, workers, main threads, main open files)."""
+    """(main RSS MB, children's RSS MB, children, main threads, main open files)."""
     children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     return (
         _rss(pid),

@@ -57,4 +57,5 @@ def test_the_floor_benchmark_measures_four_servers_and_their_processor_time() ->
     assert [row[1] for row in rows] == ["oxigraph", "floor", "pool", "tkg serve"], out
     assert rows[0][3] == "1.00x" and all(row[3].endswith("x") for row in rows)
     assert all(float(row[4]) > 0 for row in rows), out  # each server spent processor time
-    assert all(float(row[5].rstrip(" |")) > 0 for row in rows[1:]), out  # and its workers
+    assert all(float(row[5]) > 0 for row in rows[1:]), out  # and its workers
+    assert [row[6].rstrip(" |") for row in rows] == ["0"] * 4, out  # and no answer failed
