@@ -23,6 +23,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeAlias
 
+from ..formats import rdf_by_media_type, results_by_media_type
 from ..values import JsonObject
 
 
@@ -129,14 +130,14 @@ def replies(buffer: bytearray, longest: int | None = None) -> list[Answered]:
         try:
             number, status, size = REPLY_HEAD.unpack_from(message)
             start = REPLY_HEAD.size + size
-            media = bytes(message[REPLY_HEAD.size : start]).decode("ascii")
+            media = message[REPLY_HEAD.size : start].decode("ascii")
         except (struct.error, UnicodeDecodeError) as err:
             raise Garbled(f"a worker sent what is not a reply: {err}") from None
         if not 100 <= status <= 599 or len(message) < start:
             raise Garbled(f"a worker sent what is not a reply (status {status})")
         if not is_media_type(media):
             raise Garbled(f"a worker sent a reply whose media type is {media!r}")
-        found.append((number, Reply(status, media, bytes(message[start:]))))
+        found.append((number, Reply(status, media, message[start:])))
     return found
 
 
@@ -159,8 +160,6 @@ def answers(job: Job, reply: Reply) -> bool:
 
 def _registered(media: str) -> str | None:
     """The media type the formats' registry gives ``media`` (None: it has none)."""
-    from ..formats import rdf_by_media_type, results_by_media_type
-
     for lookup in (results_by_media_type, rdf_by_media_type):
         try:
             return lookup(media).media_type

@@ -25,7 +25,7 @@ import io
 import itertools
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 from ..errors import TkgError
 from ..formats import graph_formats, rdf_by_media_type, results_by_media_type, w3c_results_formats
 from ..namespaces import PREFIXES
+from ..sparql.functions import oxigraph_functions
 from ..sparql.policy import might_name_service
 from .jobs import READY, Bounds, Job, Reply, Setup
 from .lanes import Lanes, Stacks
@@ -40,8 +41,6 @@ from .lanes import Lanes, Stacks
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from typing_extensions import Buffer
-
-    from ..sparql.functions import OxTerm
 
 
 class TooLarge(Exception):
@@ -166,14 +165,6 @@ def refusal(text: str, *, parse: bool = False) -> str | None:
     return None
 
 
-@functools.cache
-def _functions() -> dict[ox.NamedNode, Callable[..., OxTerm | None]]:
-    """The project's SPARQL functions for Oxigraph (imported once: a query pays no import)."""
-    from ..sparql.functions import oxigraph_functions
-
-    return oxigraph_functions()
-
-
 def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
     import pyoxigraph as ox
 
@@ -186,7 +177,7 @@ def _evaluate(store: ox.Store, job: Job, setup: Setup) -> Reply:
         base_iri=job.base_iri,
         default_graph=default or None,
         named_graphs=named or None,
-        custom_functions=_functions(),
+        custom_functions=oxigraph_functions(),
     )
     if isinstance(found, ox.QueryTriples):
         return _graph(found, job.graph_media, setup)
